@@ -1,0 +1,29 @@
+"""One exception tree for the core. Messages are user-facing and safe to show."""
+
+
+class NewsbotError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class ConfigError(NewsbotError):
+    """Bad configuration: the process cannot start."""
+
+
+class QueryError(NewsbotError):
+    """A subscription query that cannot be parsed; the message says what to fix."""
+
+
+class SubscriptionError(NewsbotError):
+    """A subscription request that cannot be done (limit reached, not subscribed...)."""
+
+
+class SourceError(NewsbotError):
+    """A source that cannot be added or removed: bad URL, not public, not a feed."""
+
+
+class PermissionDenied(NewsbotError):
+    """An admin-only action asked by someone who is not an admin."""
+
+
+class StorageError(NewsbotError):
+    """The store cannot be read or written."""

@@ -1,0 +1,105 @@
+"""Immutable records shared by every layer. Times are UTC-aware."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """A place alerts go to: a Telegram chat, a Discord channel or user, a webhook."""
+
+    platform: str  # "telegram", "discord", "discord-dm", "webhook", "console"
+    id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+    @classmethod
+    def from_key(cls, key: str) -> ChatRef:
+        platform, _, ident = key.partition(":")
+        return cls(platform, ident)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatState:
+    chat: ChatRef
+    active: bool = True  # False once the platform says we may not send (403, deleted channel)
+    paused: bool = False  # the user asked for no alerts for now
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    url: str
+    added_by: str | None = None  # None: from the operator's sources file (trusted)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the poller remembers about a source between cycles."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    primed: bool = False  # first poll done: later entries are new stories
+    failures: int = 0  # consecutive failed polls, drives back-off
+    retry_at: datetime | None = None  # back-off: do not poll before this
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    key: str  # stable identity: see bot.dedup.article_key
+    source: str  # Source.name
+    title: str
+    url: str
+    published: datetime | None
+    text: str  # clean text: one block a line; list items start with "• "
+    fetched_at: datetime
+    guid: str = ""
+    title_key: str = ""  # normalised title, for syndicated copies (bot.dedup.title_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    chat: ChatRef
+    query: str  # normalised query text (bot.query.Query.normalized)
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One story for one chat, as rendered by any adapter."""
+
+    chat: ChatRef
+    article_key: str
+    title: str
+    url: str
+    source: str
+    published: datetime | None
+    matched: tuple[str, ...]  # normalised queries that matched
+    bullets: tuple[str, ...]
+    created: datetime
+    attempts: int = 0
+    next_attempt: datetime | None = None  # None: due now
+    plain: bool = False  # render without markup (after a markup rejection)
+
+    @property
+    def id(self) -> str:
+        return f"{self.chat.key}|{self.article_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    polled: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    skipped: int = 0  # backing off
+    new_stories: int = 0
+    alerts_queued: int = 0
+    errors: tuple[str, ...] = field(default=())

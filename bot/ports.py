@@ -1,0 +1,124 @@
+"""Protocols the core needs from the outside world.
+
+`storage/` implements the repositories on disk, `handlers/` the notifiers.
+Every repository method is synchronous and is called from the event loop
+thread only, so one process never races itself. A method that changes
+state returns only once the change is durable on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from bot.models import Alert, Article, ChatRef, ChatState, Source, SourceState, Subscription
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SubscriptionRepo(Protocol):
+    def add(self, sub: Subscription) -> bool:
+        """Store `sub`; False when the chat already had that query."""
+
+    def remove(self, chat: ChatRef, query: str) -> bool:
+        """False when the chat had no such query."""
+
+    def for_chat(self, chat: ChatRef) -> list[Subscription]:
+        """The chat's subscriptions, oldest first."""
+
+    def all(self) -> list[Subscription]: ...
+
+    def move_chat(self, old: ChatRef, new: ChatRef) -> int:
+        """Give `old`'s subscriptions to `new` (group migrated); returns how many moved."""
+
+
+class ChatRepo(Protocol):
+    def get(self, chat: ChatRef) -> ChatState:
+        """The stored state, or a fresh active, unpaused one."""
+
+    def save(self, state: ChatState) -> None: ...
+
+    def all(self) -> list[ChatState]: ...
+
+
+class SourceRepo(Protocol):
+    def list(self) -> list[Source]:
+        """Sources added at run time (from chat), oldest first."""
+
+    def add(self, source: Source) -> bool:
+        """False when a source with that URL or name exists."""
+
+    def remove(self, name_or_url: str) -> Source | None: ...
+
+    def state(self, url: str) -> SourceState:
+        """Stored poll state, or a fresh one for an unknown URL."""
+
+    def save_states(self, states: Iterable[SourceState]) -> None:
+        """One durable write for a whole poll cycle."""
+
+
+class ArticleRepo(Protocol):
+    def seen(self, keys: Iterable[str]) -> set[str]:
+        """The subset of article keys (or canonical URLs) already recorded."""
+
+    def seen_titles(self, title_keys: Iterable[str], since: datetime) -> set[str]:
+        """The subset of normalised titles recorded at or after `since`."""
+
+    def remember(self, articles: Sequence[Article]) -> None:
+        """Record as seen (key, canonical URL, title key) and cache for /latest, in one write."""
+
+    def recent(self, since: datetime, limit: int) -> list[Article]:
+        """Cached articles fetched at or after `since`, newest first."""
+
+    def prune(self, seen_before: datetime, cache_before: datetime, cache_max: int) -> int:
+        """Forget seen records older than `seen_before`; drop cached articles older than
+        `cache_before` or beyond the newest `cache_max`. Returns records removed."""
+
+
+class OutboxRepo(Protocol):
+    def enqueue(self, alerts: Sequence[Alert]) -> int:
+        """Durably add alerts whose id is not already pending; returns how many were added."""
+
+    def pending(self) -> list[Alert]:
+        """Every undelivered alert, in enqueue order."""
+
+    def update(self, alert: Alert) -> None:
+        """Replace the pending alert with the same id (attempts, next_attempt, plain)."""
+
+    def complete(self, alert_id: str) -> None:
+        """Remove a delivered (or dropped) alert; durable before returning."""
+
+    def discard_chat(self, chat: ChatRef) -> int:
+        """Drop every pending alert of a chat that can no longer receive."""
+
+    def move_chat(self, old: ChatRef, new: ChatRef) -> int: ...
+
+
+class DeliveryStatus(Enum):
+    SENT = "sent"
+    RETRY = "retry"  # transient: 5xx, timeout, connection error, 429
+    BLOCKED = "blocked"  # 403, chat not found, deleted channel: stop sending to this chat
+    MARKUP_REJECTED = "markup_rejected"  # the platform refused our markup: resend as plain text
+    MIGRATED = "migrated"  # the chat moved (Telegram group -> supergroup); see new_chat
+    FAILED = "failed"  # permanent for this alert only (e.g. message invalid): drop it
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    status: DeliveryStatus
+    retry_after: float | None = None  # seconds the platform asked us to wait (429)
+    detail: str = ""
+    new_chat: ChatRef | None = None
+
+
+class Notifier(Protocol):
+    """Sends alerts to one platform. Never raises for delivery failures: it classifies them."""
+
+    platforms: tuple[str, ...]  # ChatRef.platform values this notifier serves
+
+    async def send(self, alert: Alert) -> DeliveryResult: ...
