@@ -15,21 +15,50 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _EXTRA_FOLDS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "’": "'", "ʼ": "'"})
+# Scripts written without spaces between words: each ideograph or kana is its own token,
+# so a keyword of two characters is a two-token phrase and still matches inside a sentence.
+_UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+# Plural-looking words whose "s" is not a plural: stripping it would make "news" match "new".
+_NOT_PLURAL = frozenset({"news", "series", "species", "lens", "chaos"})
+_SHORT = 64  # texts up to this length are cached by fold(); whole articles are not
 
 
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Bakı' -> 'baki', 'SOCAR’s' -> "socar's"."""
+def _fold(text: str) -> str:
     text = text.translate(_EXTRA_FOLDS)
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_fold_short = lru_cache(maxsize=65536)(_fold)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Bakı' -> 'baki', 'SOCAR’s' -> "socar's"."""
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+@lru_cache(maxsize=262144)
+def _fold_word(word: str) -> str:
+    """The folded word(s) of one surface word, space-separated (folding can split a word)."""
+    folded = _fold(word)
+    if folded.isascii() and _WORD.fullmatch(folded):
+        return folded
+    return " ".join(_UNSPACED.sub(r" \1 ", piece) for piece in _WORD.findall(folded))
+
+
+@lru_cache(maxsize=262144)
+def bare(word: str) -> str:
+    """A folded word without its possessive and apostrophes: "socar's" -> 'socar', "o'neil" -> 'oneil'."""
+    return _POSSESSIVE.sub("", word).replace("'", "")
 
 
 @lru_cache(maxsize=262144)
 def stem(token: str) -> str:
     """A light English inflection stripper (possessive and plural), applied to folded tokens."""
-    token = _POSSESSIVE.sub("", token).replace("'", "")
-    if len(token) <= 3 or not token.isascii():
+    token = bare(token)
+    if len(token) <= 3 or not token.isascii() or token in _NOT_PLURAL:
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
@@ -42,9 +71,12 @@ def stem(token: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded surface words, in order (apostrophes kept)."""
-    return _WORD.findall(fold(text))
+    # Compose first so a decomposed accent does not split its word; then fold word by word,
+    # which is cached, instead of folding (and caching) a whole article.
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(map(_fold_word, _WORD.findall(text))).split()
 
 
 def tokenize(text: str) -> list[str]:
     """Folded, stemmed tokens in order: what matching compares."""
-    return [stem(w) for w in words(text)]
+    return list(map(stem, words(text)))

@@ -1,0 +1,10 @@
+"""TinyDB implementations of the `bot.ports` repositories, with crash-safe file writes.
+
+`open_store(db_path)` opens everything: the main file at `db_path` (subscriptions,
+chats, sources and their poll states), `<stem>.articles.json` beside it (seen
+records and the article cache) and `<stem>.outbox.jsonl` (the outbox journal).
+"""
+
+from storage.store import Store, open_store, store_paths
+
+__all__ = ["Store", "open_store", "store_paths"]

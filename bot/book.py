@@ -1,0 +1,70 @@
+"""The in-memory view of every subscription: which chats hold which query.
+
+The matching index is keyed by normalised query, so 10,000 users following
+"SOCAR" cost one index entry; this module maps each query back to its chats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.matching import Document, SubscriptionIndex
+from bot.models import ChatRef, Subscription
+from bot.query import Query, parse_query
+
+
+class SubscriptionBook:
+    def __init__(self) -> None:
+        self._index = SubscriptionIndex()
+        self._queries: dict[str, Query] = {}
+        self._chats: dict[str, set[ChatRef]] = {}
+
+    def load(self, subs: Iterable[Subscription]) -> list[str]:
+        """Index stored subscriptions; returns the stored queries that no longer parse."""
+        broken: list[str] = []
+        for sub in subs:
+            try:
+                query = self._queries.get(sub.query) or parse_query(sub.query)
+            except Exception:  # a query stored by an older, laxer parser: keep it stored, skip it
+                broken.append(sub.query)
+                continue
+            self.add(sub.chat, query, key=sub.query)
+        return broken
+
+    def add(self, chat: ChatRef, query: Query, key: str | None = None) -> None:
+        key = key or query.normalized
+        if key not in self._queries:
+            self._queries[key] = query
+            self._index.add(query)
+        self._chats.setdefault(query.normalized, set()).add(chat)
+
+    def remove(self, chat: ChatRef, normalized: str) -> None:
+        chats = self._chats.get(normalized)
+        if chats is None:
+            return
+        chats.discard(chat)
+        if not chats:
+            del self._chats[normalized]
+            self._queries.pop(normalized, None)
+            self._index.remove(normalized)
+
+    def move_chat(self, old: ChatRef, new: ChatRef) -> None:
+        for chats in self._chats.values():
+            if old in chats:
+                chats.discard(old)
+                chats.add(new)
+
+    def query(self, normalized: str) -> Query | None:
+        return self._queries.get(normalized)
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self._chats.values())
+
+    def match(self, doc: Document) -> dict[ChatRef, list[Query]]:
+        """Every chat with at least one matching query, with all of its matching queries."""
+        found: dict[ChatRef, list[Query]] = {}
+        for normalized in sorted(self._index.match(doc)):
+            query = self._queries[normalized]
+            for chat in self._chats.get(normalized, ()):
+                found.setdefault(chat, []).append(query)
+        return found

@@ -1,0 +1,84 @@
+"""Settings from the environment, validated once by the entry point (never at import)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.errors import ConfigError
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DB = "data/newsbot.json"
+DEFAULT_POLL_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    telegram_token: str | None
+    telegram_api_url: str
+    discord_token: str | None
+    db_path: Path
+    sources_path: Path | None  # None: the bundled list
+    poll_seconds: float
+    admins: frozenset[str]
+    alert_max_age_seconds: float
+    log_level: str
+
+    def redact(self, text: str) -> str:
+        """Remove secrets from text that is about to be logged or shown."""
+        for secret in (self.telegram_token, self.discord_token):
+            if secret:
+                text = text.replace(secret, "<token>")
+        return text
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not value >= minimum or value == float("inf"):
+        raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
+def _admins(raw: str) -> frozenset[str]:
+    ids = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+    bad = [i for i in ids if not i.lstrip("-").isdigit()]
+    if bad:
+        raise ConfigError(f"NEWSBOT_ADMINS must be comma-separated numeric Telegram user ids, got {bad[0]!r}")
+    return frozenset(ids)
+
+
+def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Settings:
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    discord = env.get("DISCORD_BOT_TOKEN", "").strip() or None
+    if require_token and not token and not discord:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export TELEGRAM_BOT_TOKEN=... "
+            "(or set DISCORD_BOT_TOKEN; `newsbot demo` runs without any token)"
+        )
+    api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"TELEGRAM_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, got {api_url!r}")
+    sources = env.get("NEWSBOT_SOURCES", "").strip()
+    level = env.get("NEWSBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"NEWSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+    return Settings(
+        telegram_token=token,
+        telegram_api_url=api_url,
+        discord_token=discord,
+        db_path=Path(env.get("NEWSBOT_DB", "").strip() or DEFAULT_DB),
+        sources_path=Path(sources) if sources else None,
+        poll_seconds=_positive_float(env, "NEWSBOT_POLL_SECONDS", DEFAULT_POLL_SECONDS, 1.0),
+        admins=_admins(env.get("NEWSBOT_ADMINS", "")),
+        alert_max_age_seconds=_positive_float(env, "NEWSBOT_ALERT_MAX_AGE", 24 * 3600.0, 60.0),
+        log_level=level,
+    )

@@ -1,0 +1,156 @@
+"""Drains the outbox through the notifiers: at-least-once, per-chat order, no chat blocks another."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot.models import Alert, ChatRef
+from bot.ports import ChatRepo, Clock, DeliveryResult, DeliveryStatus, Notifier, OutboxRepo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySettings:
+    max_age: timedelta = timedelta(hours=24)  # an alert this old is dropped, not sent late
+    base_backoff: float = 2.0
+    max_backoff: float = 600.0
+    concurrency: int = 16  # chats served at once; the platform rate limiter paces the sends
+
+
+@dataclass(slots=True)
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    dropped: int = 0
+    blocked_chats: int = 0
+    waiting: int = 0  # pending alerts not yet due
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        outbox: OutboxRepo,
+        chats: ChatRepo,
+        notifiers: Sequence[Notifier],
+        clock: Clock,
+        settings: DeliverySettings | None = None,
+        on_migrate: Callable[[ChatRef, ChatRef], object] | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.chats = chats
+        self.notifiers: Mapping[str, Notifier] = {p: n for n in notifiers for p in n.platforms}
+        self.clock = clock
+        self.settings = settings or DeliverySettings()
+        self.on_migrate = on_migrate
+        self._stopping = False
+        self._unroutable_logged: set[str] = set()
+
+    def stop(self) -> None:
+        """Finish the send in flight, start no new one."""
+        self._stopping = True
+
+    def next_due_in(self) -> float | None:
+        """Seconds until the earliest pending alert is due (0 = now), None when the outbox is empty."""
+        now = self.clock.now()
+        waits = [
+            max(0.0, (a.next_attempt - now).total_seconds()) if a.next_attempt else 0.0
+            for a in self.outbox.pending()
+            if a.chat.platform in self.notifiers
+        ]
+        return min(waits) if waits else None
+
+    async def drain(self) -> DrainReport:
+        report = DrainReport()
+        by_chat: dict[ChatRef, list[Alert]] = {}
+        for alert in self.outbox.pending():
+            by_chat.setdefault(alert.chat, []).append(alert)
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def serve(chat: ChatRef, alerts: list[Alert]) -> None:
+            async with gate:
+                await self._serve_chat(chat, alerts, report)
+
+        await asyncio.gather(*(serve(c, a) for c, a in by_chat.items()))
+        if report.sent or report.dropped or report.retried:
+            log.info("delivery: %d sent, %d retrying, %d dropped, %d chats blocked",
+                     report.sent, report.retried, report.dropped, report.blocked_chats)
+        return report
+
+    async def _serve_chat(self, chat: ChatRef, alerts: list[Alert], report: DrainReport) -> None:
+        notifier = self.notifiers.get(chat.platform)
+        if notifier is None:
+            if chat.platform not in self._unroutable_logged:
+                self._unroutable_logged.add(chat.platform)
+                log.warning("alerts for %s chats are waiting: that platform is not running", chat.platform)
+            return
+        if not self.chats.get(chat).active:
+            report.dropped += self.outbox.discard_chat(chat)
+            return
+        for alert in alerts:  # in order: a chat's second alert never overtakes its first
+            if self._stopping:
+                return
+            now = self.clock.now()
+            if now - alert.created > self.settings.max_age:
+                log.warning("dropping alert %s: undelivered for over %s", alert.id, self.settings.max_age)
+                self.outbox.complete(alert.id)
+                report.dropped += 1
+                continue
+            if alert.next_attempt is not None and alert.next_attempt > now:
+                report.waiting += 1
+                return
+            if not await self._send_one(notifier, alert, report):
+                return
+
+    async def _send_one(self, notifier: Notifier, alert: Alert, report: DrainReport) -> bool:
+        """Send; True when the chat's next alert may follow right away."""
+        try:
+            result = await notifier.send(alert)
+        except Exception as exc:  # a notifier must classify; if it raised, treat it as transient
+            log.exception("notifier raised for %s", alert.id)
+            result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
+        status = result.status
+        if status is DeliveryStatus.SENT:
+            self.outbox.complete(alert.id)
+            report.sent += 1
+            return True
+        if status is DeliveryStatus.RETRY:
+            self._reschedule(alert, result)
+            report.retried += 1
+            return False
+        if status is DeliveryStatus.BLOCKED:
+            log.info("chat %s cannot receive (%s): marking it inactive", alert.chat.key, result.detail)
+            state = self.chats.get(alert.chat)
+            self.chats.save(replace(state, active=False))
+            report.dropped += self.outbox.discard_chat(alert.chat)
+            report.blocked_chats += 1
+            return False
+        if status is DeliveryStatus.MARKUP_REJECTED and not alert.plain:
+            log.error("BUG: the platform rejected our markup for %s (%s); resending as plain text",
+                      alert.id, result.detail)
+            plain = replace(alert, plain=True)
+            self.outbox.update(plain)
+            return await self._send_one(notifier, plain, report)
+        if status is DeliveryStatus.MIGRATED and result.new_chat is not None and self.on_migrate is not None:
+            log.info("chat %s moved to %s", alert.chat.key, result.new_chat.key)
+            self.on_migrate(alert.chat, result.new_chat)
+            return False
+        log.error("dropping alert %s: %s (%s)", alert.id, status.value, result.detail)
+        self.outbox.complete(alert.id)
+        report.dropped += 1
+        return True
+
+    def _reschedule(self, alert: Alert, result: DeliveryResult) -> None:
+        attempts = alert.attempts + 1
+        if result.retry_after is not None:
+            delay = max(result.retry_after, 0.0) + 0.1  # never sooner than asked
+        else:
+            cap = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** min(attempts - 1, 16))
+            delay = random.uniform(cap / 2, cap)  # jitter: chats failing together retry apart
+        log.info("alert %s: retry %d in %.1fs (%s)", alert.id, attempts, delay, result.detail or "transient")
+        self.outbox.update(replace(alert, attempts=attempts, next_attempt=self.clock.now() + timedelta(seconds=delay)))

@@ -1,0 +1,235 @@
+"""One poll cycle: fetch every due source -> parse -> keep new stories -> match -> outbox.
+
+Pure of any scheduler or chat platform: `poll_once()` is called by the runtime,
+by the demo and by tests alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot.alerts import AlertFactory
+from bot.book import SubscriptionBook
+from bot.dedup import canonical_url
+from bot.extract import extract_main_text
+from bot.fetch import FeedFetcher, FetchStatus
+from bot.matching import analyze
+from bot.models import Alert, Article, PollReport, Source, SourceState
+from bot.parse import parse_feed
+from bot.ports import Clock
+from bot.service import Repos
+from bot.text import is_teaser
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PollSettings:
+    poll_seconds: float = 300.0
+    concurrency: int = 8
+    prime_new_sources: bool = True  # first poll of a source records, never alerts (no backlog flood)
+    syndication_window: timedelta = timedelta(hours=48)
+    max_story_age: timedelta = timedelta(days=3)  # an old story resurfacing in a feed is not news
+    seen_retention: timedelta = timedelta(days=30)
+    cache_retention: timedelta = timedelta(days=3)
+    cache_max: int = 2000
+    max_backoff: timedelta = timedelta(hours=6)
+    fetch_pages: bool = True  # fetch the article page when the feed ships only a teaser
+    guard_pages: bool = True  # article links come from third-party feeds: keep them off private networks
+    page_concurrency: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceOutcome:
+    source: Source
+    state: SourceState
+    articles: tuple[Article, ...] = ()
+    status: str = "ok"  # ok | not_modified | failed
+
+
+class Poller:
+    def __init__(
+        self,
+        repos: Repos,
+        book: SubscriptionBook,
+        fetcher: FeedFetcher,
+        clock: Clock,
+        sources: Callable[[], Sequence[Source]],
+        settings: PollSettings | None = None,
+        alerts: AlertFactory | None = None,
+    ) -> None:
+        self.repos = repos
+        self.book = book
+        self.fetcher = fetcher
+        self.clock = clock
+        self.sources = sources
+        self.settings = settings or PollSettings()
+        self.alerts = alerts or AlertFactory()
+        self._last_prune = None
+
+    async def poll_once(self) -> PollReport:
+        now = self.clock.now()
+        due, skipped = [], 0
+        for source in self.sources():
+            state = self.repos.sources.state(source.url)
+            if state.retry_at is not None and state.retry_at > now:
+                skipped += 1
+            else:
+                due.append((source, state))
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def bounded(source: Source, state: SourceState) -> _SourceOutcome:
+            async with gate:
+                return await self._poll_source(source, state)
+
+        outcomes = await asyncio.gather(*(bounded(s, st) for s, st in due))
+        fresh = self._new_articles(outcomes)
+        alertable = [a for src_primed, a in fresh if src_primed and self._recent_enough(a)]
+        alerts, enriched = await self._alerts_for(alertable)
+        queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before the stories count as seen
+        if fresh:
+            self.repos.articles.remember([enriched.get(a.key, a) for _, a in fresh])
+        self.repos.sources.save_states(
+            [replace(o.state, primed=True) if o.status != "failed" else o.state for o in outcomes]
+        )
+        self._maybe_prune()
+        report = PollReport(
+            polled=len(outcomes),
+            not_modified=sum(o.status == "not_modified" for o in outcomes),
+            failed=sum(o.status == "failed" for o in outcomes),
+            skipped=skipped,
+            new_stories=len(fresh),
+            alerts_queued=queued,
+            errors=tuple(f"{o.source.name}: {o.state.last_error}" for o in outcomes if o.status == "failed"),
+        )
+        log.info(
+            "poll: %d sources polled, %d not modified, %d failed, %d backing off, %d new stories, %d alerts queued",
+            report.polled, report.not_modified, report.failed, report.skipped, report.new_stories,
+            report.alerts_queued,
+        )
+        return report
+
+    async def _poll_source(self, source: Source, state: SourceState) -> _SourceOutcome:
+        try:
+            result = await self.fetcher.fetch(
+                source.url, etag=state.etag, last_modified=state.last_modified, guarded=source.added_by is not None
+            )
+        except Exception as exc:  # the fetcher classifies errors; this is the last line of defence
+            log.exception("fetching %s raised", source.name)
+            return self._failed(source, state, f"internal error: {type(exc).__name__}")
+        now = self.clock.now()
+        if result.status is FetchStatus.NOT_MODIFIED:
+            return _SourceOutcome(source, replace(state, failures=0, retry_at=None, last_success=now), (), "not_modified")
+        if result.status is FetchStatus.ERROR:
+            return self._failed(source, state, result.error or "fetch failed")
+        try:
+            parsed = parse_feed(result.body, source=source.name, url=result.url, headers=result.headers, now=now)
+        except Exception as exc:
+            log.exception("parsing %s raised", source.name)
+            return self._failed(source, state, f"could not parse: {type(exc).__name__}")
+        if not parsed.is_feed:
+            return self._failed(source, state, parsed.problem or "not an RSS/Atom feed")
+        if parsed.problem:
+            log.info("%s: feed is damaged (%s); using the %d entries read", source.name, parsed.problem,
+                     len(parsed.articles))
+        new_state = replace(
+            state, etag=result.etag, last_modified=result.last_modified, failures=0, retry_at=None, last_success=now
+        )
+        return _SourceOutcome(source, new_state, parsed.articles, "ok")
+
+    def _failed(self, source: Source, state: SourceState, error: str) -> _SourceOutcome:
+        now = self.clock.now()
+        failures = state.failures + 1
+        base = self.settings.poll_seconds * (2 ** min(failures - 1, 10))
+        delay = min(base, self.settings.max_backoff.total_seconds()) * random.uniform(0.8, 1.0)
+        retry_at = now + timedelta(seconds=delay) if failures > 1 else None  # one blip is not a pattern
+        log.warning("source %s failed (%d in a row): %s", source.name, failures, error)
+        new_state = replace(state, failures=failures, retry_at=retry_at, last_error=error, last_error_at=now)
+        return _SourceOutcome(source, new_state, (), "failed")
+
+    def _new_articles(self, outcomes: Sequence[_SourceOutcome]) -> list[tuple[bool, Article]]:
+        """Stories never seen before, once each, across sources, URLs and syndicated titles."""
+        candidates = [(o.state.primed or not self.settings.prime_new_sources, a) for o in outcomes for a in o.articles]
+        if not candidates:
+            return []
+        keys = {a.key for _, a in candidates} | {canonical_url(a.url) for _, a in candidates if a.url}
+        seen_keys = self.repos.articles.seen(keys)
+        since = self.clock.now() - self.settings.syndication_window
+        seen_titles = self.repos.articles.seen_titles({a.title_key for _, a in candidates if a.title_key}, since)
+        fresh: list[tuple[bool, Article]] = []
+        batch_keys: set[str] = set()
+        batch_titles: set[str] = set()
+        for primed, article in candidates:
+            url_key = canonical_url(article.url) if article.url else article.key
+            if article.key in seen_keys or url_key in seen_keys or article.key in batch_keys or url_key in batch_keys:
+                continue
+            if article.title_key and (article.title_key in seen_titles or article.title_key in batch_titles):
+                continue
+            batch_keys.update((article.key, url_key))
+            if article.title_key:
+                batch_titles.add(article.title_key)
+            fresh.append((primed, article))
+        return fresh
+
+    def _recent_enough(self, article: Article) -> bool:
+        if article.published is None:
+            return True
+        return article.published >= self.clock.now() - self.settings.max_story_age
+
+    async def _alerts_for(self, articles: Sequence[Article]) -> tuple[list[Alert], dict[str, Article]]:
+        now = self.clock.now()
+        matches = []
+        for article in articles:
+            hits = self.book.match(analyze(article.title, article.text))
+            if hits:
+                matches.append((article, hits))
+        enriched = await self._enrich([a for a, _ in matches])
+        alerts: list[Alert] = []
+        for article, hits in matches:
+            article = enriched.get(article.key, article)
+            for chat, queries in hits.items():
+                state = self.repos.chats.get(chat)
+                if state.active and not state.paused:
+                    alerts.append(self.alerts.build(chat, article, queries, now))
+        return alerts, enriched
+
+    async def _enrich(self, articles: Sequence[Article]) -> dict[str, Article]:
+        """Teaser-only stories get their page's text, one request per story; failures keep the teaser."""
+        if not self.settings.fetch_pages:
+            return {}
+        teasers = [a for a in articles if a.url.startswith(("http://", "https://")) and is_teaser(a.text)]
+        gate = asyncio.Semaphore(self.settings.page_concurrency)
+
+        async def one(article: Article) -> Article | None:
+            async with gate:
+                try:
+                    result = await self.fetcher.fetch_page(article.url, guarded=self.settings.guard_pages)
+                    if result.status is not FetchStatus.OK:
+                        log.info("page of %r not fetched: %s", article.title[:60], result.error)
+                        return None
+                    text = await asyncio.to_thread(extract_main_text, result.body, result.url)
+                except Exception:
+                    log.exception("extracting %s failed", article.url)
+                    return None
+                if not text or len(text) <= len(article.text):
+                    return None
+                return replace(article, text=text)
+
+        done = await asyncio.gather(*(one(a) for a in teasers))
+        return {a.key: a for a in done if a is not None}
+
+    def _maybe_prune(self) -> None:
+        now = self.clock.now()
+        if self._last_prune is not None and now - self._last_prune < timedelta(hours=1):
+            return
+        self._last_prune = now
+        removed = self.repos.articles.prune(
+            now - self.settings.seen_retention, now - self.settings.cache_retention, self.settings.cache_max
+        )
+        if removed:
+            log.info("pruned %d old story records", removed)

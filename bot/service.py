@@ -1,0 +1,235 @@
+"""What users can ask for, whatever the chat platform: one method per command.
+
+Handlers parse arguments, call one method here, render the result. Every
+refusal is a `bot.errors` exception whose message can be shown as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from bot.alerts import AlertFactory
+from bot.book import SubscriptionBook
+from bot.errors import PermissionDenied, SourceError, SubscriptionError
+from bot.fetch import FeedFetcher
+from bot.matching import SubscriptionIndex, analyze
+from bot.models import Alert, ChatRef, ChatState, Source, SourceState, Subscription
+from bot.ports import ArticleRepo, ChatRepo, Clock, OutboxRepo, SourceRepo, SubscriptionRepo
+from bot.query import Query, parse_query
+from bot.sources import check_candidate_source, normalize_url
+
+MAX_SUBSCRIPTIONS_PER_CHAT = 200
+LATEST_WINDOW = timedelta(days=3)
+LATEST_SCAN = 1000  # cached articles looked at for /latest, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks: admin rights come from NEWSBOT_ADMINS or from the platform (Discord's Manage Server)."""
+
+    platform: str
+    user_id: str
+    elevated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeResult:
+    query: str
+    created: bool  # False: the chat already had it
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    source: Source
+    state: SourceState
+    from_config: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Repos:
+    subscriptions: SubscriptionRepo
+    chats: ChatRepo
+    sources: SourceRepo
+    articles: ArticleRepo
+    outbox: OutboxRepo
+
+
+class NewsService:
+    def __init__(
+        self,
+        repos: Repos,
+        book: SubscriptionBook,
+        clock: Clock,
+        *,
+        config_sources: Sequence[Source] = (),
+        admins: frozenset[str] = frozenset(),
+        fetcher: FeedFetcher | None = None,
+        alerts: AlertFactory | None = None,
+    ) -> None:
+        self.repos = repos
+        self.book = book
+        self.clock = clock
+        self.config_sources = tuple(config_sources)
+        self.admins = admins
+        self.fetcher = fetcher
+        self.alerts = alerts or AlertFactory()
+
+    # subscriptions -----------------------------------------------------------------------
+
+    def subscribe(self, chat: ChatRef, text: str) -> SubscribeResult:
+        query = parse_query(text)
+        existing = {s.query for s in self.repos.subscriptions.for_chat(chat)}
+        if query.normalized in existing:
+            return SubscribeResult(query.normalized, created=False)
+        if len(existing) >= MAX_SUBSCRIPTIONS_PER_CHAT:
+            raise SubscriptionError(
+                f"You already have {MAX_SUBSCRIPTIONS_PER_CHAT} subscriptions, the most a chat can have. "
+                "Remove one with /unsubscribe first."
+            )
+        sub = Subscription(chat=chat, query=query.normalized, created=self.clock.now())
+        created = self.repos.subscriptions.add(sub)  # durable before we acknowledge
+        self.book.add(chat, query)
+        return SubscribeResult(query.normalized, created)
+
+    def unsubscribe(self, chat: ChatRef, text: str) -> str:
+        stored = {s.query for s in self.repos.subscriptions.for_chat(chat)}
+        key = text.strip()
+        if key not in stored:
+            key = parse_query(text).normalized
+        if key not in stored or not self.repos.subscriptions.remove(chat, key):
+            raise SubscriptionError(f"You are not subscribed to {key}. Send /list to see your subscriptions.")
+        self.book.remove(chat, key)
+        return key
+
+    def subscriptions(self, chat: ChatRef) -> list[str]:
+        return [s.query for s in self.repos.subscriptions.for_chat(chat)]
+
+    # chat state ----------------------------------------------------------------------------
+
+    def chat_state(self, chat: ChatRef) -> ChatState:
+        return self.repos.chats.get(chat)
+
+    def pause(self, chat: ChatRef) -> bool:
+        """True when alerts were running and are now paused."""
+        return self._set_state(chat, paused=True)
+
+    def resume(self, chat: ChatRef) -> bool:
+        return self._set_state(chat, paused=False)
+
+    def reactivate(self, chat: ChatRef) -> bool:
+        """A chat that had blocked us talks again (/start): deliver to it again."""
+        state = self.repos.chats.get(chat)
+        if state.active:
+            return False
+        self.repos.chats.save(replace(state, active=True))
+        return True
+
+    def _set_state(self, chat: ChatRef, *, paused: bool) -> bool:
+        state = self.repos.chats.get(chat)
+        if state.paused == paused and state.active:
+            return False
+        self.repos.chats.save(replace(state, paused=paused, active=True))
+        return True
+
+    def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
+        """A Telegram group became a supergroup: its subscriptions and pending alerts follow it."""
+        moved = self.repos.subscriptions.move_chat(old, new)
+        self.repos.outbox.move_chat(old, new)
+        old_state = self.repos.chats.get(old)
+        self.repos.chats.save(replace(old_state, chat=new, active=True))
+        self.repos.chats.save(replace(old_state, active=False))  # the old id can no longer receive
+        self.book.move_chat(old, new)
+        return moved
+
+    # latest --------------------------------------------------------------------------------
+
+    def latest(self, chat: ChatRef, text: str | None = None, limit: int = 5) -> list[Alert]:
+        """Newest cached stories matching `text`, or any of the chat's subscriptions."""
+        if text and text.strip():
+            queries = [parse_query(text)]
+        else:
+            queries = [q for q in map(self.book.query, self.subscriptions(chat)) if q is not None]
+            if not queries:
+                raise SubscriptionError(
+                    "You have no subscriptions yet. Try /latest SOCAR, or /subscribe SOCAR first."
+                )
+        index = SubscriptionIndex()
+        by_key: dict[str, Query] = {}
+        for query in queries:
+            index.add(query)
+            by_key[query.normalized] = query
+        now = self.clock.now()
+        found: list[Alert] = []
+        for article in self.repos.articles.recent(now - LATEST_WINDOW, LATEST_SCAN):
+            hits = index.match(analyze(article.title, article.text))
+            if hits:
+                matched = [by_key[k] for k in sorted(hits)]
+                found.append(self.alerts.build(chat, article, matched, now))
+                if len(found) >= limit:
+                    break
+        return found
+
+    # sources -------------------------------------------------------------------------------
+
+    def all_sources(self) -> list[Source]:
+        seen = {s.url for s in self.config_sources}
+        extra = [s for s in self.repos.sources.list() if s.url not in seen]
+        return [*self.config_sources, *extra]
+
+    def source_statuses(self) -> list[SourceStatus]:
+        config_urls = {s.url for s in self.config_sources}
+        return [
+            SourceStatus(s, self.repos.sources.state(s.url), s.url in config_urls) for s in self.all_sources()
+        ]
+
+    def is_admin(self, actor: Actor) -> bool:
+        return actor.elevated or (actor.platform == "telegram" and actor.user_id in self.admins)
+
+    def _require_admin(self, actor: Actor) -> None:
+        if not self.is_admin(actor):
+            raise PermissionDenied("Only the bot's admins can change the sources.")
+
+    async def add_source(self, actor: Actor, url: str, name: str | None = None) -> Source:
+        self._require_admin(actor)
+        url = normalize_url(url)
+        for known in self.all_sources():
+            if known.url == url:
+                raise SourceError(f"{known.name} is already polled from that address.")
+            if name and known.name.casefold() == name.casefold():
+                raise SourceError(f"There is already a source named {known.name}.")
+        if self.fetcher is None:
+            raise SourceError("Sources cannot be added in this mode.")
+        candidate = await check_candidate_source(url, self.fetcher)
+        source = Source(name=_source_name(name, candidate.title, url, self.all_sources()), url=url,
+                        added_by=f"{actor.platform}:{actor.user_id}")
+        if not self.repos.sources.add(source):
+            raise SourceError(f"{source.name} is already a source.")
+        return source
+
+    def remove_source(self, actor: Actor, name_or_url: str) -> Source:
+        self._require_admin(actor)
+        wanted = name_or_url.strip()
+        for s in self.config_sources:
+            if wanted in (s.url, s.name) or wanted.casefold() == s.name.casefold():
+                raise SourceError(f"{s.name} comes from the sources file; remove it there and restart.")
+        removed = self.repos.sources.remove(wanted)
+        if removed is None:
+            for s in self.repos.sources.list():
+                if wanted.casefold() == s.name.casefold():
+                    removed = self.repos.sources.remove(s.url)
+                    break
+        if removed is None:
+            raise SourceError(f"No source is named {wanted}. Send /sources to see them.")
+        return removed
+
+
+def _source_name(asked: str | None, title: str | None, url: str, existing: Sequence[Source]) -> str:
+    base = (asked or title or urlsplit(url).hostname or url).strip()[:60] or url
+    taken = {s.name.casefold() for s in existing}
+    name, n = base, 2
+    while name.casefold() in taken:
+        name, n = f"{base} ({n})", n + 1
+    return name

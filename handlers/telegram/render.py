@@ -1,0 +1,183 @@
+"""Alerts as Telegram messages: HTML with every piece of feed text escaped, always within limits.
+
+Telegram counts a message's length in UTF-16 code units; we bound the raw HTML (which is never
+shorter than the text Telegram shows), so a rendered alert can never be refused as too long.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from urllib.parse import urlsplit
+
+from bot.models import Alert
+
+MAX_MESSAGE = 4096  # UTF-16 code units
+ELLIPSIS = "…"
+MAX_SOURCE = 120
+MAX_MATCHED = 600
+MAX_URL = 2048  # longer hrefs are dropped rather than cut (a cut URL is a wrong link)
+MIN_BULLET = 60  # below this a bullet is dropped rather than shortened further
+MIN_TITLE = 40
+
+Escape = Callable[[str], str]
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def one_line(text: str) -> str:
+    """Feed text may carry newlines or control characters; an alert line is one line."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def shorten(text: str, limit: int, esc: Escape = escape) -> str:
+    """`esc(result)` fits in `limit` UTF-16 units; cut at a word boundary and marked with "…".
+
+    The cut is made on the plain text before escaping, so it can never fall inside an entity.
+    """
+    if utf16_len(esc(text)) <= limit:
+        return text
+    budget = limit - utf16_len(ELLIPSIS)
+    if budget <= 0:
+        return ""
+    used, cut = 0, 0
+    for i, ch in enumerate(text):
+        used += utf16_len(esc(ch))
+        if used > budget:
+            break
+        cut = i + 1
+    head = text[:cut]
+    space = head.rfind(" ")
+    if space >= cut * 2 // 3:  # a word boundary not too far back; else cut the long word itself
+        head = head[:space]
+    return head.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def format_time(alert: Alert) -> str | None:
+    if alert.published is None:
+        return None
+    when = alert.published if alert.published.tzinfo else alert.published.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+def safe_link(url: str) -> str | None:
+    url = url.strip()
+    if not url or len(html.escape(url, quote=True)) > MAX_URL or any(not ch.isprintable() or ch.isspace() for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _fit_bullets(bullets: Sequence[str], budget: int, esc: Escape) -> list[str]:
+    """Share `budget` units between bullet lines ("• text\\n"): short ones whole, long ones cut."""
+    kept = list(bullets)
+    while kept:
+        per_line = utf16_len("• \n")
+        room = budget - per_line * len(kept)
+        if room >= MIN_BULLET * len(kept) or len(kept) == 1:
+            break
+        kept.pop()  # too little room for all of them: the later bullets go first
+    if not kept or budget - utf16_len("• \n") < MIN_BULLET // 2:
+        return []
+    room = budget - utf16_len("• \n") * len(kept)
+    order = sorted(range(len(kept)), key=lambda i: utf16_len(esc(kept[i])))
+    out = list(kept)
+    left = len(kept)
+    for i in order:  # water-filling: each bullet gets an equal share of what the shorter ones left
+        share = room // left
+        out[i] = shorten(kept[i], share, esc)
+        room -= utf16_len(esc(out[i]))
+        left -= 1
+    return [b for b in out if b]
+
+
+def _compose(
+    title: str, meta: str, matched: str, bullets: Sequence[str], link: str, esc: Escape, markup: bool
+) -> str:
+    lines = [f"<b>{esc(title)}</b>" if markup else esc(title), esc(meta)]
+    if matched:
+        lines.append(f"Matched: <i>{esc(matched)}</i>" if markup else f"Matched: {esc(matched)}")
+    lines.extend(f"• {esc(b)}" for b in bullets)
+    if link:
+        lines.append(link)
+    return "\n".join(lines)
+
+
+def _render(alert: Alert, esc: Escape, markup: bool) -> str:
+    title = one_line(alert.title) or "(untitled)"
+    source = shorten(one_line(alert.source) or "unknown source", MAX_SOURCE, esc)
+    when = format_time(alert)
+    meta = f"{source} · {when}" if when else source
+    matched = shorten(", ".join(one_line(m) for m in alert.matched), MAX_MATCHED, esc)
+    bullets = [b for b in (one_line(b).removeprefix("• ").strip() for b in alert.bullets) if b]
+    url = safe_link(alert.url)
+    if url is None:
+        link = ""
+    elif markup:
+        link = f'<a href="{html.escape(url, quote=True)}">Read more</a>'
+    else:
+        link = url
+
+    full = _compose(title, meta, matched, bullets, link, esc, markup)
+    if utf16_len(full) <= MAX_MESSAGE:
+        return full
+    # Bullets give way first; the title only once bullets are down to their floor.
+    fixed = utf16_len(_compose("", meta, matched, [], link, esc, markup)) + 1  # +1: newline before bullets
+    rest = MAX_MESSAGE - fixed
+    title_len = utf16_len(esc(title))
+    bullets_floor = min(sum(utf16_len(esc(b)) + 3 for b in bullets), (MIN_BULLET + 3) * len(bullets))
+    if title_len + bullets_floor > rest:
+        title = shorten(title, max(rest - bullets_floor, MIN_TITLE), esc)
+        title_len = utf16_len(esc(title))
+    bullets = _fit_bullets(bullets, rest - title_len, esc)
+    out = _compose(title, meta, matched, bullets, link, esc, markup)
+    while utf16_len(out) > MAX_MESSAGE and bullets:  # rounding slack: drop from the end
+        bullets.pop()
+        out = _compose(title, meta, matched, bullets, link, esc, markup)
+    return out
+
+
+def render_alert(alert: Alert) -> str:
+    """Telegram HTML: bold title, source and UTC time, matched queries, bullets, "Read more" link."""
+    return _render(alert, escape, markup=True)
+
+
+def render_alert_plain(alert: Alert) -> str:
+    """The same alert with no markup, for when Telegram rejects our HTML."""
+    return _render(alert, _plain, markup=False)
+
+
+def split_lines(lines: Sequence[str], header: str = "", limit: int = MAX_MESSAGE) -> list[str]:
+    """Pack lines into as few messages as fit `limit` UTF-16 units each.
+
+    Lines are already escaped, each within `limit` (build them with `shorten`), and no tag spans
+    two lines, so a message boundary never falls inside markup.
+    """
+    messages: list[str] = []
+    current = header
+    for line in lines:
+        if utf16_len(line) > limit:
+            raise ValueError("a line longer than a whole message: shorten it first")
+        candidate = f"{current}\n{line}" if current else line
+        if utf16_len(candidate) <= limit:
+            current = candidate
+        else:
+            messages.append(current)
+            current = line
+    if current:
+        messages.append(current)
+    return messages

@@ -1,0 +1,122 @@
+"""Replies as Telegram HTML: help, subscription lists, source status. Everything user- or
+feed-supplied is escaped here, and every multi-part reply is split within Telegram's limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from html import escape
+
+from telegram import BotCommand
+
+from bot.models import Alert
+from bot.service import SourceStatus
+from handlers.telegram.render import MAX_MESSAGE, render_alert, shorten, split_lines, utf16_len
+
+# (command, arguments, what it does, example): one table feeds /help and setMyCommands
+COMMANDS: tuple[tuple[str, str, str, str], ...] = (
+    ("subscribe", "<query>", "get alerts for news matching a query", '/subscribe "Caspian Sea"'),
+    ("unsubscribe", "[query]", "stop a subscription (no query: pick one from a list)", "/unsubscribe SOCAR"),
+    ("list", "", "your subscriptions", "/list"),
+    ("latest", "[query]", "the latest stories for a query or your subscriptions", "/latest Gazprom"),
+    ("pause", "", "stop alerts for a while", "/pause"),
+    ("resume", "", "get alerts again", "/resume"),
+    ("sources", "", "the feeds I watch and how they are doing", "/sources"),
+    ("addsource", "<url> [name]", "add a feed (admins only)", "/addsource https://example.com/rss.xml Example"),
+    ("removesource", "<name|url>", "remove a feed (admins only)", "/removesource Example"),
+    ("help", "", "this message", "/help"),
+)
+
+SUBSCRIBE_EXAMPLES = (
+    "/subscribe SOCAR",
+    '/subscribe "Caspian Sea"',
+    "/subscribe Gazprom OR Rosneft",
+    "/subscribe Armenia -peace",
+)
+QUERY_EXAMPLE = 'Example: <code>/subscribe "Caspian Sea"</code> or <code>/subscribe Gazprom OR Rosneft</code>'
+HINT = "I did not understand that. Send /help to see what I can do."
+SOMETHING_WRONG = "Something went wrong, try again."
+MAX_LIST_ITEM = 400  # a stored query is at most 200 characters; this only guards odd data
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(name, about[:256]) for name, _args, about, _example in COMMANDS]
+
+
+def help_text() -> str:
+    lines = [
+        "I watch news feeds and send you a short alert (title, source, time, key points, link) "
+        "whenever a story matches one of your subscriptions.",
+        "",
+        "<b>Queries</b>: words must all appear; <code>\"exact phrase\"</code>; <code>A OR B</code>; "
+        "<code>-word</code> excludes; <code>prefix*</code>. For example:",
+        *(f"<code>{escape(example)}</code>" for example in SUBSCRIBE_EXAMPLES),
+        "",
+        "<b>Commands</b>",
+    ]
+    for name, args, about, example in COMMANDS:
+        usage = f"/{name} {escape(args)}".rstrip()
+        lines.append(f"{usage} — {escape(about)}, e.g. <code>{escape(example)}</code>")
+    return "\n".join(lines)
+
+
+def code(text: str, limit: int = MAX_LIST_ITEM) -> str:
+    return f"<code>{escape(shorten(text, limit))}</code>"
+
+
+def subscriptions_messages(queries: Sequence[str], paused: bool) -> list[str]:
+    if paused:
+        state = "Alerts are <b>paused</b>: send /resume to get them again."
+    else:
+        state = "Alerts are on: send /pause to stop them for a while."
+    if not queries:
+        return [f"You have no subscriptions. Try <code>{escape(SUBSCRIBE_EXAMPLES[0])}</code>.\n{state}"]
+    header = f"Your subscriptions ({len(queries)}):"
+    lines = [f"• {code(q)}" for q in queries]
+    messages = split_lines(lines, header=header)
+    last = messages[-1]
+    if utf16_len(last) + 1 + utf16_len(state) <= MAX_MESSAGE:
+        messages[-1] = f"{last}\n{state}"
+    else:
+        messages.append(state)
+    return messages
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") if moment else "never"
+
+
+def source_block(status: SourceStatus) -> str:
+    source, state = status.source, status.state
+    origin = "sources file" if status.from_config else "added from chat"
+    lines = [
+        f"<b>{escape(shorten(source.name, 120))}</b> ({origin})",
+        f"  {escape(shorten(source.url, 600))}",
+        f"  last success: {_when(state.last_success)}",
+    ]
+    if state.last_error:
+        lines.append(f"  last error: {escape(shorten(state.last_error, 600))} ({_when(state.last_error_at)})")
+    return "\n".join(lines)
+
+
+def sources_messages(statuses: Sequence[SourceStatus]) -> list[str]:
+    if not statuses:
+        return ["No sources are configured yet."]
+    return split_lines([source_block(s) for s in statuses], header=f"Sources ({len(statuses)}):")
+
+
+def latest_messages(alerts: Sequence[Alert]) -> list[str]:
+    """One alert a message, or several together while they fit in one."""
+    messages: list[str] = []
+    current = ""
+    for alert in alerts:
+        rendered = render_alert(alert)
+        combined = f"{current}\n\n{rendered}" if current else rendered
+        if utf16_len(combined) <= MAX_MESSAGE:
+            current = combined
+        else:
+            messages.append(current)
+            current = rendered
+    if current:
+        messages.append(current)
+    return messages

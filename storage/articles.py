@@ -1,0 +1,126 @@
+"""Seen-story records and the article cache, in their own TinyDB file beside the main one.
+
+Both grow with every poll cycle, so they live apart from the small, often written
+subscription data; each method that changes them makes one durable write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from tinydb import TinyDB
+
+from bot.models import Article
+from storage.atomic import AtomicJSONStorage
+from storage.codec import article_doc, article_from, dt_in, dt_out
+
+try:
+    from bot.dedup import canonical_url
+except ImportError:  # bot.dedup is written alongside this package; the raw URL is a safe stand-in
+
+    def canonical_url(url: str) -> str:
+        return url.strip()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class TinyDBArticleRepo:
+    def __init__(self, db: TinyDB, storage: AtomicJSONStorage) -> None:
+        self._seen_table = db.table("seen")
+        self._cache_table = db.table("cache")
+        self._storage = storage
+        # doc id -> (article key, canonical URL, title key, seen at)
+        self._records: dict[int, tuple[str, str, str, datetime]] = {}
+        for doc in self._seen_table.all():
+            seen_at = dt_in(doc["seen_at"]) or _EPOCH
+            self._records[doc.doc_id] = (doc["key"], doc.get("url", ""), doc.get("title_key", ""), seen_at)
+        self._cached: dict[str, tuple[int, Article]] = {}
+        for doc in self._cache_table.all():
+            article = article_from(doc)
+            self._cached[article.key] = (doc.doc_id, article)
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._keys: set[str] = set()
+        self._urls: set[str] = set()
+        self._titles: dict[str, datetime] = {}  # title key -> latest seen at
+        for key, url, title_key, seen_at in self._records.values():
+            self._index(key, url, title_key, seen_at)
+
+    def _index(self, key: str, url: str, title_key: str, seen_at: datetime) -> None:
+        self._keys.add(key)
+        if url:
+            self._urls.add(url)
+        if title_key and seen_at > self._titles.get(title_key, _EPOCH):
+            self._titles[title_key] = seen_at
+
+    def seen(self, keys: Iterable[str]) -> set[str]:
+        return {k for k in keys if k in self._keys or k in self._urls}
+
+    def seen_titles(self, title_keys: Iterable[str], since: datetime) -> set[str]:
+        return {t for t in title_keys if t in self._titles and self._titles[t] >= since}
+
+    def remember(self, articles: Sequence[Article]) -> None:
+        batch = {a.key: a for a in articles}  # the last copy of a story in the batch wins
+        if not batch:
+            return
+        new_seen = [a for key, a in batch.items() if key not in self._keys]
+        records = [
+            {
+                "key": a.key,
+                "url": canonical_url(a.url) if a.url else "",
+                "title_key": a.title_key,
+                "seen_at": dt_out(a.fetched_at),
+            }
+            for a in new_seen
+        ]
+        fresh = [a for key, a in batch.items() if key not in self._cached]
+        with self._storage.batch():  # seen records and cache in one durable write
+            seen_ids = self._seen_table.insert_multiple(records) if records else []
+            cache_ids = self._cache_table.insert_multiple([article_doc(a) for a in fresh]) if fresh else []
+            for key, article in batch.items():
+                entry = self._cached.get(key)
+                if entry is not None and entry[1] != article:
+                    self._cache_table.update(article_doc(article), doc_ids=[entry[0]])
+        for doc_id, doc in zip(seen_ids, records, strict=True):
+            record = (doc["key"], doc["url"], doc["title_key"], dt_in(doc["seen_at"]) or _EPOCH)
+            self._records[doc_id] = record
+            self._index(*record)
+        for key, article in batch.items():
+            if key in self._cached:
+                self._cached[key] = (self._cached[key][0], article)
+        for doc_id, article in zip(cache_ids, fresh, strict=True):
+            self._cached[article.key] = (doc_id, article)
+
+    def recent(self, since: datetime, limit: int) -> list[Article]:
+        if limit <= 0:
+            return []
+        hits = [a for _, a in self._cached.values() if a.fetched_at >= since]
+        hits.sort(key=_newest_first)
+        return hits[:limit]
+
+    def prune(self, seen_before: datetime, cache_before: datetime, cache_max: int) -> int:
+        old_seen = [doc_id for doc_id, rec in self._records.items() if rec[3] < seen_before]
+        ordered = sorted((a for _, a in self._cached.values()), key=_newest_first)
+        keep = {a.key for a in ordered[: max(cache_max, 0)] if a.fetched_at >= cache_before}
+        dropped = [key for key in self._cached if key not in keep]
+        if not old_seen and not dropped:
+            return 0
+        with self._storage.batch():
+            if old_seen:
+                self._seen_table.remove(doc_ids=old_seen)
+            if dropped:
+                self._cache_table.remove(doc_ids=[self._cached[key][0] for key in dropped])
+        for doc_id in old_seen:
+            del self._records[doc_id]
+        for key in dropped:
+            del self._cached[key]
+        self._reindex()
+        return len(old_seen) + len(dropped)
+
+
+def _newest_first(article: Article) -> tuple[float, float]:
+    """Sort key: latest fetched first; among stories fetched together, latest published first."""
+    return (-article.fetched_at.timestamp(), -(article.published or _EPOCH).timestamp())

@@ -1,0 +1,145 @@
+"""Records <-> JSON documents. Datetimes are ISO strings in UTC; a ChatRef is its `key`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.models import Alert, Article, ChatRef, ChatState, Source, SourceState, Subscription
+
+Doc = dict[str, Any]
+
+
+def dt_out(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # the core is UTC-aware; a naive time can only mean UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def dt_in(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _dt_required(value: str) -> datetime:
+    parsed = dt_in(value)
+    assert parsed is not None
+    return parsed
+
+
+def subscription_doc(sub: Subscription) -> Doc:
+    return {"chat": sub.chat.key, "query": sub.query, "created": dt_out(sub.created)}
+
+
+def subscription_from(doc: Doc) -> Subscription:
+    return Subscription(ChatRef.from_key(doc["chat"]), doc["query"], _dt_required(doc["created"]))
+
+
+def chat_doc(state: ChatState) -> Doc:
+    return {"chat": state.chat.key, "active": state.active, "paused": state.paused}
+
+
+def chat_from(doc: Doc) -> ChatState:
+    return ChatState(ChatRef.from_key(doc["chat"]), bool(doc.get("active", True)), bool(doc.get("paused", False)))
+
+
+def source_doc(source: Source) -> Doc:
+    return {"name": source.name, "url": source.url, "added_by": source.added_by}
+
+
+def source_from(doc: Doc) -> Source:
+    return Source(doc["name"], doc["url"], doc.get("added_by"))
+
+
+def state_doc(state: SourceState) -> Doc:
+    return {
+        "url": state.url,
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+        "primed": state.primed,
+        "failures": state.failures,
+        "retry_at": dt_out(state.retry_at),
+        "last_success": dt_out(state.last_success),
+        "last_error": state.last_error,
+        "last_error_at": dt_out(state.last_error_at),
+    }
+
+
+def state_from(doc: Doc) -> SourceState:
+    return SourceState(
+        url=doc["url"],
+        etag=doc.get("etag"),
+        last_modified=doc.get("last_modified"),
+        primed=bool(doc.get("primed", False)),
+        failures=int(doc.get("failures", 0)),
+        retry_at=dt_in(doc.get("retry_at")),
+        last_success=dt_in(doc.get("last_success")),
+        last_error=doc.get("last_error"),
+        last_error_at=dt_in(doc.get("last_error_at")),
+    )
+
+
+def article_doc(article: Article) -> Doc:
+    return {
+        "key": article.key,
+        "source": article.source,
+        "title": article.title,
+        "url": article.url,
+        "published": dt_out(article.published),
+        "text": article.text,
+        "fetched_at": dt_out(article.fetched_at),
+        "guid": article.guid,
+        "title_key": article.title_key,
+    }
+
+
+def article_from(doc: Doc) -> Article:
+    return Article(
+        key=doc["key"],
+        source=doc["source"],
+        title=doc["title"],
+        url=doc["url"],
+        published=dt_in(doc.get("published")),
+        text=doc["text"],
+        fetched_at=_dt_required(doc["fetched_at"]),
+        guid=doc.get("guid", ""),
+        title_key=doc.get("title_key", ""),
+    )
+
+
+def alert_doc(alert: Alert) -> Doc:
+    return {
+        "chat": alert.chat.key,
+        "article_key": alert.article_key,
+        "title": alert.title,
+        "url": alert.url,
+        "source": alert.source,
+        "published": dt_out(alert.published),
+        "matched": list(alert.matched),
+        "bullets": list(alert.bullets),
+        "created": dt_out(alert.created),
+        "attempts": alert.attempts,
+        "next_attempt": dt_out(alert.next_attempt),
+        "plain": alert.plain,
+    }
+
+
+def alert_from(doc: Doc) -> Alert:
+    return Alert(
+        chat=ChatRef.from_key(doc["chat"]),
+        article_key=doc["article_key"],
+        title=doc["title"],
+        url=doc["url"],
+        source=doc["source"],
+        published=dt_in(doc.get("published")),
+        matched=tuple(doc.get("matched", ())),
+        bullets=tuple(doc.get("bullets", ())),
+        created=_dt_required(doc["created"]),
+        attempts=int(doc.get("attempts", 0)),
+        next_attempt=dt_in(doc.get("next_attempt")),
+        plain=bool(doc.get("plain", False)),
+    )

@@ -1,0 +1,82 @@
+"""Opens the files of the store and wires the repositories onto them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinydb import TinyDB
+
+from bot.errors import StorageError
+from storage.articles import TinyDBArticleRepo
+from storage.atomic import AtomicJSONStorage
+from storage.chats import TinyDBChatRepo
+from storage.outbox import JournalOutboxRepo
+from storage.sources import TinyDBSourceRepo
+from storage.subscriptions import TinyDBSubscriptionRepo
+
+
+@dataclass(frozen=True, slots=True)
+class StorePaths:
+    main: Path
+    articles: Path
+    outbox: Path
+
+
+def store_paths(db_path: Path) -> StorePaths:
+    """The files of a store: the main database and its companions beside it."""
+    db_path = Path(db_path)
+    stem = db_path.name[: -len(".json")] if db_path.name.endswith(".json") else db_path.name
+    return StorePaths(
+        main=db_path,
+        articles=db_path.with_name(f"{stem}.articles.json"),
+        outbox=db_path.with_name(f"{stem}.outbox.jsonl"),
+    )
+
+
+@dataclass
+class Store:
+    subscriptions: TinyDBSubscriptionRepo
+    chats: TinyDBChatRepo
+    sources: TinyDBSourceRepo
+    articles: TinyDBArticleRepo
+    outbox: JournalOutboxRepo
+    paths: StorePaths
+    _dbs: tuple[TinyDB, ...] = field(default=(), repr=False)
+
+    def close(self) -> None:
+        """Release file handles; every acknowledged change is already on disk."""
+        self.outbox.close()
+        for db in self._dbs:
+            db.close()
+
+
+def open_store(db_path: Path) -> Store:
+    paths = store_paths(db_path)
+    _check_usable(paths.main)
+    main = TinyDB(paths.main, storage=AtomicJSONStorage)
+    articles_db = TinyDB(paths.articles, storage=AtomicJSONStorage)
+    main_storage: AtomicJSONStorage = main.storage  # type: ignore[assignment]
+    articles_storage: AtomicJSONStorage = articles_db.storage  # type: ignore[assignment]
+    return Store(
+        subscriptions=TinyDBSubscriptionRepo(main, main_storage),
+        chats=TinyDBChatRepo(main),
+        sources=TinyDBSourceRepo(main, main_storage),
+        articles=TinyDBArticleRepo(articles_db, articles_storage),
+        outbox=JournalOutboxRepo(paths.outbox),
+        paths=paths,
+        _dbs=(main, articles_db),
+    )
+
+
+def _check_usable(path: Path) -> None:
+    if path.is_dir():
+        raise StorageError(f"database path {path} is a directory; NEWSBOT_DB must name a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the database directory {path.parent}: {exc}") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StorageError(f"database directory {path.parent} is not writable")
+

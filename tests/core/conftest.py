@@ -1,0 +1,70 @@
+"""Core tests run the real core on a real TinyDB store in tmp_path; only the clock and the
+chat platform (a recording notifier) are fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.book import SubscriptionBook
+from bot.clock import FakeClock
+from bot.models import Alert
+from bot.ports import DeliveryResult, DeliveryStatus
+from bot.service import NewsService, Repos
+
+
+class RecordingNotifier:
+    """Stands in for Telegram: records sends, answers with scripted results."""
+
+    platforms = ("telegram",)
+
+    def __init__(self) -> None:
+        self.sent: list[Alert] = []
+        self.script: dict[str, list[DeliveryResult]] = {}  # chat id -> results to return first
+
+    def fail(self, chat_id: str, *results: DeliveryResult) -> None:
+        self.script.setdefault(chat_id, []).extend(results)
+
+    async def send(self, alert: Alert) -> DeliveryResult:
+        queued = self.script.get(alert.chat.id)
+        if queued:
+            return queued.pop(0)
+        self.sent.append(alert)
+        return DeliveryResult(DeliveryStatus.SENT)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[object]:
+    from storage import open_store
+
+    st = open_store(tmp_path / "newsbot.json")
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def repos(store: object) -> Repos:
+    return Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def book() -> SubscriptionBook:
+    return SubscriptionBook()
+
+
+@pytest.fixture
+def service(repos: Repos, book: SubscriptionBook, clock: FakeClock) -> NewsService:
+    return NewsService(repos, book, clock, admins=frozenset({"1"}))
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()

@@ -1,0 +1,130 @@
+"""The poll cycle on the real fetcher, parser, matcher and store; remote feeds are an httpx transport."""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+
+import httpx
+import pytest
+
+from bot.book import SubscriptionBook
+from bot.clock import FakeClock
+from bot.fetch import FeedFetcher
+from bot.models import ChatRef, Source
+from bot.pipeline import PollSettings, Poller
+from bot.service import NewsService, Repos
+
+ALICE, BOB = ChatRef("telegram", "1"), ChatRef("telegram", "2")
+
+
+def rss(*items: tuple[str, str, str], clock: FakeClock) -> bytes:
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><description>{d}</description>"
+        f"<pubDate>{format_datetime(clock.now())}</pubDate></item>"
+        for t, link, d in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{body}</channel></rss>'.encode()
+
+
+class Feeds:
+    def __init__(self) -> None:
+        self.bodies: dict[str, bytes] = {}
+        self.status: dict[str, int] = {}
+        self.requests: list[httpx.Request] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        path = request.url.path
+        status = self.status.get(path, 200)
+        if status != 200:
+            return httpx.Response(status)
+        return httpx.Response(200, content=self.bodies.get(path, b""), headers={"Content-Type": "application/rss+xml"})
+
+
+@pytest.fixture
+def feeds() -> Feeds:
+    return Feeds()
+
+
+@pytest.fixture
+def poller(repos: Repos, book: SubscriptionBook, clock: FakeClock, feeds: Feeds) -> Poller:
+    sources = [Source("Wire A", "https://a.example/feed"), Source("Wire B", "https://b.example/feed")]
+    fetcher = FeedFetcher(transport=httpx.MockTransport(feeds.handler))
+    return Poller(repos, book, fetcher, clock, lambda: sources, PollSettings(poll_seconds=60, fetch_pages=False))
+
+
+STORY = ("SOCAR ships gas to Ukraine", "https://a.example/socar", "SOCAR began supplying gas via Europe. More follows.")
+
+
+async def test_first_poll_primes_then_new_stories_alert_once(poller, feeds, clock, service, repos) -> None:
+    service.subscribe(ALICE, "SOCAR")
+    feeds.bodies["/feed"] = rss(("Old SOCAR story", "https://a.example/old", "SOCAR old news."), clock=clock)
+    first = await poller.poll_once()
+    assert first.new_stories == 1 and first.alerts_queued == 0  # backlog recorded, not pushed
+    feeds.bodies["/feed"] = rss(("Old SOCAR story", "https://a.example/old", "SOCAR old."), STORY, clock=clock)
+    second = await poller.poll_once()
+    assert second.alerts_queued == 1
+    [alert] = repos.outbox.pending()
+    assert alert.chat == ALICE and alert.title == STORY[0] and alert.matched and alert.bullets
+    third = await poller.poll_once()
+    assert third.new_stories == 0 and third.alerts_queued == 0
+
+
+async def test_one_alert_per_user_naming_every_matched_subscription(poller, feeds, clock, service, repos) -> None:
+    feeds.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    service.subscribe(ALICE, "gas Ukraine")
+    service.subscribe(BOB, "SOCAR")
+    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    await poller.poll_once()
+    alerts = {a.chat: a for a in repos.outbox.pending()}
+    assert len(repos.outbox.pending()) == 2  # the same story appears in both feeds: still one each
+    assert len(alerts[ALICE].matched) == 2 and len(alerts[BOB].matched) == 1
+
+
+async def test_tracking_parameters_and_syndicated_titles_are_the_same_story(poller, feeds, clock, service, repos):
+    feeds.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    await poller.poll_once()
+    tracked = (STORY[0], STORY[1] + "?utm_source=tw&fbclid=x", STORY[2])
+    syndicated = (STORY[0] + "!", "https://c.example/copy", "A copy.")
+    feeds.bodies["/feed"] = rss(tracked, syndicated, clock=clock)
+    await poller.poll_once()
+    assert len(repos.outbox.pending()) == 1
+
+
+async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(poller, feeds, clock, service, repos):
+    feeds.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    service.pause(ALICE)
+    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    await poller.poll_once()
+    assert repos.outbox.pending() == []
+    service.resume(ALICE)
+    service.subscribe(BOB, "SOCAR")
+    await poller.poll_once()
+    assert repos.outbox.pending() == []  # seen stories never come back for new or resumed subscribers
+
+
+async def test_a_failing_source_backs_off_without_hurting_the_other(poller, feeds, clock, repos) -> None:
+    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    poller.sources = lambda: [Source("Good", "https://a.example/feed"), Source("Bad", "https://b.example/broken")]
+    feeds.status["/broken"] = 500
+    for _ in range(3):
+        report = await poller.poll_once()
+        clock.advance(1)
+    assert report.failed + report.skipped == 1 and report.polled >= 1
+    bad = repos.sources.state("https://b.example/broken")
+    assert bad.failures >= 2 and bad.retry_at is not None and bad.last_error
+    assert repos.sources.state("https://a.example/feed").last_success is not None
+
+
+async def test_latest_finds_cached_stories(poller, feeds, clock, service: NewsService) -> None:
+    feeds.bodies["/feed"] = rss(STORY, ("Rosneft results", "https://a.example/r", "Rosneft profit."), clock=clock)
+    await poller.poll_once()
+    assert [a.title for a in service.latest(ALICE, "Rosneft OR SOCAR")] and len(service.latest(ALICE, "SOCAR")) == 1
+    assert service.latest(ALICE, "Gazprom") == []
