@@ -37,11 +37,19 @@ def measure(pages: Path, limit: int | None = None, show: bool = True) -> dict[st
     totals = {"ours": [0, 0, 0], "whole_page": [0, 0, 0]}
     elapsed = 0.0
     if show:
-        print(f"{'page':20} {'P':>6} {'R':>6} {'page P':>7} {'page R':>7} {'ms':>6}")
+        print("whole = the page through html_to_text without main-content extraction (baseline)")
+        print(f"{'page':20} {'P':>6} {'R':>6} {'whole P':>7} {'whole R':>7} {'ms':>6}")
     for source in sources:
         raw = source.read_bytes()
-        expected = Counter(words(html_to_text(source.with_name(source.name.replace(".source", ".expected"))
-                                              .read_text("utf-8", "replace"))))
+        expected = Counter(
+            words(
+                html_to_text(
+                    source.with_name(source.name.replace(".source", ".expected")).read_text(
+                        "utf-8", "replace"
+                    )
+                )
+            )
+        )
         start = time.perf_counter()
         got = extract_main_text(raw) or ""
         took = time.perf_counter() - start
@@ -56,7 +64,10 @@ def measure(pages: Path, limit: int | None = None, show: bool = True) -> dict[st
                 f"{ours[0] / max(1, ours[2]):6.3f} {whole[0] / max(1, whole[1]):7.3f} "
                 f"{whole[0] / max(1, whole[2]):7.3f} {took * 1000:6.0f}"
             )
-    result: dict[str, object] = {"pages": len(sources), "ms_per_page": round(elapsed * 1000 / len(sources), 1)}
+    result: dict[str, object] = {
+        "pages": len(sources),
+        "ms_per_page": round(elapsed * 1000 / len(sources), 1),
+    }
     for key, (common, got_n, exp_n) in totals.items():
         prefix = "" if key == "ours" else "whole_page_"
         result[prefix + "precision"] = round(100 * common / max(1, got_n), 2)

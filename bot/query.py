@@ -75,7 +75,9 @@ def _term(text: str, quoted: bool) -> Term:
         raise QueryError(f"{what} has no letters or digits: remove it or put a word in it.")
     if "*" in text:
         if quoted:
-            raise QueryError(f'Wildcards do not work inside quotes: "{text}". Use a word like sanction* alone.')
+            raise QueryError(
+                f'Wildcards do not work inside quotes: "{text}". Use a word like sanction* alone.'
+            )
         if not text.endswith("*") or "*" in text[:-1]:
             raise QueryError(f"'{text}': '*' goes only once, at the end of a word, as in sanction*.")
         if len(found) > 1:
@@ -126,7 +128,9 @@ def _group(items: list[tuple[str, bool, bool] | None]) -> tuple[list[list[Term]]
             if last == "neg":
                 raise QueryError("An excluded term cannot be part of an OR: write Gazprom OR Rosneft -peace.")
             if last is None or pending_or:
-                raise QueryError(f"'OR' must stand between two terms, as in: Gazprom OR Rosneft ({_EXAMPLE}).")
+                raise QueryError(
+                    f"'OR' must stand between two terms, as in: Gazprom OR Rosneft ({_EXAMPLE})."
+                )
             pending_or = True
             continue
         text, quoted, negated = item
@@ -177,13 +181,15 @@ def parse_query(text: str) -> Query:
     if not text:
         raise QueryError(f"The query is empty: type the words to watch for, {_EXAMPLE}.")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"The query is {len(text)} characters long: keep it under {MAX_QUERY_CHARS}.")
+        raise QueryError(f"The query is {len(text)} characters long: use at most {MAX_QUERY_CHARS}.")
     if text.count('"') % 2:
         raise QueryError('A quote is not closed: phrases need a quote on both sides, as in "Caspian Sea".')
     items = _scan(text)
     count = sum(item is not None for item in items)
     if count > MAX_TERMS:
-        raise QueryError(f"The query has {count} terms: use at most {MAX_TERMS} words, phrases or exclusions.")
+        raise QueryError(
+            f"The query has {count} terms: use at most {MAX_TERMS} words, phrases or exclusions."
+        )
     groups, excluded = _group(items)
     if not groups:
         raise QueryError(f"A query needs at least one word to look for, not only exclusions ({_EXAMPLE}).")

@@ -15,14 +15,19 @@ from lxml import html as lxml_html
 MAX_INPUT = 200_000  # characters; a story body is far smaller, anything beyond is noise or abuse
 BULLET = "• "
 
+
+def _word_set(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
 # Elements whose whole subtree is never article text.
-_DROP_TAGS = frozenset(
+_DROP_TAGS = _word_set(
     "script style noscript template figure figcaption picture video audio object embed canvas map "
-    "svg iframe nav aside footer header form button select textarea input label menu dialog head".split()
+    "svg iframe nav aside footer form button select textarea input label menu dialog head"
 )
-_BLOCK_TAGS = frozenset(
+_BLOCK_TAGS = _word_set(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre tr table section article main br hr "
-    "address center details summary body html".split()
+    "address center details summary body html"
 )
 # class/id words of share bars, comment threads, related-story rails and the like.
 _BOILER_ATTR = re.compile(
@@ -39,7 +44,8 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Whole blocks that are site furniture, not story.
 _BOILER_LINE = re.compile(
-    r"^(?:you (?:may|might) (?:also )?(?:like|enjoy)|related(?: (?:articles?|stories|posts|content|coverage))?|"
+    r"^(?:you (?:may|might) (?:also )?(?:like|enjoy)|"
+    r"related(?: (?:articles?|stories|posts|content|coverage))?|"
     r"leave a (?:comment|reply)|\d*\s*comments?|no comments(?: yet)?|post a comment|add a comment|"
     r"share(?: this)?(?: (?:article|story|post))?(?: on \w+)?|share on \w+|tweet|email|print|"
     r"read more|continue reading|click here|advertisement|sponsored(?: content)?|"
@@ -69,15 +75,19 @@ _DATELINE = re.compile(
 # Daily Mail-style byline run: "By . Name . PUBLISHED: . 19:44 EST, 10 October 2012 . | . UPDATED: . … ."
 _BYLINE = re.compile(
     r"^(?:By\s*\.?\s+[^.]{1,60}?\s*\.\s+(?:and\s+[^.]{1,60}?\s*\.\s+)?)?"
-    r"(?:(?:PUBLISHED|UPDATED|Last updated)\s*(?:at|:)?\s*\.?\s*[\d:]+\s*(?:[AP]M|EST|GMT|BST)?,?\s*(?:on\s+)?"
+    r"(?:(?:PUBLISHED|UPDATED|Last updated)\s*(?:at|:)?\s*\.?\s*[\d:]+\s*(?:[AP]M|EST|GMT|BST)?,?\s*"
+    r"(?:on\s+)?"
     r"[\w ,]{3,40}?\d{4}\s*\.\s*\|?\s*\.?\s*)+"
 )
-_BYLINE_ONLY = re.compile(r"^By\s*\.\s+(?:[A-Z][\w'’-]*\s*){1,4}\.\s+(?:and\s+(?:[A-Z][\w'’-]*\s*){1,4}\.\s+)?")
+_BYLINE_ONLY = re.compile(
+    r"^By\s*\.\s+(?:[A-Z][\w'’-]*\s*){1,4}\.\s+(?:and\s+(?:[A-Z][\w'’-]*\s*){1,4}\.\s+)?"
+)
 # Hard-wrap artefact " . " between two lower-case words ("a woman who . claims").
 _WRAP_DOT = re.compile(r"(?<=[a-z,]) \. (?=[a-z])")
 
 
 def _clean_line(line: str) -> str:
+    line = re.sub(r"<+(?=[A-Za-z/!?])", "", _TAG_LIKE.sub("", line))  # stray markup left in text nodes
     line = _SPACES.sub(" ", line).strip()
     if not line:
         return ""
@@ -109,14 +119,12 @@ def _finish(raw_lines: list[str]) -> str:
         line = _clean_line(raw)
         if line and (not out or out[-1] != line):
             out.append(line)
-    text = "\n".join(out)
-    text = _TAG_LIKE.sub("", text)
-    return re.sub(r"<+(?=[A-Za-z/!?])", "", text)
+    return "\n".join(out)
 
 
 def _is_boiler_element(el: etree._Element, total: int) -> bool:
     attrs = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
-    if not attrs.strip() or not _BOILER_ATTR.search(attrs):
+    if el.tag != "header" and (not attrs.strip() or not _BOILER_ATTR.search(attrs)):
         return False
     # A wrapper holding most of the text is the story itself, whatever its class says.
     return len(el.text_content() or "") < 0.5 * total
@@ -132,14 +140,14 @@ def _html_blocks(markup: str) -> list[str]:
         if el.getparent() is not None:
             el.drop_tree()
     total = len(root.text_content() or "")
-    for el in [e for e in root.iter() if isinstance(e.tag, str) and e.tag in ("div", "section", "ul", "p")]:
+    for el in list(root.iter("div", "section", "ul", "p", "header")):
         if el.getparent() is not None and _is_boiler_element(el, total):
             el.drop_tree()
     blocks: list[str] = []
     current: list[str] = []
 
     def flush() -> None:
-        line = "".join(current).strip()
+        line = " ".join("".join(current).split())
         current.clear()
         if line:
             blocks.append(line)
@@ -177,29 +185,27 @@ def _html_to_text(markup: str, depth: int) -> str:
     markup = _CONTROL.sub("", markup[:MAX_INPUT])
     if not markup.strip():
         return ""
+    if depth == 0 and "&lt;" in markup and _HAS_TAG.search(html.unescape(markup)):
+        return _html_to_text(html.unescape(markup), depth=1)  # double-escaped feed content
     if _HAS_TAG.search(markup):
         try:
             blocks = _html_blocks(markup)
         except (etree.ParserError, ValueError):
             blocks = html.unescape(_TAG_LIKE.sub("\n", markup)).splitlines()
-        text = _finish(blocks)
-    else:
-        text = _finish(html.unescape(markup).splitlines())
-    if depth == 0 and "&lt;" in markup and _HAS_TAG.search(html.unescape(markup)):
-        return _html_to_text(html.unescape(markup), depth=1)  # double-escaped feed content
-    return text
+        return _finish(blocks)
+    return _finish(html.unescape(markup).splitlines())
 
 
 # --- sentences -------------------------------------------------------------------------------
 
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _word_set(
     "mr mrs ms dr prof st jr sr gen gov sen rep lt col sgt capt cmdr adm maj mt ft no nos vol fig inc ltd "
     "co corp vs jan feb apr jun jul aug sep sept oct nov dec approx est dept univ ave blvd rd hon rev "
-    "messrs op art sec ch pp cf al gov't pres supt insp det cpl pvt".split()
+    "messrs op art sec ch pp cf al gov't pres supt insp det cpl pvt"
 )
-_STARTERS = frozenset(
+_STARTERS = _word_set(
     "the a an he she it they we i you but and in on at this that these those there his her its their our "
-    "as after before when while if so yet meanwhile however mr mrs ms dr officials police".split()
+    "as after before when while if so yet meanwhile however mr mrs ms dr officials police"
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _LEAD_TOKEN = re.compile(r"(\S+)$")

@@ -14,7 +14,11 @@ from functools import lru_cache
 # so that the possessive can be stripped instead of becoming a token "s".
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
-_EXTRA_FOLDS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "’": "'", "ʼ": "'"})
+# French elision ("l'Élysée", "d'Azerbaïdjan"); not "o'" so Irish names keep their first letter.
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu)'(?=.)")
+_EXTRA_FOLDS = str.maketrans(
+    {"ı": "i", "ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "’": "'", "ʼ": "'"}
+)
 # Scripts written without spaces between words: each ideograph or kana is its own token,
 # so a keyword of two characters is a two-token phrase and still matches inside a sentence.
 _UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -24,10 +28,11 @@ _SHORT = 64  # texts up to this length are cached by fold(); whole articles are 
 
 
 def _fold(text: str) -> str:
-    text = text.translate(_EXTRA_FOLDS)
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first ("𝕊" -> "S"), so that case folding sees them: fold is idempotent.
+    text = unicodedata.normalize("NFKD", text).casefold().translate(_EXTRA_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -45,13 +50,13 @@ def _fold_word(word: str) -> str:
     folded = _fold(word)
     if folded.isascii() and _WORD.fullmatch(folded):
         return folded
-    return " ".join(_UNSPACED.sub(r" \1 ", piece) for piece in _WORD.findall(folded))
+    return " ".join(_WORD.findall(_UNSPACED.sub(r" \1 ", folded)))
 
 
 @lru_cache(maxsize=262144)
 def bare(word: str) -> str:
-    """A folded word without its possessive and apostrophes: "socar's" -> 'socar', "o'neil" -> 'oneil'."""
-    return _POSSESSIVE.sub("", word).replace("'", "")
+    """A word without possessive, elision, apostrophes: "socar's" -> 'socar', "l'elysee" -> 'elysee'."""
+    return _ELISION.sub("", _POSSESSIVE.sub("", word)).replace("'", "")
 
 
 @lru_cache(maxsize=262144)

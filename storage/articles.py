@@ -57,7 +57,8 @@ class TinyDBArticleRepo:
             self._titles[title_key] = seen_at
 
     def seen(self, keys: Iterable[str]) -> set[str]:
-        return {k for k in keys if k in self._keys or k in self._urls}
+        # A still-cached story counts as seen even if its seen record was pruned first.
+        return {k for k in keys if k in self._keys or k in self._urls or k in self._cached}
 
     def seen_titles(self, title_keys: Iterable[str], since: datetime) -> set[str]:
         return {t for t in title_keys if t in self._titles and self._titles[t] >= since}

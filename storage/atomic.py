@@ -99,7 +99,9 @@ def load_with_backup(path: Path) -> Data | None:
     else:
         problem = "file is missing"
     if not bak.exists():
-        raise StorageError(f"database file {path} cannot be read ({problem}) and there is no backup {bak.name}")
+        raise StorageError(
+            f"database file {path} cannot be read ({problem}) and there is no backup {bak.name}"
+        )
     try:
         data = _parse(bak.read_bytes())
     except (OSError, ValueError) as exc:

@@ -44,7 +44,9 @@ def chat_doc(state: ChatState) -> Doc:
 
 
 def chat_from(doc: Doc) -> ChatState:
-    return ChatState(ChatRef.from_key(doc["chat"]), bool(doc.get("active", True)), bool(doc.get("paused", False)))
+    return ChatState(
+        ChatRef.from_key(doc["chat"]), bool(doc.get("active", True)), bool(doc.get("paused", False))
+    )
 
 
 def source_doc(source: Source) -> Doc:

@@ -158,15 +158,16 @@ class JournalOutboxRepo:
         self.close()
         try:
             write_atomically(self.path, payload)
+            self._lines = len(self._pending)
         except OSError as exc:
             raise StorageError(f"cannot write outbox journal {self.path}: {exc}") from None
-        self._lines = len(self._pending)
-        if reopen:
-            self._fh = self._open_append()
+        finally:
+            if reopen:
+                self._fh = self._open_append()
 
     def _open_append(self) -> BinaryIO:
         try:
-            fh = open(self.path, "ab")
+            fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends until close()
         except OSError as exc:
             raise StorageError(f"cannot open outbox journal {self.path}: {exc}") from None
         fsync_dir(self.path.parent)
@@ -191,7 +192,10 @@ class JournalOutboxRepo:
         """Called once memory reflects the last append: rewriting costs O(pending) and happens
         only after ~3x pending appends, so it stays amortised O(1) per change."""
         if self._lines > max(COMPACT_MIN_LINES, COMPACT_FACTOR * len(self._pending)):
-            self._compact()
+            try:
+                self._compact()
+            except StorageError:  # the change itself is durable; a longer journal is still correct
+                log.warning("compacting outbox journal %s failed; will retry later", self.path, exc_info=True)
 
 
 def _encode(record: dict[str, Any]) -> bytes:

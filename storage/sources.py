@@ -56,7 +56,9 @@ class TinyDBSourceRepo:
 
     def save_states(self, states: Iterable[SourceState]) -> None:
         latest = {s.url: s for s in states}  # the last state given for a URL wins
-        changed = {url: s for url, s in latest.items() if url not in self._states or self._states[url][1] != s}
+        changed = {
+            url: s for url, s in latest.items() if url not in self._states or self._states[url][1] != s
+        }
         if not changed:
             return
         inserted: dict[str, int] = {}

@@ -79,4 +79,3 @@ def _check_usable(path: Path) -> None:
         raise StorageError(f"cannot create the database directory {path.parent}: {exc}") from None
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise StorageError(f"database directory {path.parent} is not writable")
-

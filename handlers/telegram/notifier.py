@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.warnings import PTBDeprecationWarning
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -18,6 +17,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import Alert, ChatRef
 from bot.ports import DeliveryResult, DeliveryStatus
@@ -29,7 +29,13 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Telegram's 400 descriptions for markup it cannot parse, e.g. "Can't parse entities: unsupported
 # start tag "br" at byte offset 5" or "can't find end of the entity starting at byte offset 3".
 _MARKUP_ERRORS = ("can't parse entities", "can't find end", "unsupported start tag", "unexpected end tag")
-_GONE_ERRORS = ("chat not found", "user not found", "chat_write_forbidden", "not enough rights", "have no rights")
+_GONE_ERRORS = (
+    "chat not found",
+    "user not found",
+    "chat_write_forbidden",
+    "not enough rights",
+    "have no rights",
+)
 
 
 def telegram_chat_id(chat: ChatRef) -> int | str:
@@ -70,7 +76,8 @@ def classify(exc: Exception) -> DeliveryResult:
         return DeliveryResult(DeliveryStatus.FAILED, detail=detail)
     if isinstance(exc, InvalidToken):  # the token was revoked while running: not this alert's fault
         return DeliveryResult(DeliveryStatus.RETRY, detail=detail)
-    if isinstance(exc, NetworkError | TelegramError):  # TimedOut is a NetworkError; 5xx arrive as NetworkError
+    # TimedOut is a NetworkError, and so are 5xx answers; anything else from Telegram is worth a retry
+    if isinstance(exc, NetworkError | TelegramError):
         return DeliveryResult(DeliveryStatus.RETRY, detail=detail)
     return DeliveryResult(DeliveryStatus.FAILED, detail=f"{type(exc).__name__}: {detail}")
 

@@ -20,6 +20,7 @@ MAX_MATCHED = 600
 MAX_URL = 2048  # longer hrefs are dropped rather than cut (a cut URL is a wrong link)
 MIN_BULLET = 60  # below this a bullet is dropped rather than shortened further
 MIN_TITLE = 40
+BULLET_OVERHEAD = 3  # "• " and the newline
 
 Escape = Callable[[str], str]
 
@@ -73,7 +74,11 @@ def format_time(alert: Alert) -> str | None:
 
 def safe_link(url: str) -> str | None:
     url = url.strip()
-    if not url or len(html.escape(url, quote=True)) > MAX_URL or any(not ch.isprintable() or ch.isspace() for ch in url):
+    if (
+        not url
+        or len(html.escape(url, quote=True)) > MAX_URL
+        or any(not ch.isprintable() or ch.isspace() for ch in url)
+    ):
         return None
     try:
         parts = urlsplit(url)
@@ -82,18 +87,17 @@ def safe_link(url: str) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def _floor(bullets: Sequence[str], esc: Escape) -> int:
+    """Units the bullets need at least: each whole, or cut to MIN_BULLET, plus "• " and newline."""
+    return sum(min(utf16_len(esc(b)), MIN_BULLET) + BULLET_OVERHEAD for b in bullets)
+
+
 def _fit_bullets(bullets: Sequence[str], budget: int, esc: Escape) -> list[str]:
-    """Share `budget` units between bullet lines ("• text\\n"): short ones whole, long ones cut."""
+    """Share `budget` units between bullet lines: short ones whole, long ones cut."""
     kept = list(bullets)
-    while kept:
-        per_line = utf16_len("• \n")
-        room = budget - per_line * len(kept)
-        if room >= MIN_BULLET * len(kept) or len(kept) == 1:
-            break
+    while kept and _floor(kept, esc) > budget:
         kept.pop()  # too little room for all of them: the later bullets go first
-    if not kept or budget - utf16_len("• \n") < MIN_BULLET // 2:
-        return []
-    room = budget - utf16_len("• \n") * len(kept)
+    room = budget - BULLET_OVERHEAD * len(kept)
     order = sorted(range(len(kept)), key=lambda i: utf16_len(esc(kept[i])))
     out = list(kept)
     left = len(kept)
@@ -139,7 +143,7 @@ def _render(alert: Alert, esc: Escape, markup: bool) -> str:
     fixed = utf16_len(_compose("", meta, matched, [], link, esc, markup)) + 1  # +1: newline before bullets
     rest = MAX_MESSAGE - fixed
     title_len = utf16_len(esc(title))
-    bullets_floor = min(sum(utf16_len(esc(b)) + 3 for b in bullets), (MIN_BULLET + 3) * len(bullets))
+    bullets_floor = _floor(bullets, esc)
     if title_len + bullets_floor > rest:
         title = shorten(title, max(rest - bullets_floor, MIN_TITLE), esc)
         title_len = utf16_len(esc(title))

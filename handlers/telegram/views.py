@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand
 
 from bot.models import Alert
-from bot.service import SourceStatus
-from handlers.telegram.render import MAX_MESSAGE, render_alert, shorten, split_lines, utf16_len
+from handlers.telegram.render import MAX_MESSAGE, escape, render_alert, shorten, split_lines, utf16_len
+
+if TYPE_CHECKING:
+    from bot.service import SourceStatus
 
 # (command, arguments, what it does, example): one table feeds /help and setMyCommands
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (
@@ -22,7 +24,12 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("pause", "", "stop alerts for a while", "/pause"),
     ("resume", "", "get alerts again", "/resume"),
     ("sources", "", "the feeds I watch and how they are doing", "/sources"),
-    ("addsource", "<url> [name]", "add a feed (admins only)", "/addsource https://example.com/rss.xml Example"),
+    (
+        "addsource",
+        "<url> [name]",
+        "add a feed (admins only)",
+        "/addsource https://example.com/rss.xml Example",
+    ),
     ("removesource", "<name|url>", "remove a feed (admins only)", "/removesource Example"),
     ("help", "", "this message", "/help"),
 )
@@ -48,7 +55,7 @@ def help_text() -> str:
         "I watch news feeds and send you a short alert (title, source, time, key points, link) "
         "whenever a story matches one of your subscriptions.",
         "",
-        "<b>Queries</b>: words must all appear; <code>\"exact phrase\"</code>; <code>A OR B</code>; "
+        '<b>Queries</b>: words must all appear; <code>"exact phrase"</code>; <code>A OR B</code>; '
         "<code>-word</code> excludes; <code>prefix*</code>. For example:",
         *(f"<code>{escape(example)}</code>" for example in SUBSCRIBE_EXAMPLES),
         "",

@@ -24,6 +24,7 @@ def main(db_path: str, start: int) -> None:
         store.outbox.enqueue([alert])
         print(f"E {alert.id}", flush=True)
         if i % 3:  # leave every third alert pending, complete the others
+            print(f"X {alert.id}", flush=True)  # about to complete: may be gone though never acknowledged
             store.outbox.complete(alert.id)
             print(f"C {alert.id}", flush=True)
         i += 1

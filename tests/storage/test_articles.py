@@ -26,15 +26,19 @@ def test_seen_titles_respects_since(store: Store) -> None:
         "pipeline deal signed",
         "oil price falls",
     }
-    assert store.articles.seen_titles({"pipeline deal signed", "oil price falls"}, T0 + timedelta(minutes=30)) == {
-        "oil price falls"
-    }
+    assert store.articles.seen_titles(
+        {"pipeline deal signed", "oil price falls"}, T0 + timedelta(minutes=30)
+    ) == {"oil price falls"}
 
 
 def test_recent_is_newest_first_with_published_breaking_ties(store: Store) -> None:
     early, late = T0 - timedelta(hours=2), T0 - timedelta(hours=1)
     store.articles.remember(
-        [article(1, minutes=0), article(2, minutes=10, published=early), article(3, minutes=10, published=late)]
+        [
+            article(1, minutes=0),
+            article(2, minutes=10, published=early),
+            article(3, minutes=10, published=late),
+        ]
     )
     store.articles.remember([article(4, minutes=20)])
     assert [a.key for a in store.articles.recent(T0, 10)] == ["key-4", "key-3", "key-2", "key-1"]
@@ -55,7 +59,10 @@ def test_remember_is_one_write_and_survives_reopen(store: Store, reopen: Callabl
     assert "seen" not in main and "cache" not in main  # bulky data stays out of the main file
     again = reopen(store)
     assert again.articles.recent(T0, 50) == list(reversed(batch))
-    assert again.articles.seen({"key-0", "https://example.org/story/19"}) == {"key-0", "https://example.org/story/19"}
+    assert again.articles.seen({"key-0", "https://example.org/story/19"}) == {
+        "key-0",
+        "https://example.org/story/19",
+    }
 
 
 def test_remember_again_refreshes_the_cache_but_not_seen_at(store: Store) -> None:

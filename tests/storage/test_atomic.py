@@ -30,7 +30,9 @@ def test_backup_holds_the_previous_good_file(store: Store) -> None:
     assert not list(store.paths.main.parent.glob("*.tmp"))
 
 
-@pytest.mark.parametrize("damage", [b"", b'{"subscriptions": {"1": {"chat": "tele', b"\x00\x00\x00", b"[1, 2]"])
+@pytest.mark.parametrize(
+    "damage", [b"", b'{"subscriptions": {"1": {"chat": "tele', b"\x00\x00\x00", b"[1, 2]"]
+)
 def test_corrupt_main_file_falls_back_to_backup_with_a_warning(
     store: Store, reopen: Callable[[Store], Store], caplog: pytest.LogCaptureFixture, damage: bytes
 ) -> None:
@@ -68,6 +70,20 @@ def test_corrupt_main_without_backup_is_an_error_not_an_empty_store(tmp_path: Pa
         open_store(main)
 
 
+def test_missing_main_file_with_a_backup_uses_the_backup(
+    store: Store, reopen: Callable[[Store], Store], caplog: pytest.LogCaptureFixture
+) -> None:
+    store.subscriptions.add(Subscription(ALICE, "one", T0))
+    store.subscriptions.add(Subscription(ALICE, "two", T0))
+    store.close()
+    store.paths.main.unlink()
+    with caplog.at_level(logging.WARNING, logger="storage.atomic"):
+        again = reopen(store)
+    assert [s.query for s in again.subscriptions.all()] == ["one"]
+    assert "missing" in caplog.text
+    assert store.paths.main.exists()
+
+
 def test_corrupt_articles_file_uses_its_backup(store: Store, reopen: Callable[[Store], Store]) -> None:
     store.articles.remember([article(1)])
     store.articles.remember([article(2)])
@@ -103,7 +119,9 @@ def test_unwritable_directory_is_a_clear_error(tmp_path: Path) -> None:
         open_store(ro / "newsbot.json")
 
 
-def test_failed_write_raises_and_keeps_memory_equal_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_raises_and_keeps_memory_equal_to_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     st = open_store(tmp_path / "newsbot.json")
     st.subscriptions.add(Subscription(ALICE, "kept", T0))
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.errors import StorageError
 from bot.models import ChatRef
 from storage import Store
 from storage.outbox import COMPACT_MIN_LINES
@@ -37,10 +38,15 @@ def test_update_replaces_in_place_and_complete_removes(store: Store) -> None:
 
 def test_discard_and_move_chat(store: Store, reopen: Callable[[Store], Store]) -> None:
     group, supergroup = ChatRef("telegram", "-1"), ChatRef("telegram", "-1001")
-    store.outbox.enqueue([alert(group, 1), alert(ALICE, 1), alert(group, 2), alert(supergroup, 2), alert(BOB, 1)])
+    store.outbox.enqueue(
+        [alert(group, 1), alert(ALICE, 1), alert(group, 2), alert(supergroup, 2), alert(BOB, 1)]
+    )
     assert store.outbox.move_chat(group, supergroup) == 1  # story 2 is already queued for the new id
     assert [a.id for a in store.outbox.pending()] == [
-        alert(supergroup, 1).id, alert(ALICE, 1).id, alert(supergroup, 2).id, alert(BOB, 1).id
+        alert(supergroup, 1).id,
+        alert(ALICE, 1).id,
+        alert(supergroup, 2).id,
+        alert(BOB, 1).id,
     ]
     assert store.outbox.discard_chat(BOB) == 1
     assert store.outbox.discard_chat(BOB) == 0
@@ -60,7 +66,9 @@ def test_replay_after_reopen_is_exact(store: Store, reopen: Callable[[Store], St
     assert again.paths.outbox.read_text().count("\n") == 4  # compacted at open: one line per pending alert
 
 
-def test_torn_last_line_is_ignored(store: Store, reopen: Callable[[Store], Store], caplog: pytest.LogCaptureFixture) -> None:
+def test_torn_last_line_is_ignored(
+    store: Store, reopen: Callable[[Store], Store], caplog: pytest.LogCaptureFixture
+) -> None:
     store.outbox.enqueue([alert(ALICE, 1), alert(ALICE, 2)])
     store.outbox.complete(alert(ALICE, 1).id)
     path = store.paths.outbox
@@ -84,3 +92,20 @@ def test_journal_is_compacted_as_it_grows(store: Store, reopen: Callable[[Store]
     assert lines < COMPACT_MIN_LINES + 1  # rewritten once the done records outgrew the pending ones
     assert store.outbox.pending() == batch[-3:]
     assert reopen(store).outbox.pending() == batch[-3:]
+
+
+def test_failed_append_is_not_acknowledged_and_not_replayed(
+    store: Store, reopen: Callable[[Store], Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.outbox.enqueue([alert(ALICE, 1)])
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("storage.outbox.os.fsync", failing_fsync)
+    with pytest.raises(StorageError, match="outbox journal"):
+        store.outbox.enqueue([alert(ALICE, 2)])
+    monkeypatch.undo()
+    assert store.outbox.pending() == [alert(ALICE, 1)]
+    assert store.outbox.enqueue([alert(ALICE, 3)]) == 1  # rewrites the journal first: no half-written record
+    assert reopen(store).outbox.pending() == [alert(ALICE, 1), alert(ALICE, 3)]

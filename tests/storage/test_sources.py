@@ -35,8 +35,15 @@ def test_remove_by_name_or_url(store: Store) -> None:
 def test_state_defaults_and_round_trip(store: Store, reopen: Callable[[Store], Store]) -> None:
     assert store.sources.state(FEED.url) == SourceState(FEED.url)
     full = SourceState(
-        FEED.url, etag='W/"abc"', last_modified="Wed, 25 Nov 2026 10:00:00 GMT", primed=True, failures=2,
-        retry_at=T0 + timedelta(minutes=10), last_success=T0, last_error="HTTP 500", last_error_at=T0,
+        FEED.url,
+        etag='W/"abc"',
+        last_modified="Wed, 25 Nov 2026 10:00:00 GMT",
+        primed=True,
+        failures=2,
+        retry_at=T0 + timedelta(minutes=10),
+        last_success=T0,
+        last_error="HTTP 500",
+        last_error_at=T0,
     )
     store.sources.add(FEED)
     store.sources.save_states([full, SourceState(OTHER.url, primed=True)])

@@ -41,13 +41,18 @@ def test_remove(store: Store) -> None:
     assert store.subscriptions.add(sub(ALICE, "socar"))  # can subscribe again
 
 
-def test_subscriptions_survive_reopen_with_exact_values(store: Store, reopen: Callable[[Store], Store]) -> None:
+def test_subscriptions_survive_reopen_with_exact_values(
+    store: Store, reopen: Callable[[Store], Store]
+) -> None:
     store.subscriptions.add(sub(ALICE, '"caspian sea"'))
     store.subscriptions.add(sub(BOB, "gazprom OR rosneft", minutes=1))
     store.subscriptions.add(sub(ALICE, "tmp"))
     store.subscriptions.remove(ALICE, "tmp")
     again = reopen(store)
-    assert again.subscriptions.all() == [sub(ALICE, '"caspian sea"'), sub(BOB, "gazprom OR rosneft", minutes=1)]
+    assert again.subscriptions.all() == [
+        sub(ALICE, '"caspian sea"'),
+        sub(BOB, "gazprom OR rosneft", minutes=1),
+    ]
     assert again.subscriptions.all()[0].created.tzinfo is not None
     assert not again.subscriptions.add(sub(ALICE, '"caspian sea"'))  # the index is rebuilt at load
     assert again.subscriptions.add(sub(ALICE, "tmp"))

@@ -1,0 +1,188 @@
+"""Feed bytes -> immutable Article records. feedparser's dicts never leave this module.
+
+feedparser is lenient (a damaged feed still yields its readable entries) but has traps we close
+here: given bytes that look like a path it opens that file, so it only ever gets a stream; a
+DOCTYPE's entity declarations could expand exponentially, so they are removed first; and a
+wrong declared charset on UTF-8 bytes would turn every accent into mojibake.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from bot.dedup import article_key, title_key
+from bot.models import Article
+from bot.text import html_to_text
+
+MAX_ENTRIES = 500
+MAX_TEXT = 100_000  # characters of clean text per entry
+_MAX_MARKUP = 400_000  # characters of entry HTML handed to the cleaner
+_MAX_TITLE = 300
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# A DOCTYPE with an internal subset: `<!DOCTYPE rss [ ... ]>`.
+_DOCTYPE_SUBSET = re.compile(rb"(<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
+_PROLOG = 16_384
+_TAGS = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    articles: tuple[Article, ...]
+    title: str | None
+    is_feed: bool
+    problem: str | None  # why the feed is damaged or not a feed; None when clean
+
+
+def parse_feed(
+    body: bytes, *, source: str, url: str, headers: Mapping[str, str] | None = None, now: datetime
+) -> ParsedFeed:
+    """Parse fetched bytes. Never raises for bad input: damage is reported in `problem`."""
+    if not body.strip():
+        return ParsedFeed((), None, False, "empty response")
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    headers.setdefault("content-location", url)  # base for relative links
+    charset = _utf8_override(body, headers)
+    if charset:
+        media = headers.get("content-type", "").split(";", 1)[0].strip() or "application/xml"
+        headers["content-type"] = f"{media}; charset={charset}"
+    parsed = feedparser.parse(io.BytesIO(_defuse_entities(body)), response_headers=headers)
+    entries = parsed.get("entries") or []
+    is_feed = bool(parsed.get("version")) or bool(entries)
+    title = _clean_title(parsed.get("feed", {}).get("title", ""), html_type=False) or None
+    if not is_feed:
+        kind = "an HTML page" if _HTML_START.match(body[:_PROLOG]) else "no feed elements"
+        return ParsedFeed((), None, False, f"not an RSS/Atom feed ({kind})")
+    articles = []
+    for entry in entries[:MAX_ENTRIES]:
+        article = _article(entry, source, now)
+        if article is not None:
+            articles.append(article)
+    problem = None
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        problem = f"{type(exc).__name__}: {exc}"[:200] if exc is not None else "malformed feed"
+    return ParsedFeed(tuple(articles), title, True, problem)
+
+
+def _defuse_entities(body: bytes) -> bytes:
+    """Drop a DOCTYPE's internal subset when it declares entities (billion laughs, XXE).
+
+    Undeclared entity references then make the strict parser fail and the lenient one keep them
+    as text, which is harmless. Expat's own amplification limit is the second line of defence.
+    """
+    doctype = _DOCTYPE.search(body[:_PROLOG])
+    if doctype is None:
+        return body
+    subset = _DOCTYPE_SUBSET.match(body, doctype.start())
+    if subset is None:  # an unterminated subset: the document is broken anyway, just disarm it
+        return _ENTITY_DECL.sub(b"", body)
+    if b"<!ENTITY" not in subset.group(0).upper():
+        return body
+    return body[: subset.start()] + subset.group(1).rstrip() + b">" + body[subset.end() :]
+
+
+def _declared_charset(body: bytes, headers: Mapping[str, str]) -> str:
+    ctype = headers.get("content-type", "")
+    found = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", ctype, re.IGNORECASE)
+    if found:
+        return found.group(1).lower()
+    decl = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", body[:512])
+    return decl.group(1).decode("ascii").lower() if decl else ""
+
+
+def _utf8_override(body: bytes, headers: Mapping[str, str]) -> str | None:
+    """'utf-8' when the bytes are UTF-8 but declared as something else.
+
+    Valid multi-byte UTF-8 almost never happens by chance in Latin-1 or Cyrillic text, so it
+    is better evidence than a declaration copied from a template.
+    """
+    if body.startswith(_BOMS) or b"\x00" in body[:1024]:
+        return None
+    declared = _declared_charset(body, headers)
+    if declared in ("", "utf-8", "utf8") or body.isascii():
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
+def _article(entry: Any, source: str, now: datetime) -> Article | None:
+    link = _http_link(entry.get("link", ""))
+    guid = str(entry.get("id") or "").strip()
+    summary = entry.get("summary") or ""
+    contents = [c.get("value") or "" for c in entry.get("content") or []]
+    markup = contents[0] if contents and len(contents[0]) > len(summary) else summary
+    text = _clip(html_to_text(markup[:_MAX_MARKUP])) if markup else ""
+    detail = entry.get("title_detail") or {}
+    title = _clean_title(entry.get("title", ""), html_type="html" in str(detail.get("type", "")))
+    if not title:
+        title = _first_words(text) or link
+    if not title:
+        return None  # nothing to show or to match
+    return Article(
+        key=article_key(guid or None, link or None, title, text),
+        source=source,
+        title=title,
+        url=link,
+        published=_published(entry, now),
+        text=text,
+        fetched_at=now,
+        guid=guid,
+        title_key=title_key(title),
+    )
+
+
+def _http_link(link: str) -> str:
+    link = str(link or "").strip()
+    return link if link.lower().startswith(("http://", "https://")) else ""
+
+
+def _clean_title(raw: str, *, html_type: bool) -> str:
+    title = str(raw or "")
+    if html_type or "<" in title:
+        title = html.unescape(_TAGS.sub(" ", title))
+    title = " ".join(_CONTROL.sub("", title).split())
+    return title[:_MAX_TITLE]
+
+
+def _first_words(text: str, limit: int = 120) -> str:
+    line = text.split("\n", 1)[0].lstrip("• ").strip()
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = text.rfind("\n", 0, MAX_TEXT)
+    return text[: cut if cut > MAX_TEXT // 2 else MAX_TEXT]
+
+
+def _published(entry: Any, now: datetime) -> datetime | None:
+    """The entry's date in UTC; a date in the future is clamped to now; none or nonsense -> None."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if not parsed:
+            continue
+        try:
+            when = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+        except (OverflowError, ValueError, OSError, TypeError):
+            continue
+        return min(when, now)
+    return None

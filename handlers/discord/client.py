@@ -1,0 +1,20 @@
+"""The discord.py client as newsbot uses it."""
+
+from __future__ import annotations
+
+import discord
+
+# Over this, discord.py raises RateLimited instead of sleeping inside one send: the outbox
+# reschedules the alert and other chats go on being served.
+MAX_RATELIMIT_WAIT = 30.0
+
+
+def make_client() -> discord.Client:
+    # Slash commands need no privileged intent; "guilds" keeps discord.py's channel cache sane.
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return discord.Client(
+        intents=intents,
+        allowed_mentions=discord.AllowedMentions.none(),
+        max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+    )

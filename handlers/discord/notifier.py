@@ -1,0 +1,95 @@
+"""Sends outbox alerts through the bot: to a channel, or to a user by direct message.
+
+`send` never raises: every failure becomes a `DeliveryResult` the dispatcher acts on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+
+from bot.models import Alert, ChatRef
+from bot.ports import DeliveryResult, DeliveryStatus
+from handlers.discord.render import alert_embed, alert_text
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "discord"
+DIRECT = "discord-dm"
+INVALID_FORM_BODY = 50035  # Discord's code for a payload it will not accept (e.g. an embed it rejects)
+CANNOT_DM_USER = 50007  # the user shares no server with the bot any more, or closed their DMs
+
+
+def classify_error(exc: BaseException, alert: Alert) -> DeliveryResult:
+    """What a failed send means for the outbox."""
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, discord.RateLimited):
+        return DeliveryResult(DeliveryStatus.RETRY, retry_after=exc.retry_after, detail="rate limited")
+    if isinstance(exc, discord.Forbidden | discord.NotFound):
+        return DeliveryResult(DeliveryStatus.BLOCKED, detail=detail)
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            return DeliveryResult(DeliveryStatus.RETRY, retry_after=_retry_after(exc), detail="rate limited")
+        if exc.status >= 500:
+            return DeliveryResult(DeliveryStatus.RETRY, detail=detail)
+        if exc.status == 401:  # our token stopped working: keep the alert until the operator fixes it
+            return DeliveryResult(DeliveryStatus.RETRY, detail=detail)
+        if exc.status == 400 and exc.code == INVALID_FORM_BODY and not alert.plain:
+            return DeliveryResult(DeliveryStatus.MARKUP_REJECTED, detail=detail)
+        return DeliveryResult(DeliveryStatus.FAILED, detail=detail)
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError | discord.GatewayNotFound):
+        return DeliveryResult(DeliveryStatus.RETRY, detail=detail)
+    return DeliveryResult(DeliveryStatus.RETRY, detail=f"unexpected {detail}")
+
+
+def _retry_after(exc: discord.HTTPException) -> float | None:
+    headers: Any = getattr(exc.response, "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After"))
+    except (TypeError, ValueError):
+        return None
+
+
+def send_kwargs(alert: Alert) -> dict[str, Any]:
+    if alert.plain:
+        return {"content": alert_text(alert), "allowed_mentions": discord.AllowedMentions.none()}
+    return {
+        "embed": discord.Embed.from_dict(alert_embed(alert)),
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+
+
+class DiscordNotifier:
+    platforms = (CHANNEL, DIRECT)
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def send(self, alert: Alert) -> DeliveryResult:
+        if self.client.http.token is None:  # not logged in (yet, or any more)
+            return DeliveryResult(DeliveryStatus.RETRY, detail="Discord client not logged in")
+        try:
+            target = await self._target(alert.chat)
+            await target.send(**send_kwargs(alert))
+        except ValueError as exc:  # a chat id that is not a snowflake: nothing will ever reach it
+            return DeliveryResult(DeliveryStatus.BLOCKED, detail=str(exc))
+        except Exception as exc:
+            result = classify_error(exc, alert)
+            if result.detail.startswith("unexpected"):
+                log.exception("unexpected error sending %s", alert.id)
+            return result
+        return DeliveryResult(DeliveryStatus.SENT)
+
+    async def _target(self, chat: ChatRef) -> discord.abc.Messageable:
+        ident = int(chat.id)
+        if chat.platform == DIRECT:
+            # create_dm answers from the cache after the first call: one request per alert
+            return await self.client.create_dm(discord.Object(id=ident))
+        if chat.platform == CHANNEL:
+            # a partial channel sends without fetching the channel first
+            return self.client.get_partial_messageable(ident)
+        raise ValueError(f"not a Discord chat: {chat.key}")

@@ -1,0 +1,166 @@
+"""Alerts and replies for Discord: escaped, within Discord's limits, never able to ping anyone.
+
+Embeds are built as plain dicts (the JSON Discord receives), so the bot path
+(`discord.Embed.from_dict`) and the webhook path (httpx JSON) render identically.
+Lengths are counted in UTF-16 code units: never fewer than code points, so a text
+within the limit by that count is within it however Discord counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from discord.utils import escape_markdown
+
+from bot.models import Alert
+
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000  # all embeds of one message together
+MESSAGE_MAX = 2000
+EMBEDS_PER_MESSAGE = 10
+URL_MAX = 2000
+COLOR = 0x2B6CB0
+MATCHED_NAME = "Matched"
+
+# <@user>, <@!user>, <@&role>, <#channel>, </command:id>: a zero-width space after "<" stops Discord
+# from parsing them; @everyone/@here likewise. allowed_mentions=none already stops pings; this also
+# stops feed text from *looking* like a mention of someone in the server.
+_TAG = re.compile(r"<(?=[@#/]|:|a:|t:)")
+_MASS = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+ZWSP = "\u200b"
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 units; a cut text ends with an ellipsis."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit // 2 or utf16_len(text) <= limit:
+        return text
+    # errors="ignore" drops half of a surrogate pair cut in two
+    cut = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", errors="ignore")
+    return cut.rstrip() + "…"
+
+
+def neutralize_mentions(text: str) -> str:
+    return _MASS.sub("@" + ZWSP, _TAG.sub("<" + ZWSP, text))
+
+
+def escape(text: str, limit: int) -> str:
+    """Feed or user text made inert (markdown and mentions) and cut to `limit`."""
+    raw = text[: limit + 1]  # escaping only lengthens, so nothing past `limit` could be shown
+    return truncate(neutralize_mentions(escape_markdown(raw)), limit)
+
+
+def one_line(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def safe_url(url: str) -> str | None:
+    """`url` if Discord will accept it as an embed or link URL, else None (Discord 400s on a bad one)."""
+    url = url.strip()
+    if not url or len(url) > URL_MAX or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    # an "@everyone" in a path would render as a mention in plain text
+    return url.replace("@", "%40").replace("<", "%3C").replace(">", "%3E")
+
+
+def format_time(alert: Alert) -> str:
+    return alert.published.strftime("%d %b %Y %H:%M UTC") if alert.published else "time unknown"
+
+
+def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
+    """One alert as an embed dict whose counted text fits `budget` (and every per-field limit)."""
+    budget = min(budget, EMBED_TOTAL_MAX)
+    small = budget < EMBED_TOTAL_MAX
+    title = escape(
+        one_line(alert.title) or "Untitled story", min(TITLE_MAX, budget // 5) if small else TITLE_MAX
+    )
+    # footers show no markdown, so escaping would show backslashes; mentions are still neutralised
+    footer = truncate(neutralize_mentions(one_line(alert.source)) or "unknown source", min(256, budget // 10))
+    matched = escape(", ".join(alert.matched) or "—", min(FIELD_VALUE_MAX, budget // 5))
+    used = utf16_len(title) + utf16_len(footer) + utf16_len(MATCHED_NAME) + utf16_len(matched)
+    room = min(DESCRIPTION_MAX, budget - used)
+    lines = [f"• {escape(one_line(b), room)}" for b in alert.bullets if b.strip()]
+    description = truncate("\n".join(lines), room)
+    embed: dict[str, Any] = {
+        "type": "rich",
+        "title": title,
+        "color": COLOR,
+        "fields": [{"name": MATCHED_NAME, "value": matched, "inline": False}],
+        "footer": {"text": footer},
+    }
+    if description:
+        embed["description"] = description
+    url = safe_url(alert.url)
+    if url:
+        embed["url"] = url
+    if alert.published is not None:
+        embed["timestamp"] = alert.published.isoformat()  # Discord shows it in each reader's time zone
+    return embed
+
+
+def embed_text_len(embed: dict[str, Any]) -> int:
+    """The length Discord counts toward the 6000 total."""
+    total = utf16_len(embed.get("title", "")) + utf16_len(embed.get("description", ""))
+    for field in embed.get("fields", ()):
+        total += utf16_len(field["name"]) + utf16_len(field["value"])
+    total += utf16_len(embed.get("footer", {}).get("text", ""))
+    total += utf16_len(embed.get("author", {}).get("name", ""))
+    return total
+
+
+def alert_text(alert: Alert) -> str:
+    """The alert without markup, for when an embed was refused (Alert.plain)."""
+    lines = [escape(one_line(alert.title) or "Untitled story", TITLE_MAX)]
+    lines.append(f"{escape(one_line(alert.source), 100)} · {format_time(alert)}")
+    lines.append("Matched: " + escape(", ".join(alert.matched), 300))
+    url = safe_url(alert.url)
+    tail = f"\n{url}" if url else ""
+    room = MESSAGE_MAX - utf16_len("\n".join(lines)) - utf16_len(tail) - 1
+    body = "\n".join(f"• {escape(one_line(b), room)}" for b in alert.bullets if b.strip())
+    text = "\n".join(lines)
+    if body and room > 10:
+        text += "\n" + truncate(body, room)
+    return truncate(text + tail, MESSAGE_MAX)
+
+
+def latest_embeds(alerts: Sequence[Alert]) -> list[dict[str, Any]]:
+    """Several alerts in one message: up to 10 embeds sharing the 6000 total."""
+    shown = list(alerts)[:EMBEDS_PER_MESSAGE]
+    if not shown:
+        return []
+    budget = EMBED_TOTAL_MAX // len(shown)
+    return [alert_embed(a, budget) for a in shown]
+
+
+def bullet_list(items: Sequence[str], limit: int, more: str = "…and {n} more") -> str:
+    """Escaped one-per-line items within `limit`; items that do not fit are counted, not cut."""
+    lines: list[str] = []
+    used = 0
+    for i, item in enumerate(items):
+        line = f"• {escape(one_line(item), 300)}"
+        tail = utf16_len(more.format(n=len(items) - i)) + 1
+        if used + utf16_len(line) + 1 + (tail if i < len(items) - 1 else 0) > limit:
+            lines.append(more.format(n=len(items) - i))
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
+    return "\n".join(lines)

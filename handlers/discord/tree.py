@@ -1,0 +1,87 @@
+"""The slash commands as Discord sees them: names, options, choices, permissions.
+
+Only declarations live here; each command hands its parsed options to `DiscordCommands`.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from handlers.discord.commands import DiscordCommands
+
+DELIVER_TO = [
+    app_commands.Choice(name="this channel", value="channel"),
+    app_commands.Choice(name="my direct messages", value="dm"),
+]
+DELIVER_TO_HELP = "where the alerts go: this channel (default in a server) or your direct messages"
+
+
+def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> None:
+    @tree.command(name="subscribe", description="Get an alert whenever a story matches your keywords")
+    @app_commands.describe(
+        query='keywords, e.g. SOCAR, "Caspian Sea", Gazprom OR Rosneft', deliver_to=DELIVER_TO_HELP
+    )
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    async def subscribe(interaction: discord.Interaction, query: str, deliver_to: str | None = None) -> None:
+        await cmds.subscribe_command(interaction, query, deliver_to)
+
+    @tree.command(name="unsubscribe", description="Stop alerts for one of your subscriptions")
+    @app_commands.describe(query="the subscription to remove", deliver_to=DELIVER_TO_HELP)
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    @app_commands.autocomplete(query=cmds.subscription_autocomplete)
+    async def unsubscribe(
+        interaction: discord.Interaction, query: str, deliver_to: str | None = None
+    ) -> None:
+        await cmds.unsubscribe_command(interaction, query, deliver_to)
+
+    @tree.command(name="list", description="Show the subscriptions of this channel and your direct messages")
+    async def list_(interaction: discord.Interaction) -> None:
+        await cmds.list_command(interaction)
+
+    @tree.command(name="latest", description="The newest stories matching a query or your subscriptions")
+    @app_commands.describe(
+        query="keywords (default: your subscriptions)", deliver_to="whose subscriptions to use"
+    )
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    async def latest(
+        interaction: discord.Interaction, query: str | None = None, deliver_to: str | None = None
+    ) -> None:
+        await cmds.latest_command(interaction, query, deliver_to)
+
+    @tree.command(name="pause", description="Pause alerts (subscriptions are kept)")
+    @app_commands.describe(deliver_to=DELIVER_TO_HELP)
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    async def pause(interaction: discord.Interaction, deliver_to: str | None = None) -> None:
+        await cmds.pause_command(interaction, deliver_to)
+
+    @tree.command(name="resume", description="Turn paused alerts back on")
+    @app_commands.describe(deliver_to=DELIVER_TO_HELP)
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    async def resume(interaction: discord.Interaction, deliver_to: str | None = None) -> None:
+        await cmds.resume_command(interaction, deliver_to)
+
+    @tree.command(name="sources", description="The feeds the bot polls, and their health")
+    async def sources(interaction: discord.Interaction) -> None:
+        await cmds.sources_command(interaction)
+
+    @tree.command(name="help", description="What this bot does and how to use it")
+    async def help_(interaction: discord.Interaction) -> None:
+        await cmds.help_command(interaction)
+
+    # default_permissions hides these from members without Manage Server; the service checks again,
+    # since a server can override what Discord shows
+    @tree.command(name="addsource", description="Add an RSS/Atom feed to poll (Manage Server)")
+    @app_commands.describe(url="the feed's http(s) address", name="a short name (default: the feed's title)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def addsource(interaction: discord.Interaction, url: str, name: str | None = None) -> None:
+        await cmds.addsource_command(interaction, url, name)
+
+    @tree.command(name="removesource", description="Stop polling a feed added in chat (Manage Server)")
+    @app_commands.describe(source="the source's name or URL")
+    @app_commands.autocomplete(source=cmds.source_autocomplete)
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def removesource(interaction: discord.Interaction, source: str) -> None:
+        await cmds.removesource_command(interaction, source)

@@ -1,0 +1,118 @@
+"""Builds the PTB Application around a `NewsService` and runs its update polling."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.errors import ConfigError
+from bot.service import NewsService
+from handlers.telegram.commands import TelegramCommands
+from handlers.telegram.error_handler import ErrorReporter
+from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.views import bot_commands
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        token: str,
+        service: NewsService,
+        *,
+        base_url: str = "https://api.telegram.org/bot",
+        request: BaseRequest | None = None,
+        get_updates_request: BaseRequest | None = None,
+        rate_limit: bool = True,
+    ) -> None:
+        self.base_url = base_url
+        # kept so that a failed start can close them: PTB only shuts down what it initialised
+        self._requests = (
+            request or HTTPXRequest(connection_pool_size=16),
+            get_updates_request or HTTPXRequest(),
+        )
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .defaults(
+                Defaults(
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    # a reply to a command the user deleted meanwhile is still worth sending
+                    allow_sending_without_reply=True,
+                )
+            )
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
+            .job_queue(None)  # the core runs its own scheduler
+        )
+        if rate_limit:
+            # no retries inside PTB: a 429 goes back to the outbox, which waits retry_after itself
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.commands = TelegramCommands(service)
+        self.application.add_handlers(self.commands.handlers())
+        self._errors = ErrorReporter(token)
+        self.application.add_error_handler(self._errors.error_handler)
+        self.notifier = TelegramNotifier(self.application.bot)
+
+    async def start(self) -> None:
+        try:
+            await self.application.initialize()  # getMe: checks the token
+        except InvalidToken:
+            await self._close_requests()
+            raise ConfigError(
+                "Telegram refused the token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
+            ) from None
+        except NetworkError as exc:
+            await self._close_requests()
+            raise ConfigError(
+                f"Cannot reach the Telegram Bot API at {self.base_url} ({type(exc).__name__}): "
+                "check TELEGRAM_API_URL and the network"
+            ) from None
+        try:
+            await self.application.bot.set_my_commands(bot_commands())
+        except TelegramError as exc:  # only the command menu is missing: not worth refusing to run
+            log.warning("setMyCommands failed (%s); the command menu may be out of date", type(exc).__name__)
+        try:
+            await self.application.start()
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(
+                poll_interval=0.1,
+                drop_pending_updates=False,  # commands sent while we were down still get answered
+                allowed_updates=list(ALLOWED_UPDATES),
+                error_callback=self._polling_error,
+            )
+        except BaseException:
+            await self.stop()  # the caller only stops adapters that started
+            raise
+        log.info("Telegram bot @%s is polling for updates", self.application.bot.username)
+
+    def _polling_error(self, exc: Exception) -> None:
+        # PTB retries getUpdates by itself; e.g. Conflict: another process polls with this token
+        log.warning("getUpdates failed (%s: %s); retrying", type(exc).__name__, self._errors.redact(str(exc)))
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()  # a no-op when never initialised or already shut down
+        await self._close_requests()
+
+    async def _close_requests(self) -> None:
+        for request in self._requests:
+            try:
+                await request.shutdown()
+            except Exception:  # closing twice or a half-built client: nothing left to free
+                log.debug("closing a Bot API client failed", exc_info=True)

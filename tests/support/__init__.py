@@ -1,0 +1,1 @@
+"""Test doubles for the edges we do not own (remote HTTP servers, platform APIs)."""
