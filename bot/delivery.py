@@ -56,13 +56,16 @@ class Dispatcher:
         self._stopping = True
 
     def next_due_in(self) -> float | None:
-        """Seconds until the earliest pending alert is due (0 = now), None when the outbox is empty."""
+        """Seconds until some chat's next alert is due (0 = now), None when nothing is pending.
+
+        Only the head of each chat's queue counts: the alerts behind it wait for it.
+        """
         now = self.clock.now()
-        waits = [
-            max(0.0, (a.next_attempt - now).total_seconds()) if a.next_attempt else 0.0
-            for a in self.outbox.pending()
-            if a.chat.platform in self.notifiers
-        ]
+        heads: dict[ChatRef, Alert] = {}
+        for alert in self.outbox.pending():
+            if alert.chat.platform in self.notifiers:
+                heads.setdefault(alert.chat, alert)
+        waits = [max(0.0, (a.next_attempt - now).total_seconds()) if a.next_attempt else 0.0 for a in heads.values()]
         return min(waits) if waits else None
 
     async def drain(self) -> DrainReport:

@@ -34,6 +34,8 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
 _PROLOG = 16_384
 _TAGS = re.compile(r"<[^>]*>")
+# A UTF-8 lead byte read as cp1252 (Ã, Â, Ð, Ñ, â...) followed by a continuation byte read the same way.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
@@ -54,14 +56,15 @@ def parse_feed(
         return ParsedFeed((), None, False, "empty response")
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     headers.setdefault("content-location", url)  # base for relative links
-    charset = _utf8_override(body, headers)
-    if charset:
-        media = headers.get("content-type", "").split(";", 1)[0].strip() or "application/xml"
-        headers["content-type"] = f"{media}; charset={charset}"
+    # No content type is not a fault of the feed; XML's defaults (declaration, else UTF-8) apply.
+    headers.setdefault("content-type", "application/xml")
+    if _utf8_override(body, headers):
+        media = headers["content-type"].split(";", 1)[0].strip() or "application/xml"
+        headers["content-type"] = f"{media}; charset=utf-8"
     parsed = feedparser.parse(io.BytesIO(_defuse_entities(body)), response_headers=headers)
     entries = parsed.get("entries") or []
     is_feed = bool(parsed.get("version")) or bool(entries)
-    title = _clean_title(parsed.get("feed", {}).get("title", ""), html_type=False) or None
+    title = _repair_mojibake(_clean_title(parsed.get("feed", {}).get("title", ""), html_type=False)) or None
     if not is_feed:
         kind = "an HTML page" if _HTML_START.match(body[:_PROLOG]) else "no feed elements"
         return ParsedFeed((), None, False, f"not an RSS/Atom feed ({kind})")
@@ -71,8 +74,9 @@ def parse_feed(
         if article is not None:
             articles.append(article)
     problem = None
-    if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
+    exc = parsed.get("bozo_exception")
+    # Feeds served as text/html or text/plain are common and harmless: not worth a warning.
+    if parsed.get("bozo") and not isinstance(exc, feedparser.NonXMLContentType):
         problem = f"{type(exc).__name__}: {exc}"[:200] if exc is not None else "malformed feed"
     return ParsedFeed(tuple(articles), title, True, problem)
 
@@ -121,15 +125,28 @@ def _utf8_override(body: bytes, headers: Mapping[str, str]) -> str | None:
     return "utf-8"
 
 
+def _repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Windows-1252 and re-encoded ('Ð¯Ð½Ð´ÐµÐºÑ' -> 'Яндекс')."""
+    if not _MOJIBAKE.search(text):
+        return text
+    try:
+        raw = bytes(ord(ch) if ord(ch) < 256 else ch.encode("cp1252")[0] for ch in text)
+        repaired = raw.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text  # not a clean round trip: leave the text as the publisher sent it
+    return repaired
+
+
 def _article(entry: Any, source: str, now: datetime) -> Article | None:
     link = _http_link(entry.get("link", ""))
     guid = str(entry.get("id") or "").strip()
     summary = entry.get("summary") or ""
     contents = [c.get("value") or "" for c in entry.get("content") or []]
     markup = contents[0] if contents and len(contents[0]) > len(summary) else summary
-    text = _clip(html_to_text(markup[:_MAX_MARKUP])) if markup else ""
+    text = _clip(_repair_mojibake(html_to_text(markup[:_MAX_MARKUP]))) if markup else ""
     detail = entry.get("title_detail") or {}
     title = _clean_title(entry.get("title", ""), html_type="html" in str(detail.get("type", "")))
+    title = _repair_mojibake(title)
     if not title:
         title = _first_words(text) or link
     if not title:

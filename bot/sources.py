@@ -51,9 +51,8 @@ def normalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise SourceError("Only http:// and https:// feed addresses are supported.")
-    if not parts.hostname or "." not in parts.hostname.strip("[]") and ":" not in parts.hostname:
-        if parts.hostname != "localhost":
-            raise SourceError("That address has no valid host name.")
+    if not parts.hostname:
+        raise SourceError("That address has no host name.")
     netloc = parts.netloc.rsplit("@", 1)
     netloc[-1] = netloc[-1].lower()
     return urlunsplit((scheme, "@".join(netloc), parts.path or "/", parts.query, ""))

@@ -304,7 +304,10 @@ class FakeBotApi:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot went away mid long-poll (killed or stopped): nothing to answer
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: request lines carry the token
