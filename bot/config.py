@@ -12,6 +12,10 @@ from bot.errors import ConfigError
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "data/newsbot.json"
 DEFAULT_POLL_SECONDS = 300.0
+MISSING_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export TELEGRAM_BOT_TOKEN=... "
+    "(or set DISCORD_BOT_TOKEN; `newsbot demo` runs without any token)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,7 @@ class Settings:
     sources_path: Path | None  # None: the bundled list
     poll_seconds: float
     admins: frozenset[str]
+    discord_admin_guilds: frozenset[int] | None  # None: Manage Server in any server may manage sources
     alert_max_age_seconds: float
     log_level: str
 
@@ -55,18 +60,26 @@ def _admins(raw: str) -> frozenset[str]:
     return frozenset(ids)
 
 
+def _guilds(raw: str) -> frozenset[int] | None:
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    if not ids:
+        return None
+    if not all(i.isdigit() for i in ids):
+        raise ConfigError(f"DISCORD_ADMIN_GUILDS must be comma-separated numeric server ids, got {raw!r}")
+    return frozenset(int(i) for i in ids)
+
+
 def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Settings:
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     discord = env.get("DISCORD_BOT_TOKEN", "").strip() or None
     if require_token and not token and not discord:
-        raise ConfigError(
-            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export TELEGRAM_BOT_TOKEN=... "
-            "(or set DISCORD_BOT_TOKEN; `newsbot demo` runs without any token)"
-        )
+        raise ConfigError(MISSING_TOKEN)
     api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
     parts = urlsplit(api_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"TELEGRAM_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, got {api_url!r}")
+        raise ConfigError(
+            f"TELEGRAM_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, got {api_url!r}"
+        )
     sources = env.get("NEWSBOT_SOURCES", "").strip()
     level = env.get("NEWSBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -79,6 +92,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         sources_path=Path(sources) if sources else None,
         poll_seconds=_positive_float(env, "NEWSBOT_POLL_SECONDS", DEFAULT_POLL_SECONDS, 1.0),
         admins=_admins(env.get("NEWSBOT_ADMINS", "")),
+        discord_admin_guilds=_guilds(env.get("DISCORD_ADMIN_GUILDS", "")),
         alert_max_age_seconds=_positive_float(env, "NEWSBOT_ALERT_MAX_AGE", 24 * 3600.0, 60.0),
         log_level=level,
     )

@@ -65,7 +65,10 @@ class Dispatcher:
         for alert in self.outbox.pending():
             if alert.chat.platform in self.notifiers:
                 heads.setdefault(alert.chat, alert)
-        waits = [max(0.0, (a.next_attempt - now).total_seconds()) if a.next_attempt else 0.0 for a in heads.values()]
+        waits = [
+            max(0.0, (a.next_attempt - now).total_seconds()) if a.next_attempt else 0.0
+            for a in heads.values()
+        ]
         return min(waits) if waits else None
 
     async def drain(self) -> DrainReport:
@@ -81,8 +84,13 @@ class Dispatcher:
 
         await asyncio.gather(*(serve(c, a) for c, a in by_chat.items()))
         if report.sent or report.dropped or report.retried:
-            log.info("delivery: %d sent, %d retrying, %d dropped, %d chats blocked",
-                     report.sent, report.retried, report.dropped, report.blocked_chats)
+            log.info(
+                "delivery: %d sent, %d retrying, %d dropped, %d chats blocked",
+                report.sent,
+                report.retried,
+                report.dropped,
+                report.blocked_chats,
+            )
         return report
 
     async def _serve_chat(self, chat: ChatRef, alerts: list[Alert], report: DrainReport) -> None:
@@ -134,8 +142,11 @@ class Dispatcher:
             report.blocked_chats += 1
             return False
         if status is DeliveryStatus.MARKUP_REJECTED and not alert.plain:
-            log.error("BUG: the platform rejected our markup for %s (%s); resending as plain text",
-                      alert.id, result.detail)
+            log.error(
+                "BUG: the platform rejected our markup for %s (%s); resending as plain text",
+                alert.id,
+                result.detail,
+            )
             plain = replace(alert, plain=True)
             self.outbox.update(plain)
             return await self._send_one(notifier, plain, report)
@@ -156,4 +167,6 @@ class Dispatcher:
             cap = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** min(attempts - 1, 16))
             delay = random.uniform(cap / 2, cap)  # jitter: chats failing together retry apart
         log.info("alert %s: retry %d in %.1fs (%s)", alert.id, attempts, delay, result.detail or "transient")
-        self.outbox.update(replace(alert, attempts=attempts, next_attempt=self.clock.now() + timedelta(seconds=delay)))
+        self.outbox.update(
+            replace(alert, attempts=attempts, next_attempt=self.clock.now() + timedelta(seconds=delay))
+        )

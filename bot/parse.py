@@ -35,9 +35,13 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
 _PROLOG = 16_384
 _TAGS = re.compile(r"<[^>]*>")
 # A UTF-8 lead byte read as cp1252 (Ã, Â, Ð, Ñ, â...) followed by a continuation byte read the same way.
-_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,8 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
     summary = entry.get("summary") or ""
     contents = [c.get("value") or "" for c in entry.get("content") or []]
     markup = contents[0] if contents and len(contents[0]) > len(summary) else summary
-    text = _clip(_repair_mojibake(html_to_text(markup[:_MAX_MARKUP]))) if markup else ""
+    # Repair before cleaning: the cleaner normalises spaces, which breaks the byte round trip.
+    text = _clip(html_to_text(_repair_mojibake(markup[:_MAX_MARKUP]))) if markup else ""
     detail = entry.get("title_detail") or {}
     title = _clean_title(entry.get("title", ""), html_type="html" in str(detail.get("type", "")))
     title = _repair_mojibake(title)
@@ -152,7 +157,7 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
     if not title:
         return None  # nothing to show or to match
     return Article(
-        key=article_key(guid or None, link or None, title, text),
+        key=article_key(_qualified(guid, source), link or None, title, text),
         source=source,
         title=title,
         url=link,
@@ -162,6 +167,15 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
         guid=guid,
         title_key=title_key(title),
     )
+
+
+def _qualified(guid: str, source: str) -> str | None:
+    """Guids like "1234" are unique only within their feed; URLs, tags and URNs are global."""
+    if not guid:
+        return None
+    if "://" in guid or guid.lower().startswith(("tag:", "urn:")):
+        return guid
+    return f"{source}#{guid}"
 
 
 def _http_link(link: str) -> str:
@@ -194,7 +208,7 @@ def _clip(text: str) -> str:
 def _published(entry: Any, now: datetime) -> datetime | None:
     """The entry's date in UTC; a date in the future is clamped to now; none or nonsense -> None."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # bypass feedparser's deprecated key aliasing (and its warning)
         if not parsed:
             continue
         try:

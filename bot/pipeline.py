@@ -91,7 +91,9 @@ class Poller:
         fresh = self._new_articles(outcomes)
         alertable = [a for src_primed, a in fresh if src_primed and self._recent_enough(a)]
         alerts, enriched = await self._alerts_for(alertable)
-        queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before the stories count as seen
+        queued = (
+            self.repos.outbox.enqueue(alerts) if alerts else 0
+        )  # durable before the stories count as seen
         if fresh:
             self.repos.articles.remember([enriched.get(a.key, a) for _, a in fresh])
         self.repos.sources.save_states(
@@ -108,8 +110,13 @@ class Poller:
             errors=tuple(f"{o.source.name}: {o.state.last_error}" for o in outcomes if o.status == "failed"),
         )
         log.info(
-            "poll: %d sources polled, %d not modified, %d failed, %d backing off, %d new stories, %d alerts queued",
-            report.polled, report.not_modified, report.failed, report.skipped, report.new_stories,
+            "poll: %d sources polled, %d not modified, %d failed, %d backing off, "
+            "%d new stories, %d alerts queued",
+            report.polled,
+            report.not_modified,
+            report.failed,
+            report.skipped,
+            report.new_stories,
             report.alerts_queued,
         )
         return report
@@ -117,28 +124,44 @@ class Poller:
     async def _poll_source(self, source: Source, state: SourceState) -> _SourceOutcome:
         try:
             result = await self.fetcher.fetch(
-                source.url, etag=state.etag, last_modified=state.last_modified, guarded=source.added_by is not None
+                source.url,
+                etag=state.etag,
+                last_modified=state.last_modified,
+                guarded=source.added_by is not None,
             )
         except Exception as exc:  # the fetcher classifies errors; this is the last line of defence
             log.exception("fetching %s raised", source.name)
             return self._failed(source, state, f"internal error: {type(exc).__name__}")
         now = self.clock.now()
         if result.status is FetchStatus.NOT_MODIFIED:
-            return _SourceOutcome(source, replace(state, failures=0, retry_at=None, last_success=now), (), "not_modified")
+            return _SourceOutcome(
+                source, replace(state, failures=0, retry_at=None, last_success=now), (), "not_modified"
+            )
         if result.status is FetchStatus.ERROR:
             return self._failed(source, state, result.error or "fetch failed")
         try:
-            parsed = parse_feed(result.body, source=source.name, url=result.url, headers=result.headers, now=now)
+            parsed = parse_feed(
+                result.body, source=source.name, url=result.url, headers=result.headers, now=now
+            )
         except Exception as exc:
             log.exception("parsing %s raised", source.name)
             return self._failed(source, state, f"could not parse: {type(exc).__name__}")
         if not parsed.is_feed:
             return self._failed(source, state, parsed.problem or "not an RSS/Atom feed")
         if parsed.problem:
-            log.info("%s: feed is damaged (%s); using the %d entries read", source.name, parsed.problem,
-                     len(parsed.articles))
+            log.info(
+                "%s: feed is damaged (%s); using the %d entries read",
+                source.name,
+                parsed.problem,
+                len(parsed.articles),
+            )
         new_state = replace(
-            state, etag=result.etag, last_modified=result.last_modified, failures=0, retry_at=None, last_success=now
+            state,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            failures=0,
+            retry_at=None,
+            last_success=now,
         )
         return _SourceOutcome(source, new_state, parsed.articles, "ok")
 
@@ -154,19 +177,28 @@ class Poller:
 
     def _new_articles(self, outcomes: Sequence[_SourceOutcome]) -> list[tuple[bool, Article]]:
         """Stories never seen before, once each, across sources, URLs and syndicated titles."""
-        candidates = [(o.state.primed or not self.settings.prime_new_sources, a) for o in outcomes for a in o.articles]
+        candidates = [
+            (o.state.primed or not self.settings.prime_new_sources, a) for o in outcomes for a in o.articles
+        ]
         if not candidates:
             return []
         keys = {a.key for _, a in candidates} | {canonical_url(a.url) for _, a in candidates if a.url}
         seen_keys = self.repos.articles.seen(keys)
         since = self.clock.now() - self.settings.syndication_window
-        seen_titles = self.repos.articles.seen_titles({a.title_key for _, a in candidates if a.title_key}, since)
+        seen_titles = self.repos.articles.seen_titles(
+            {a.title_key for _, a in candidates if a.title_key}, since
+        )
         fresh: list[tuple[bool, Article]] = []
         batch_keys: set[str] = set()
         batch_titles: set[str] = set()
         for primed, article in candidates:
             url_key = canonical_url(article.url) if article.url else article.key
-            if article.key in seen_keys or url_key in seen_keys or article.key in batch_keys or url_key in batch_keys:
+            if (
+                article.key in seen_keys
+                or url_key in seen_keys
+                or article.key in batch_keys
+                or url_key in batch_keys
+            ):
                 continue
             if article.title_key and (article.title_key in seen_titles or article.title_key in batch_titles):
                 continue

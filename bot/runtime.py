@@ -41,8 +41,12 @@ class Runtime:
         # One date job that re-adds itself when a cycle ends: cycles never overlap, and a slow
         # cycle pushes the next one back instead of stacking runs up.
         self._scheduler.add_job(
-            self.poll_job, "date", id=POLL_JOB, replace_existing=True,
-            run_date=datetime.now().astimezone() + timedelta(seconds=delay), misfire_grace_time=None,
+            self.poll_job,
+            "date",
+            id=POLL_JOB,
+            replace_existing=True,
+            run_date=datetime.now().astimezone() + timedelta(seconds=delay),
+            misfire_grace_time=None,
         )
 
     async def poll_job(self) -> None:

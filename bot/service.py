@@ -203,8 +203,11 @@ class NewsService:
         if self.fetcher is None:
             raise SourceError("Sources cannot be added in this mode.")
         candidate = await check_candidate_source(url, self.fetcher)
-        source = Source(name=_source_name(name, candidate.title, url, self.all_sources()), url=url,
-                        added_by=f"{actor.platform}:{actor.user_id}")
+        source = Source(
+            name=_source_name(name, candidate.title, url, self.all_sources()),
+            url=url,
+            added_by=f"{actor.platform}:{actor.user_id}",
+        )
         if not self.repos.sources.add(source):
             raise SourceError(f"{source.name} is already a source.")
         return source

@@ -85,9 +85,13 @@ def load_sources(path: Path | None = None) -> tuple[Source, ...]:
         source = _source(where, number, table)
         folded = source.name.casefold()
         if folded in names:
-            raise ConfigError(f"{where}: source #{number}: the name {source.name!r} is already used by #{names[folded]}")
+            raise ConfigError(
+                f"{where}: source #{number}: the name {source.name!r} is already used by #{names[folded]}"
+            )
         if source.url in urls:
-            raise ConfigError(f"{where}: source #{number}: {source.url} is already listed as #{urls[source.url]}")
+            raise ConfigError(
+                f"{where}: source #{number}: {source.url} is already listed as #{urls[source.url]}"
+            )
         names[folded], urls[source.url] = number, number
         sources.append(source)
     return tuple(sources)
@@ -127,7 +131,12 @@ async def check_candidate_source(url: str, fetcher: FeedFetcher) -> CandidateSou
             raise SourceError(f"{host} is not a public address.")
         raise SourceError(f"{_display(url)} could not be fetched: {result.error or 'no content'}.")
     parsed = await asyncio.to_thread(
-        parse_feed, result.body, source="candidate", url=result.url, headers=result.headers, now=SystemClock().now()
+        parse_feed,
+        result.body,
+        source="candidate",
+        url=result.url,
+        headers=result.headers,
+        now=SystemClock().now(),
     )
     if not parsed.is_feed or not (parsed.articles or parsed.title):
         raise SourceError(f"{_display(url)} is not an RSS/Atom feed.")

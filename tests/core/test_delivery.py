@@ -13,9 +13,15 @@ from tests.core.conftest import RecordingNotifier
 
 def _alert(chat: str, n: int, clock: FakeClock) -> Alert:
     return Alert(
-        chat=ChatRef("telegram", chat), article_key=f"https://example.org/{n}", title=f"Story {n}",
-        url=f"https://example.org/{n}", source="Wire", published=clock.now(), matched=("socar",),
-        bullets=("One.",), created=clock.now(),
+        chat=ChatRef("telegram", chat),
+        article_key=f"https://example.org/{n}",
+        title=f"Story {n}",
+        url=f"https://example.org/{n}",
+        source="Wire",
+        published=clock.now(),
+        matched=("socar",),
+        bullets=("One.",),
+        created=clock.now(),
     )
 
 
@@ -62,9 +68,13 @@ async def test_transient_failures_back_off_and_the_alert_is_not_lost(repos, noti
     assert waits[0] <= 2.0 and max(waits) <= 8.0  # exponential with jitter, capped by attempts here
 
 
-async def test_blocked_chat_goes_inactive_and_start_reactivates(repos, notifier, clock, service: NewsService) -> None:
+async def test_blocked_chat_goes_inactive_and_start_reactivates(
+    repos, notifier, clock, service: NewsService
+) -> None:
     repos.outbox.enqueue([_alert("7", 0, clock), _alert("7", 1, clock)])
-    notifier.fail("7", DeliveryResult(DeliveryStatus.BLOCKED, detail="Forbidden: bot was blocked by the user"))
+    notifier.fail(
+        "7", DeliveryResult(DeliveryStatus.BLOCKED, detail="Forbidden: bot was blocked by the user")
+    )
     dispatcher = _dispatcher(repos, notifier, clock)
     report = await dispatcher.drain()
     assert report.blocked_chats == 1 and notifier.sent == [] and repos.outbox.pending() == []

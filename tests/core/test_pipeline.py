@@ -11,7 +11,7 @@ from bot.book import SubscriptionBook
 from bot.clock import FakeClock
 from bot.fetch import FeedFetcher
 from bot.models import ChatRef, Source
-from bot.pipeline import PollSettings, Poller
+from bot.pipeline import Poller, PollSettings
 from bot.service import NewsService, Repos
 
 ALICE, BOB = ChatRef("telegram", "1"), ChatRef("telegram", "2")
@@ -38,7 +38,9 @@ class Feeds:
         status = self.status.get(path, 200)
         if status != 200:
             return httpx.Response(status)
-        return httpx.Response(200, content=self.bodies.get(path, b""), headers={"Content-Type": "application/rss+xml"})
+        return httpx.Response(
+            200, content=self.bodies.get(path, b""), headers={"Content-Type": "application/rss+xml"}
+        )
 
 
 @pytest.fixture
@@ -50,10 +52,16 @@ def feeds() -> Feeds:
 def poller(repos: Repos, book: SubscriptionBook, clock: FakeClock, feeds: Feeds) -> Poller:
     sources = [Source("Wire A", "https://a.example/feed"), Source("Wire B", "https://b.example/feed")]
     fetcher = FeedFetcher(transport=httpx.MockTransport(feeds.handler))
-    return Poller(repos, book, fetcher, clock, lambda: sources, PollSettings(poll_seconds=60, fetch_pages=False))
+    return Poller(
+        repos, book, fetcher, clock, lambda: sources, PollSettings(poll_seconds=60, fetch_pages=False)
+    )
 
 
-STORY = ("SOCAR ships gas to Ukraine", "https://a.example/socar", "SOCAR began supplying gas via Europe. More follows.")
+STORY = (
+    "SOCAR ships gas to Ukraine",
+    "https://a.example/socar",
+    "SOCAR began supplying gas via Europe. More follows.",
+)
 
 
 async def test_first_poll_primes_then_new_stories_alert_once(poller, feeds, clock, service, repos) -> None:
@@ -61,7 +69,9 @@ async def test_first_poll_primes_then_new_stories_alert_once(poller, feeds, cloc
     feeds.bodies["/feed"] = rss(("Old SOCAR story", "https://a.example/old", "SOCAR old news."), clock=clock)
     first = await poller.poll_once()
     assert first.new_stories == 1 and first.alerts_queued == 0  # backlog recorded, not pushed
-    feeds.bodies["/feed"] = rss(("Old SOCAR story", "https://a.example/old", "SOCAR old."), STORY, clock=clock)
+    feeds.bodies["/feed"] = rss(
+        ("Old SOCAR story", "https://a.example/old", "SOCAR old."), STORY, clock=clock
+    )
     second = await poller.poll_once()
     assert second.alerts_queued == 1
     [alert] = repos.outbox.pending()
@@ -70,7 +80,9 @@ async def test_first_poll_primes_then_new_stories_alert_once(poller, feeds, cloc
     assert third.new_stories == 0 and third.alerts_queued == 0
 
 
-async def test_one_alert_per_user_naming_every_matched_subscription(poller, feeds, clock, service, repos) -> None:
+async def test_one_alert_per_user_naming_every_matched_subscription(
+    poller, feeds, clock, service, repos
+) -> None:
     feeds.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
@@ -83,7 +95,9 @@ async def test_one_alert_per_user_naming_every_matched_subscription(poller, feed
     assert len(alerts[ALICE].matched) == 2 and len(alerts[BOB].matched) == 1
 
 
-async def test_tracking_parameters_and_syndicated_titles_are_the_same_story(poller, feeds, clock, service, repos):
+async def test_tracking_parameters_and_syndicated_titles_are_the_same_story(
+    poller, feeds, clock, service, repos
+):
     feeds.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
@@ -96,7 +110,9 @@ async def test_tracking_parameters_and_syndicated_titles_are_the_same_story(poll
     assert len(repos.outbox.pending()) == 1
 
 
-async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(poller, feeds, clock, service, repos):
+async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(
+    poller, feeds, clock, service, repos
+):
     feeds.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
@@ -112,7 +128,10 @@ async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(p
 
 async def test_a_failing_source_backs_off_without_hurting_the_other(poller, feeds, clock, repos) -> None:
     feeds.bodies["/feed"] = rss(STORY, clock=clock)
-    poller.sources = lambda: [Source("Good", "https://a.example/feed"), Source("Bad", "https://b.example/broken")]
+    poller.sources = lambda: [
+        Source("Good", "https://a.example/feed"),
+        Source("Bad", "https://b.example/broken"),
+    ]
     feeds.status["/broken"] = 500
     for _ in range(3):
         report = await poller.poll_once()
@@ -124,7 +143,11 @@ async def test_a_failing_source_backs_off_without_hurting_the_other(poller, feed
 
 
 async def test_latest_finds_cached_stories(poller, feeds, clock, service: NewsService) -> None:
-    feeds.bodies["/feed"] = rss(STORY, ("Rosneft results", "https://a.example/r", "Rosneft profit."), clock=clock)
+    feeds.bodies["/feed"] = rss(
+        STORY, ("Rosneft results", "https://a.example/r", "Rosneft profit."), clock=clock
+    )
     await poller.poll_once()
-    assert [a.title for a in service.latest(ALICE, "Rosneft OR SOCAR")] and len(service.latest(ALICE, "SOCAR")) == 1
+    assert [a.title for a in service.latest(ALICE, "Rosneft OR SOCAR")] and len(
+        service.latest(ALICE, "SOCAR")
+    ) == 1
     assert service.latest(ALICE, "Gazprom") == []

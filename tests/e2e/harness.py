@@ -6,8 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -27,8 +27,10 @@ def rss(*items: tuple[str, str, str]) -> bytes:
         f"<description>{escape(d)}</description><pubDate>{now}</pubDate></item>"
         for t, link, d in items
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Loopback Wire</title>'
-            f"{body}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Loopback Wire</title>'
+        f"{body}</channel></rss>"
+    ).encode()
 
 
 def write_sources(path: Path, feeds: dict[str, str]) -> Path:
@@ -54,7 +56,9 @@ class BotProcess:
 
     def start(self) -> BotProcess:
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(newsbot_command(), cwd=self.workdir, env=self.env, stdout=log, stderr=log)
+        self.proc = subprocess.Popen(
+            newsbot_command(), cwd=self.workdir, env=self.env, stdout=log, stderr=log
+        )
         return self
 
     def stop(self, timeout: float = 10.0) -> int:
@@ -72,7 +76,16 @@ class BotProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def run_once(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_once(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     command = newsbot_command()[:-1] + args
-    return subprocess.run(command, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

@@ -14,9 +14,12 @@ from tests.support.feedserver import FeedServer
 pytestmark = pytest.mark.e2e
 USER = 4242
 OLD = ("SOCAR annual report", "http://news.test/old", "SOCAR published its report.")
-NEW = ("SOCAR & Naftogaz begin gas supplies to Ukraine", "http://news.test/socar-gas?utm_source=x",
-       "Azerbaijan’s SOCAR began supplying natural gas to Ukraine. The route runs through Southern Europe. "
-       "Officials said the volumes would grow.")
+NEW = (
+    "SOCAR & Naftogaz begin gas supplies to Ukraine",
+    "http://news.test/socar-gas?utm_source=x",
+    "Azerbaijan’s SOCAR began supplying natural gas to Ukraine. The route runs through Southern Europe. "
+    "Officials said the volumes would grow.",
+)
 
 
 @pytest.fixture
@@ -31,11 +34,13 @@ def feeds() -> Iterator[FeedServer]:
         yield server
 
 
-def to_user(text: str):  # noqa: ANN201
+def to_user(text: str):
     return lambda p: str(p.get("chat_id")) == str(USER) and text in str(p.get("text", ""))
 
 
-def test_subscribe_publish_alert_restart_no_duplicate(tmp_path: Path, api: FakeBotApi, feeds: FeedServer) -> None:
+def test_subscribe_publish_alert_restart_no_duplicate(
+    tmp_path: Path, api: FakeBotApi, feeds: FeedServer
+) -> None:
     feeds.route("/feed.xml", body=rss(OLD), etag='"v1"')
     sources = write_sources(tmp_path / "sources.toml", {"Loopback Wire": feeds.url("/feed.xml")})
     bot = BotProcess(tmp_path, api.url, sources).start()
@@ -65,8 +70,14 @@ def test_subscribe_publish_alert_restart_no_duplicate(tmp_path: Path, api: FakeB
         assert feeds.wait_for_requests(len(feeds.requests) + 2, timeout=15)
         assert feeds.hits("/feed.xml") > polls
         api.push_message(USER, USER, "/list")
-        api.wait_for_sent(lambda p: "Your subscriptions" in str(p.get("text", "")) or "socar" in str(
-            p.get("text", "")) and p is not alert, timeout=15)
+        api.wait_for_sent(
+            lambda p: (
+                "Your subscriptions" in str(p.get("text", ""))
+                or ("socar" in str(p.get("text", ""))
+                and p is not alert)
+            ),
+            timeout=15,
+        )
         assert sum("begin gas supplies" in t for t in api.texts()) == 1
     finally:
         if bot.proc and bot.proc.poll() is None:
@@ -82,8 +93,12 @@ def test_missing_token_names_the_variable(tmp_path: Path) -> None:
 def test_refused_token_is_one_clear_line(tmp_path: Path, api: FakeBotApi) -> None:
     api.reject_token = True
     sources = write_sources(tmp_path / "s.toml", {"X": "http://127.0.0.1:9/feed"})
-    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": api.url, "NEWSBOT_SOURCES": str(sources),
-           "NEWSBOT_DB": str(tmp_path / "db.json")}
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.url,
+        "NEWSBOT_SOURCES": str(sources),
+        "NEWSBOT_DB": str(tmp_path / "db.json"),
+    }
     out = run_once(["run"], env, tmp_path)
     assert out.returncode != 0
     assert "refused" in out.stderr and "Traceback" not in out.stderr and TOKEN not in out.stderr

@@ -38,9 +38,14 @@ def test_core_imports_no_platform_and_no_outer_layer() -> None:
 
 def test_storage_and_handlers_do_not_import_each_other() -> None:
     offenders = []
-    for layer, forbidden in (("storage", {"handlers", "telegram", "discord"}), ("handlers", {"storage", "tinydb"})):
+    for layer, forbidden in (
+        ("storage", {"handlers", "telegram", "discord"}),
+        ("handlers", {"storage", "tinydb"}),
+    ):
         for path in sorted((ROOT / layer).rglob("*.py")):
-            offenders += [f"{path.relative_to(ROOT)} imports {m}" for m, _ in _imports(path) if m in forbidden]
+            offenders += [
+                f"{path.relative_to(ROOT)} imports {m}" for m, _ in _imports(path) if m in forbidden
+            ]
     assert offenders == []
 
 
@@ -48,7 +53,8 @@ def test_importing_the_core_loads_no_platform_or_database() -> None:
     code = (
         "import sys, importlib, pkgutil, bot\n"
         "for m in pkgutil.iter_modules(bot.__path__): importlib.import_module('bot.' + m.name)\n"
-        "bad = sorted(n for n in sys.modules if n.split('.')[0] in {'telegram','discord','tinydb','storage','handlers'})\n"
+        "outer = {'telegram', 'discord', 'tinydb', 'storage', 'handlers'}\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in outer)\n"
         "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -33,7 +33,9 @@ async def test_ok_returns_body_headers_and_validators(feed_server: FeedServer) -
 async def test_conditional_get_sends_validators_and_maps_304(feed_server: FeedServer) -> None:
     feed_server.route("/f", body=FEED, etag='"v1"', last_modified="Mon, 05 Jan 2026 10:00:00 GMT")
     fetcher = FeedFetcher(timeout=2)
-    result = await fetcher.fetch(feed_server.url("/f"), etag='"v1"', last_modified="Mon, 05 Jan 2026 10:00:00 GMT")
+    result = await fetcher.fetch(
+        feed_server.url("/f"), etag='"v1"', last_modified="Mon, 05 Jan 2026 10:00:00 GMT"
+    )
     await fetcher.aclose()
     sent = feed_server.requests[0].headers
     assert sent["if-none-match"] == '"v1"'
@@ -46,7 +48,9 @@ async def test_conditional_get_sends_validators_and_maps_304(feed_server: FeedSe
 async def test_304_without_validators_keeps_the_ones_sent(feed_server: FeedServer) -> None:
     feed_server.route("/f", body=FEED, last_modified="Mon, 05 Jan 2026 10:00:00 GMT")
     fetcher = FeedFetcher(timeout=2)
-    result = await fetcher.fetch(feed_server.url("/f"), etag='"old"', last_modified="Mon, 05 Jan 2026 10:00:00 GMT")
+    result = await fetcher.fetch(
+        feed_server.url("/f"), etag='"old"', last_modified="Mon, 05 Jan 2026 10:00:00 GMT"
+    )
     await fetcher.aclose()
     assert result.status is FetchStatus.NOT_MODIFIED
     assert result.etag == '"old"'

@@ -14,7 +14,14 @@ FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></chan
 
 @pytest.mark.parametrize(
     "ip",
-    ["8.8.8.8", "1.1.1.1", "93.184.216.34", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8", "[2606:4700::1111]"],
+    [
+        "8.8.8.8",
+        "1.1.1.1",
+        "93.184.216.34",
+        "2a00:1450:4001:80b::200e",
+        "::ffff:8.8.8.8",
+        "[2606:4700::1111]",
+    ],
 )
 def test_public_addresses(ip: str) -> None:
     assert is_public_address(ip)
@@ -106,7 +113,11 @@ async def test_connects_to_the_checked_address_and_keeps_the_host_name(feed_serv
 
 @pytest.mark.parametrize(
     "target",
-    ["http://127.0.0.2:{port}/f", "http://169.254.169.254/latest/meta-data/", "http://internal.test:{port}/f"],
+    [
+        "http://127.0.0.2:{port}/f",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://internal.test:{port}/f",
+    ],
 )
 async def test_redirect_to_an_internal_target_is_refused(feed_server: FeedServer, target: str) -> None:
     # The first hop is allowed (only 127.0.0.1 is let through for the test); the redirect is re-checked.
