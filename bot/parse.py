@@ -68,7 +68,7 @@ def parse_feed(
     parsed = feedparser.parse(io.BytesIO(_defuse_entities(body)), response_headers=headers)
     entries = parsed.get("entries") or []
     is_feed = bool(parsed.get("version")) or bool(entries)
-    title = _repair_mojibake(_clean_title(parsed.get("feed", {}).get("title", ""), html_type=False)) or None
+    title = _clean_title(_repair_mojibake(parsed.get("feed", {}).get("title") or ""), html_type=False) or None
     if not is_feed:
         kind = "an HTML page" if _HTML_START.match(body[:_PROLOG]) else "no feed elements"
         return ParsedFeed((), None, False, f"not an RSS/Atom feed ({kind})")
@@ -150,8 +150,9 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
     # Repair before cleaning: the cleaner normalises spaces, which breaks the byte round trip.
     text = _clip(html_to_text(_repair_mojibake(markup[:_MAX_MARKUP]))) if markup else ""
     detail = entry.get("title_detail") or {}
-    title = _clean_title(entry.get("title", ""), html_type="html" in str(detail.get("type", "")))
-    title = _repair_mojibake(title)
+    title = _clean_title(
+        _repair_mojibake(entry.get("title") or ""), html_type="html" in str(detail.get("type", ""))
+    )
     if not title:
         title = _first_words(text) or link
     if not title:
