@@ -211,7 +211,7 @@ def main() -> None:
             f"{r['ours_s'] * 1000:>10.2f} {r['ratio']:>8.2f}"
         )
     print("baseline: TinyDB default JSONStorage, naive repository (no fsync); ours: atomic fsynced writes")
-    print(json.dumps({"benchmark": "storage", "quick": args.quick, "data": note, "results": results}))
+    print(json.dumps({"bench": "storage", "quick": args.quick, "data": note, "results": results}))
 
 
 if __name__ == "__main__":
