@@ -66,13 +66,15 @@ class Runtime:
 
     async def _delivery_loop(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # before draining: a wake-up during the drain is not lost
             try:
                 await self.dispatcher.drain()
             except Exception:
                 log.exception("delivery round failed")
+            if self._stopping:
+                break
             due = self.dispatcher.next_due_in()
             timeout = IDLE_WAKE_SECONDS if due is None else min(max(due, 0.05), IDLE_WAKE_SECONDS)
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
