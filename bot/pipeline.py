@@ -140,8 +140,9 @@ class Poller:
         if result.status is FetchStatus.ERROR:
             return self._failed(source, state, result.error or "fetch failed")
         try:
-            parsed = parse_feed(
-                result.body, source=source.name, url=result.url, headers=result.headers, now=now
+            # a big feed takes feedparser seconds: keep the event loop (chat commands) responsive
+            parsed = await asyncio.to_thread(
+                parse_feed, result.body, source=source.name, url=result.url, headers=result.headers, now=now
             )
         except Exception as exc:
             log.exception("parsing %s raised", source.name)
