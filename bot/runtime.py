@@ -8,6 +8,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import Dispatcher
@@ -29,17 +30,22 @@ class Runtime:
         self._delivery: asyncio.Task[None] | None = None
         self._polling: asyncio.Task[object] | None = None
         self._stopping = False
+        self._cycle_started = 0.0
 
     async def start(self) -> None:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._scheduler.add_listener(
+            self._cycle_ended, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+        )
         self._scheduler.start()
         self._schedule_poll(delay=0.0)
         self._delivery = asyncio.create_task(self._delivery_loop(), name="delivery")
 
     def _schedule_poll(self, delay: float) -> None:
         assert self._scheduler is not None
-        # One date job that re-adds itself when a cycle ends: cycles never overlap, and a slow
-        # cycle pushes the next one back instead of stacking runs up.
+        # One date job, re-added once the previous run has ended (the scheduler's own event, so
+        # it no longer counts as running): cycles never overlap, and a slow cycle pushes the next
+        # one back instead of stacking runs up or being skipped.
         self._scheduler.add_job(
             self.poll_job,
             "date",
@@ -49,8 +55,12 @@ class Runtime:
             misfire_grace_time=None,
         )
 
+    def _cycle_ended(self, event: JobEvent) -> None:
+        if event.job_id == POLL_JOB and not self._stopping:
+            self._schedule_poll(max(0.0, self.poll_seconds - (time.monotonic() - self._cycle_started)))
+
     async def poll_job(self) -> None:
-        started = time.monotonic()
+        self._cycle_started = time.monotonic()
         self._polling = asyncio.current_task()
         try:
             await self.poller.poll_once()
@@ -61,8 +71,6 @@ class Runtime:
         finally:
             self._polling = None
         self._wake.set()
-        if not self._stopping:
-            self._schedule_poll(max(0.0, self.poll_seconds - (time.monotonic() - started)))
 
     async def _delivery_loop(self) -> None:
         while not self._stopping:

@@ -151,3 +151,30 @@ async def test_latest_finds_cached_stories(poller, feeds, clock, service: NewsSe
         service.latest(ALICE, "SOCAR")
     ) == 1
     assert service.latest(ALICE, "Gazprom") == []
+
+
+async def test_teaser_story_gets_bullets_from_its_page(repos, book, clock, service, feeds) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} explains how SOCAR expanded its gas exports to Europe in detail, "
+        f"with volumes, routes and prices for the year ahead number {i}.</p>"
+        for i in range(8)
+    )
+    page = f"<html><body><nav>Home</nav><article><h1>SOCAR story</h1>{paragraphs}</article></body></html>"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/story":
+            return httpx.Response(200, text=page, headers={"Content-Type": "text/html"})
+        return feeds.handler(request)
+
+    fetcher = FeedFetcher(transport=httpx.MockTransport(handler))
+    poller = Poller(repos, book, fetcher, clock, lambda: [Source("A", "https://a.example/feed")])
+    feeds.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    feeds.bodies["/feed"] = rss(("SOCAR expands", "https://a.example/story", "SOCAR grows."), clock=clock)
+    await poller.poll_once()
+    [alert] = repos.outbox.pending()
+    assert len(alert.bullets) >= 2 and all("Paragraph" in b for b in alert.bullets)
+    assert "Home" not in " ".join(alert.bullets)
+    [cached] = [a for a in service.latest(ALICE, "SOCAR")]
+    assert cached.bullets == alert.bullets  # /latest shows the page's bullets too

@@ -2,12 +2,17 @@
 
 Point the bot at `api.url` (TELEGRAM_API_URL / `base_url`): it answers getMe, setMyCommands,
 getUpdates (long polling over a queue the test fills with `push_message` / `push_callback`),
-sendMessage and friends, records what the bot sent, and fails on demand (`fail_next`).
-Tests wait on `wait_for_sent` (a condition variable), never on sleeps.
+sendMessage and friends, records what the bot sent, and fails on demand (`fail_next`, optionally
+for one chat only, optionally after hanging longer than the bot's read timeout).
+`send_delay` makes every sendMessage slow (a broadcast a test can interrupt half-way); a send
+whose client went away meanwhile still counts as sent, as on Telegram. `timeline` stamps every
+call with `time.monotonic()`. Tests wait on `wait_for_sent` / `wait_until` (a condition
+variable), never on sleeps.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -30,6 +35,8 @@ class Failure:
     status: int
     description: str
     parameters: Payload | None = None
+    chat_id: int | str | None = None  # None: whichever chat the next call is for
+    hang: float = 0.0  # seconds to hold the request before answering with the failure
 
 
 def _utf16_len(text: str) -> int:
@@ -106,6 +113,8 @@ class FakeBotApi:
         self.reject_token = False
         self.sent: list[Payload] = []  # sendMessage payloads, in order
         self.calls: list[tuple[str, Payload]] = []  # every method call
+        self.timeline: list[tuple[float, str, Payload]] = []  # the same calls, with monotonic times
+        self.send_delay = 0.0  # seconds every sendMessage takes
         self._updates: list[Payload] = []
         self._failures: dict[str, list[Failure]] = {}
         self._update_ids = itertools.count(1)
@@ -113,6 +122,7 @@ class FakeBotApi:
         self._callback_ids = itertools.count(1)
         self._cond = threading.Condition()
         self._closing = False
+        self._stopped = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -134,6 +144,7 @@ class FakeBotApi:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
+        self._stopped.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -185,7 +196,11 @@ class FakeBotApi:
         retry_after: int | None = None,
         migrate_to_chat_id: int | None = None,
         times: int = 1,
+        chat_id: int | str | None = None,
+        hang: float = 0.0,
     ) -> None:
+        """Answer the next `times` calls of `method` (for `chat_id` only, when given) with an error,
+        each after holding the request `hang` seconds (longer than the bot's timeout: a hang)."""
         parameters: Payload = {}
         if retry_after is not None:
             parameters["retry_after"] = retry_after
@@ -193,7 +208,7 @@ class FakeBotApi:
             parameters["migrate_to_chat_id"] = migrate_to_chat_id
         with self._cond:
             self._failures.setdefault(method, []).extend(
-                [Failure(status, description, parameters or None)] * times
+                [Failure(status, description, parameters or None, chat_id, hang)] * times
             )
 
     # what the test waits for ----------------------------------------------------------------
@@ -215,6 +230,17 @@ class FakeBotApi:
                 raise AssertionError(f"no matching {method} within {timeout}s; got {seen!r}")
             return matches()[0]
 
+    def wait_until(self, condition: Callable[[FakeBotApi], bool], timeout: float = 5.0) -> bool:
+        """Wait (on the calls' condition variable) until `condition(self)` holds; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: condition(self), timeout)
+
+    def sent_to(self, chat_id: int | str, needle: str = "") -> list[Payload]:
+        """Messages sent successfully to `chat_id` whose text contains `needle`."""
+        with self._cond:
+            mine = [p for p in self.sent if str(p.get("chat_id")) == str(chat_id)]
+        return [p for p in mine if needle in str(p.get("text", ""))]
+
     def texts(self) -> list[str]:
         with self._cond:
             return [str(p.get("text", "")) for p in self.sent]
@@ -226,13 +252,16 @@ class FakeBotApi:
         token = prefix.removeprefix("/bot")
         if self.reject_token or not prefix.startswith("/bot") or (self.token and token != self.token):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        if method == "sendMessage" and self.send_delay:
+            self._stopped.wait(self.send_delay)
         with self._cond:
-            queued = self._failures.get(method)
-            failure = queued.pop(0) if queued else None
+            failure = self._take_failure(method, params)
             if failure is not None:
-                self.calls.append((method, params))
+                self._record(method, params)
                 self._cond.notify_all()
         if failure is not None:
+            if failure.hang:
+                self._stopped.wait(failure.hang)
             body: Payload = {"ok": False, "error_code": failure.status, "description": failure.description}
             if failure.parameters:
                 body["parameters"] = failure.parameters
@@ -240,7 +269,7 @@ class FakeBotApi:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._cond:
-            self.calls.append((method, params))
+            self._record(method, params)
             if method == "sendMessage":
                 self.sent.append(params)
             result = self._result(method, params)
@@ -251,12 +280,23 @@ class FakeBotApi:
         offset = int(params.get("offset") or 0)
         wait = min(float(params.get("timeout") or 0), MAX_LONG_POLL)
         with self._cond:
-            self.calls.append(("getUpdates", params))
+            self._record("getUpdates", params)
             if offset:  # Telegram forgets updates below the confirmed offset
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
             self._cond.wait_for(lambda: bool(self._updates) or self._closing, wait)
             limit = int(params.get("limit") or 100)
             return list(self._updates[:limit])
+
+    def _take_failure(self, method: str, params: Payload) -> Failure | None:
+        queued = self._failures.get(method) or []
+        for i, failure in enumerate(queued):
+            if failure.chat_id is None or str(failure.chat_id) == str(params.get("chat_id")):
+                return queued.pop(i)
+        return None
+
+    def _record(self, method: str, params: Payload) -> None:
+        self.calls.append((method, params))
+        self.timeline.append((time.monotonic(), method, params))
 
     def _result(self, method: str, params: Payload) -> Any:
         if method == "getMe":
@@ -304,10 +344,9 @@ class FakeBotApi:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                # the bot went away mid long-poll (killed or stopped): nothing to answer
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the bot went away mid long-poll (killed or stopped): nothing to answer
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: request lines carry the token
