@@ -89,3 +89,35 @@ def run_once(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+# -- helpers for the fault-injection suite (tests/faults) ------------------------------------------
+
+
+def status_kib(pid: int, field: str = "VmRSS") -> int:
+    """A memory figure of a live process from /proc/<pid>/status (VmRSS now, VmHWM its peak), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(f"{field} not in /proc/{pid}/status")
+
+
+def send_signal(bot: BotProcess, sig: int) -> None:
+    assert bot.proc is not None and bot.proc.poll() is None, "the bot is not running"
+    bot.proc.send_signal(sig)
+
+
+def exit_code(bot: BotProcess, timeout: float) -> int:
+    assert bot.proc is not None
+    return bot.proc.wait(timeout)
+
+
+def gzip_bomb(size: int, level: int = 1) -> bytes:
+    """gzip bytes that inflate to `size` zero bytes (1 GiB of zeros is about 4.5 MB at level 1)."""
+    import zlib
+
+    packer = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    parts = [packer.compress(block) for _ in range(size >> 20)]
+    parts.append(packer.flush())
+    return b"".join(parts)

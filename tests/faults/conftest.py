@@ -1,0 +1,87 @@
+"""Fixtures of the fault-injection suite: the loopback fakes, bot processes that never outlive a
+test, and a ledger of the figures issue 6 asks for, printed at the end of the run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import TOKEN, BotProcess
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.feedserver import FeedServer
+
+FIGURES: Counter[str] = Counter()  # summed over the run
+MAXIMA: dict[str, int] = {}
+
+
+def record(name: str, value: int = 1) -> None:
+    FIGURES[name] += value
+
+
+def record_max(name: str, value: int) -> None:
+    MAXIMA[name] = max(MAXIMA.get(name, 0), value)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not FIGURES and not MAXIMA:
+        return
+    terminalreporter.section("fault-injection figures")
+    for name, value in sorted(FIGURES.items()):
+        terminalreporter.write_line(f"{name}: {value}")
+    for name, value in sorted(MAXIMA.items()):
+        terminalreporter.write_line(f"{name} (max): {value}")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def launch(tmp_path: Path, api: FakeBotApi) -> Iterator[Callable[..., BotProcess]]:
+    """Start `newsbot run` on a sources file; every process is killed at teardown if still alive."""
+    started: list[BotProcess] = []
+
+    def start(sources: Path, **env: str) -> BotProcess:
+        bot = BotProcess(tmp_path, api.url, sources, **env).start()
+        started.append(bot)
+        return bot
+
+    yield start
+    for bot in started:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.kill()
+
+
+def to_chat(chat_id: int, needle: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda p: str(p.get("chat_id")) == str(chat_id) and needle in str(p.get("text", ""))
+
+
+def subscribe_all(api: FakeBotApi, users: range | list[int], text: str, timeout: float = 30) -> None:
+    """Each user sends `/subscribe text`; returns once every one has its acknowledgement."""
+    for uid in users:
+        api.push_message(uid, uid, f"/subscribe {text}")
+    acked = api.wait_until(
+        lambda a: all(any("ubscribed to" in str(p.get("text", "")) for p in a.sent_to(u)) for u in users),
+        timeout,
+    )
+    assert acked, "not every /subscribe was acknowledged"
+
+
+def restarted(bot: BotProcess, api: FakeBotApi) -> BotProcess:
+    """Start the same bot again and wait until its Telegram side is up."""
+    seen = sum(m == "setMyCommands" for m, _ in api.calls)
+    bot.start()
+    assert api.wait_until(lambda a: sum(m == "setMyCommands" for m, _ in a.calls) > seen, 30), bot.log()[-3000:]
+    return bot
