@@ -3,10 +3,6 @@ chat platform (a recording notifier) are fakes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from bot.book import SubscriptionBook
@@ -14,6 +10,8 @@ from bot.clock import FakeClock
 from bot.models import Alert
 from bot.ports import DeliveryResult, DeliveryStatus
 from bot.service import NewsService, Repos
+from storage import Store
+from tests.support.services import repos_of
 
 
 class RecordingNotifier:
@@ -37,22 +35,8 @@ class RecordingNotifier:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[object]:
-    from storage import open_store
-
-    st = open_store(tmp_path / "newsbot.json")
-    yield st
-    st.close()
-
-
-@pytest.fixture
-def repos(store: object) -> Repos:
-    return Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)  # type: ignore[attr-defined]
+def repos(store: Store) -> Repos:
+    return repos_of(store)
 
 
 @pytest.fixture

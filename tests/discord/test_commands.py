@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import discord
 import pytest
 
-from bot.book import SubscriptionBook
 from bot.clock import FakeClock
 from bot.models import Article, ChatRef, Source
-from bot.service import NewsService, Repos
+from bot.service import NewsService
 from handlers.discord.commands import DiscordCommands
 from handlers.discord.render import EMBED_TOTAL_MAX, embed_text_len
-from storage import Store, open_store
+from storage import Store
 from tests.discord.fakes import FakeInteraction
+from tests.support.services import build_service
 
 CHANNEL = ChatRef("discord", "777")
 DM = ChatRef("discord-dm", "111")
@@ -27,16 +25,8 @@ LIVE_MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>", re.IGNORECASE)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "db.json")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def service(store: Store) -> NewsService:
-    repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
-    return NewsService(repos, SubscriptionBook(), FakeClock(NOW), config_sources=[CONFIG_SOURCE])
+    return build_service(store, FakeClock(NOW), config_sources=[CONFIG_SOURCE])
 
 
 @pytest.fixture

@@ -4,22 +4,20 @@ and a TinyDB store in tmp_path; only Telegram's HTTP (a recording BaseRequest) a
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from telegram import Update
 
-from bot.book import SubscriptionBook
 from bot.clock import FakeClock
 from bot.models import ChatRef, Source
-from bot.service import NewsService, Repos
+from bot.service import NewsService
 from handlers.telegram.app import TelegramAdapter
 from tests.handlers.fake_request import RecordingRequest
 from tests.handlers.html_checker import check_telegram_html
 from tests.support.fake_bot_api import callback_payload, message_payload
+from tests.support.services import build_service
 
 TOKEN = "123456:SECRET-TOKEN"
 ADMIN = 1
@@ -73,25 +71,8 @@ class Chat:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
-    from storage import open_store
-
-    st = open_store(tmp_path / "db.json")
-    yield st
-    st.close()
-
-
-@pytest.fixture
 def service(store: Any, clock: FakeClock) -> NewsService:
-    repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
-    return NewsService(
-        repos, SubscriptionBook(), clock, config_sources=[REUTERS], admins=frozenset({str(ADMIN)})
-    )
+    return build_service(store, clock, config_sources=[REUTERS], admins=frozenset({str(ADMIN)}))
 
 
 @pytest.fixture
