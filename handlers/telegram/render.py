@@ -165,7 +165,9 @@ def render_alert_plain(alert: Alert) -> str:
     return _render(alert, _plain, markup=False)
 
 
-def split_lines(lines: Sequence[str], header: str = "", limit: int = MAX_MESSAGE) -> list[str]:
+def split_lines(
+    lines: Sequence[str], header: str = "", limit: int = MAX_MESSAGE, sep: str = "\n"
+) -> list[str]:
     """Pack lines into as few messages as fit `limit` UTF-16 units each.
 
     Lines are already escaped, each within `limit` (build them with `shorten`), and no tag spans
@@ -176,7 +178,7 @@ def split_lines(lines: Sequence[str], header: str = "", limit: int = MAX_MESSAGE
     for line in lines:
         if utf16_len(line) > limit:
             raise ValueError("a line longer than a whole message: shorten it first")
-        candidate = f"{current}\n{line}" if current else line
+        candidate = f"{current}{sep}{line}" if current else line
         if utf16_len(candidate) <= limit:
             current = candidate
         else:

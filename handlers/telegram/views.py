@@ -114,16 +114,4 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[str]:
 
 def latest_messages(alerts: Sequence[Alert]) -> list[str]:
     """One alert a message, or several together while they fit in one."""
-    messages: list[str] = []
-    current = ""
-    for alert in alerts:
-        rendered = render_alert(alert)
-        combined = f"{current}\n\n{rendered}" if current else rendered
-        if utf16_len(combined) <= MAX_MESSAGE:
-            current = combined
-        else:
-            messages.append(current)
-            current = rendered
-    if current:
-        messages.append(current)
-    return messages
+    return split_lines([render_alert(alert) for alert in alerts], sep="\n\n")

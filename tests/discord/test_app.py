@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import discord
 import pytest
 from discord import app_commands
 
-from bot.book import SubscriptionBook
 from bot.clock import FakeClock
 from bot.errors import ConfigError
-from bot.service import NewsService, Repos
+from bot.service import NewsService
 from handlers.discord.app import DiscordAdapter
-from storage import open_store
+from storage import Store
 from tests.discord.fakes import APPLICATION, FakeDiscord, FakeInteraction
+from tests.support.services import build_service
 
 COMMANDS_PATH = f"/api/v10/applications/{APPLICATION['id']}/commands"
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.secret.token-value"
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[NewsService]:
-    store = open_store(tmp_path / "db.json")
-    repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
-    yield NewsService(repos, SubscriptionBook(), FakeClock())
-    store.close()
+def service(store: Store, clock: FakeClock) -> NewsService:
+    return build_service(store, clock)
 
 
 @pytest.fixture

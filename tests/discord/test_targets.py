@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.book import SubscriptionBook
 from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.models import ChatRef, ChatState
-from bot.service import NewsService, Repos
+from bot.service import NewsService
 from handlers.discord.targets import (
     WebhookTarget,
     load_webhook_targets,
     parse_webhook_targets,
     sync_webhook_targets,
 )
-from storage import open_store
+from storage import Store
+from tests.support.services import build_service
 
 URL = "https://discord.com/api/webhooks/123456789012345678/" + "t0ken-SECRET_" * 3
 DESK = ChatRef("webhook", "energy-desk")
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[NewsService]:
-    store = open_store(tmp_path / "db.json")
-    repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
-    yield NewsService(repos, SubscriptionBook(), FakeClock())
-    store.close()
+def service(store: Store, clock: FakeClock) -> NewsService:
+    return build_service(store, clock)
 
 
 def test_toml_section_with_url_or_env_variable(tmp_path: Path) -> None:
