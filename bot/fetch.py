@@ -204,8 +204,7 @@ class FeedFetcher:
         except httpx.ConnectError as exc:
             if isinstance(exc.__cause__, BlockedAddressError):
                 return _error(final[0], ERROR_BLOCKED)
-            tls = isinstance(exc.__context__, ssl.SSLError) or "SSL" in type(exc.__context__).__name__
-            return _error(final[0], "TLS handshake failed" if tls else "connection failed")
+            return _error(final[0], "TLS handshake failed" if _caused_by_tls(exc) else "connection failed")
         except (httpx.InvalidURL, httpx.UnsupportedProtocol):
             return _error(final[0], "invalid address")
         except (httpx.RemoteProtocolError, httpx.LocalProtocolError, httpx.DecodingError):
@@ -282,3 +281,15 @@ def _looks_like_page(content_type: str) -> bool:
 
 def _error(url: str, message: str, http_status: int | None = None) -> FetchResult:
     return FetchResult(FetchStatus.ERROR, url, error=message, http_status=http_status)
+
+
+def _caused_by_tls(exc: BaseException) -> bool:
+    """httpx nests the ssl error a few levels down (httpx <- httpcore <- ssl)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

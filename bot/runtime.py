@@ -65,7 +65,12 @@ class Runtime:
         try:
             await self.poller.poll_once()
         except asyncio.CancelledError:
-            raise
+            if not self._stopping:
+                raise
+            # our own stop() cut the cycle short: re-raising would make APScheduler log it as a
+            # failed job, with a traceback, on every stop that lands mid-poll
+            log.info("poll cycle interrupted by stop; its stories are polled again on the next start")
+            return
         except Exception:
             log.exception("poll cycle failed")
         finally:

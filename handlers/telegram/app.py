@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import LinkPreviewOptions, Update
@@ -20,6 +21,17 @@ from handlers.telegram.views import bot_commands
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# PTB confirms fetched updates to Telegram (the next getUpdates offset) as soon as they are queued,
+# not once handled: with its unbounded queue a crash loses every command fetched but not yet
+# handled. A one-slot queue holds the poller back, so a crash loses at most the update being
+# handled and the one queued; the rest are fetched again (commands are idempotent).
+UPDATE_BACKLOG = 1
+
+
+def _not_a_handled_429(record: logging.LogRecord) -> bool:
+    # With max_retries=0 the limiter logs every 429 at ERROR with a traceback before re-raising;
+    # the notifier classifies it and the outbox waits retry_after: it is not an error here.
+    return not str(record.msg).startswith("Rate limit hit after maximum")
 
 
 class TelegramAdapter:
@@ -36,7 +48,8 @@ class TelegramAdapter:
         self.base_url = base_url
         # kept so that a failed start can close them: PTB only shuts down what it initialised
         self._requests = (
-            request or HTTPXRequest(connection_pool_size=16),
+            # room for command replies beside the dispatcher's 16 concurrent alert sends
+            request or HTTPXRequest(connection_pool_size=32),
             get_updates_request or HTTPXRequest(),
         )
         builder = (
@@ -54,10 +67,14 @@ class TelegramAdapter:
             .request(self._requests[0])
             .get_updates_request(self._requests[1])
             .job_queue(None)  # the core runs its own scheduler
+            .update_queue(asyncio.Queue(maxsize=UPDATE_BACKLOG))
         )
         if rate_limit:
             # no retries inside PTB: a 429 goes back to the outbox, which waits retry_after itself
             builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+            limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
+            if _not_a_handled_429 not in limiter_log.filters:
+                limiter_log.addFilter(_not_a_handled_429)
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.commands = TelegramCommands(service)
         self.application.add_handlers(self.commands.handlers())

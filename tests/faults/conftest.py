@@ -83,5 +83,7 @@ def restarted(bot: BotProcess, api: FakeBotApi) -> BotProcess:
     """Start the same bot again and wait until its Telegram side is up."""
     seen = sum(m == "setMyCommands" for m, _ in api.calls)
     bot.start()
-    assert api.wait_until(lambda a: sum(m == "setMyCommands" for m, _ in a.calls) > seen, 30), bot.log()[-3000:]
+    assert api.wait_until(lambda a: sum(m == "setMyCommands" for m, _ in a.calls) > seen, 30), bot.log()[
+        -3000:
+    ]
     return bot
