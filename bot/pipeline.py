@@ -11,7 +11,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.alerts import AlertFactory
 from bot.book import SubscriptionBook
@@ -42,6 +42,7 @@ class PollSettings:
     fetch_pages: bool = True  # fetch the article page when the feed ships only a teaser
     guard_pages: bool = True  # article links come from third-party feeds: keep them off private networks
     page_concurrency: int = 4
+    batch_seconds: float = 2.0  # sources finishing within this window share one write
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,8 @@ class Poller:
         self.sources = sources
         self.settings = settings or PollSettings()
         self.alerts = alerts or AlertFactory()
-        self._last_prune = None
+        self._last_prune: datetime | None = None
+        self.on_alerts: Callable[[], object] | None = None  # called when alerts were queued
 
     async def poll_once(self) -> PollReport:
         now = self.clock.now()
@@ -87,25 +89,30 @@ class Poller:
             async with gate:
                 return await self._poll_source(source, state)
 
-        outcomes = await asyncio.gather(*(bounded(s, st) for s, st in due))
-        fresh = self._new_articles(outcomes)
-        alertable = [a for src_primed, a in fresh if src_primed and self._recent_enough(a)]
-        alerts, enriched = await self._alerts_for(alertable)
-        queued = (
-            self.repos.outbox.enqueue(alerts) if alerts else 0
-        )  # durable before the stories count as seen
-        if fresh:
-            self.repos.articles.remember([enriched.get(a.key, a) for _, a in fresh])
-        self.repos.sources.save_states(
-            [replace(o.state, primed=True) if o.status != "failed" else o.state for o in outcomes]
-        )
+        pending = {asyncio.ensure_future(bounded(s, st)) for s, st in due}
+        outcomes: list[_SourceOutcome] = []
+        fresh_count = queued = 0
+        try:
+            while pending:
+                # Sources that answer within one window are handled together (one write); a slow or
+                # hanging source is handled when it ends, so it never holds back the others' alerts.
+                done, pending = await asyncio.wait(pending, timeout=self.settings.batch_seconds)
+                batch = [task.result() for task in done]
+                if batch:
+                    fresh, added = await self._settle(batch)
+                    outcomes += batch
+                    fresh_count += fresh
+                    queued += added
+        finally:
+            for task in pending:
+                task.cancel()
         self._maybe_prune()
         report = PollReport(
             polled=len(outcomes),
             not_modified=sum(o.status == "not_modified" for o in outcomes),
             failed=sum(o.status == "failed" for o in outcomes),
             skipped=skipped,
-            new_stories=len(fresh),
+            new_stories=fresh_count,
             alerts_queued=queued,
             errors=tuple(f"{o.source.name}: {o.state.last_error}" for o in outcomes if o.status == "failed"),
         )
@@ -120,6 +127,21 @@ class Poller:
             report.alerts_queued,
         )
         return report
+
+    async def _settle(self, outcomes: Sequence[_SourceOutcome]) -> tuple[int, int]:
+        """New stories of these sources -> outbox, then seen; returns (new stories, alerts queued)."""
+        fresh = self._new_articles(outcomes)
+        alertable = [a for src_primed, a in fresh if src_primed and self._recent_enough(a)]
+        alerts, enriched = await self._alerts_for(alertable)
+        queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before "seen"
+        if fresh:
+            self.repos.articles.remember([enriched.get(a.key, a) for _, a in fresh])
+        self.repos.sources.save_states(
+            [replace(o.state, primed=True) if o.status != "failed" else o.state for o in outcomes]
+        )
+        if queued and self.on_alerts is not None:
+            self.on_alerts()
+        return len(fresh), queued
 
     async def _poll_source(self, source: Source, state: SourceState) -> _SourceOutcome:
         try:

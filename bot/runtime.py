@@ -23,6 +23,7 @@ IDLE_WAKE_SECONDS = 5.0  # the delivery loop re-checks the outbox at least this 
 class Runtime:
     def __init__(self, poller: Poller, dispatcher: Dispatcher, poll_seconds: float) -> None:
         self.poller = poller
+        poller.on_alerts = self.wake_delivery
         self.dispatcher = dispatcher
         self.poll_seconds = poll_seconds
         self._scheduler: AsyncIOScheduler | None = None
@@ -75,6 +76,9 @@ class Runtime:
             log.exception("poll cycle failed")
         finally:
             self._polling = None
+        self._wake.set()
+
+    def wake_delivery(self) -> None:
         self._wake.set()
 
     async def _delivery_loop(self) -> None:

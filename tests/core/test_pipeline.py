@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from email.utils import format_datetime
 
 import httpx
@@ -178,3 +179,32 @@ async def test_teaser_story_gets_bullets_from_its_page(repos, book, clock, servi
     assert "Home" not in " ".join(alert.bullets)
     [cached] = [a for a in service.latest(ALICE, "SOCAR")]
     assert cached.bullets == alert.bullets  # /latest shows the page's bullets too
+
+
+async def test_a_hanging_source_does_not_hold_back_the_others_alerts(
+    repos, book, clock, service, feeds
+) -> None:
+    released = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "slow.example":
+            await released.wait()  # hangs until the test has seen the other source's alert
+            return httpx.Response(503)
+        return feeds.handler(request)
+
+    sources = [Source("Fast", "https://a.example/feed"), Source("Slow", "https://slow.example/feed")]
+    fetcher = FeedFetcher(transport=httpx.MockTransport(handler))
+    settings = PollSettings(fetch_pages=False, batch_seconds=0.05, prime_new_sources=False)
+    poller = Poller(repos, book, fetcher, clock, lambda: sources, settings)
+    service.subscribe(ALICE, "SOCAR")
+    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    queued_while_hanging: list[int] = []
+
+    def on_alerts() -> None:
+        queued_while_hanging.append(len(repos.outbox.pending()))
+        released.set()
+
+    poller.on_alerts = on_alerts
+    report = await asyncio.wait_for(poller.poll_once(), 5)
+    assert queued_while_hanging == [1]  # queued (and delivery woken) before the slow source ended
+    assert report.polled == 2 and report.failed == 1 and report.alerts_queued == 1
