@@ -89,7 +89,9 @@ class Poller:
             async with gate:
                 return await self._poll_source(source, state)
 
-        pending = {asyncio.ensure_future(bounded(s, st)) for s, st in due}
+        tasks = [asyncio.ensure_future(bounded(s, st)) for s, st in due]
+        order = {task: n for n, task in enumerate(tasks)}
+        pending = set(tasks)
         outcomes: list[_SourceOutcome] = []
         fresh_count = queued = 0
         try:
@@ -97,7 +99,8 @@ class Poller:
                 # Sources that answer within one window are handled together (one write); a slow or
                 # hanging source is handled when it ends, so it never holds back the others' alerts.
                 done, pending = await asyncio.wait(pending, timeout=self.settings.batch_seconds)
-                batch = [task.result() for task in done]
+                # in sources-file order, so that the same story in two feeds is credited the same way
+                batch = [task.result() for task in sorted(done, key=order.__getitem__)]
                 if batch:
                     fresh, added = await self._settle(batch)
                     outcomes += batch
