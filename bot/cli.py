@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="run the real pipeline on the bundled sample feeds, no token, no network"
     )
     demo.add_argument(
-        "queries", nargs="*", help='subscriptions, e.g. SOCAR "\\"Caspian Sea\\"" "Gazprom OR Rosneft"'
+        "queries",
+        nargs=argparse.REMAINDER,
+        help="""subscriptions, one argument each, e.g. SOCAR '"Caspian Sea"' 'Armenia -peace'""",
     )
     return parser
 
@@ -67,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsbot: storage error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:  # `newsbot demo | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 

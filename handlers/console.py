@@ -32,7 +32,10 @@ class ConsoleNotifier:
         self.sent: list[Alert] = []
 
     async def send(self, alert: Alert) -> DeliveryResult:
-        print("─" * WIDTH, file=self.stream)
-        print(render_alert_text(alert), file=self.stream)
+        try:
+            print("─" * WIDTH, file=self.stream)
+            print(render_alert_text(alert), file=self.stream)
+        except BrokenPipeError:  # `newsbot demo | head`: the reader has seen enough
+            return DeliveryResult(DeliveryStatus.SENT, detail="reader gone")
         self.sent.append(alert)
         return DeliveryResult(DeliveryStatus.SENT)
