@@ -1,4 +1,5 @@
-"""Fixtures shared by every test folder: a fixed clock and a real TinyDB store in tmp_path."""
+"""Fixtures shared by every test folder: a fixed clock, a real TinyDB store in tmp_path, and the
+loopback servers that stand in for Telegram's Bot API and for remote feeds."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import pytest
 
 from bot.clock import FakeClock
 from storage import Store, open_store
+from tests.e2e.harness import TOKEN
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.feedserver import FeedServer
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -24,3 +28,15 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(tmp_path / "newsbot.json")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server

@@ -1,4 +1,4 @@
-"""The poll cycle on the real fetcher, parser, matcher and store; remote feeds are an httpx transport."""
+"""The poll cycle on the real fetcher, parser, matcher and store; remote remote are an httpx transport."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def rss(*items: tuple[str, str, str], clock: FakeClock) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{body}</channel></rss>'.encode()
 
 
-class Feeds:
+class RemoteFeeds:
     def __init__(self) -> None:
         self.bodies: dict[str, bytes] = {}
         self.status: dict[str, int] = {}
@@ -45,14 +45,14 @@ class Feeds:
 
 
 @pytest.fixture
-def feeds() -> Feeds:
-    return Feeds()
+def remote() -> RemoteFeeds:
+    return RemoteFeeds()
 
 
 @pytest.fixture
-def poller(repos: Repos, book: SubscriptionBook, clock: FakeClock, feeds: Feeds) -> Poller:
+def poller(repos: Repos, book: SubscriptionBook, clock: FakeClock, remote: RemoteFeeds) -> Poller:
     sources = [Source("Wire A", "https://a.example/feed"), Source("Wire B", "https://b.example/feed")]
-    fetcher = FeedFetcher(transport=httpx.MockTransport(feeds.handler))
+    fetcher = FeedFetcher(transport=httpx.MockTransport(remote.handler))
     return Poller(
         repos, book, fetcher, clock, lambda: sources, PollSettings(poll_seconds=60, fetch_pages=False)
     )
@@ -65,12 +65,12 @@ STORY = (
 )
 
 
-async def test_first_poll_primes_then_new_stories_alert_once(poller, feeds, clock, service, repos) -> None:
+async def test_first_poll_primes_then_new_stories_alert_once(poller, remote, clock, service, repos) -> None:
     service.subscribe(ALICE, "SOCAR")
-    feeds.bodies["/feed"] = rss(("Old SOCAR story", "https://a.example/old", "SOCAR old news."), clock=clock)
+    remote.bodies["/feed"] = rss(("Old SOCAR story", "https://a.example/old", "SOCAR old news."), clock=clock)
     first = await poller.poll_once()
     assert first.new_stories == 1 and first.alerts_queued == 0  # backlog recorded, not pushed
-    feeds.bodies["/feed"] = rss(
+    remote.bodies["/feed"] = rss(
         ("Old SOCAR story", "https://a.example/old", "SOCAR old."), STORY, clock=clock
     )
     second = await poller.poll_once()
@@ -82,43 +82,43 @@ async def test_first_poll_primes_then_new_stories_alert_once(poller, feeds, cloc
 
 
 async def test_one_alert_per_user_naming_every_matched_subscription(
-    poller, feeds, clock, service, repos
+    poller, remote, clock, service, repos
 ) -> None:
-    feeds.bodies["/feed"] = rss(clock=clock)
+    remote.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
     service.subscribe(ALICE, "gas Ukraine")
     service.subscribe(BOB, "SOCAR")
-    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
     await poller.poll_once()
     alerts = {a.chat: a for a in repos.outbox.pending()}
-    assert len(repos.outbox.pending()) == 2  # the same story appears in both feeds: still one each
+    assert len(repos.outbox.pending()) == 2  # the same story appears in both remote: still one each
     assert len(alerts[ALICE].matched) == 2 and len(alerts[BOB].matched) == 1
 
 
 async def test_tracking_parameters_and_syndicated_titles_are_the_same_story(
-    poller, feeds, clock, service, repos
+    poller, remote, clock, service, repos
 ):
-    feeds.bodies["/feed"] = rss(clock=clock)
+    remote.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
-    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
     await poller.poll_once()
     tracked = (STORY[0], STORY[1] + "?utm_source=tw&fbclid=x", STORY[2])
     syndicated = (STORY[0] + "!", "https://c.example/copy", "A copy.")
-    feeds.bodies["/feed"] = rss(tracked, syndicated, clock=clock)
+    remote.bodies["/feed"] = rss(tracked, syndicated, clock=clock)
     await poller.poll_once()
     assert len(repos.outbox.pending()) == 1
 
 
 async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(
-    poller, feeds, clock, service, repos
+    poller, remote, clock, service, repos
 ):
-    feeds.bodies["/feed"] = rss(clock=clock)
+    remote.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
     service.pause(ALICE)
-    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
     await poller.poll_once()
     assert repos.outbox.pending() == []
     service.resume(ALICE)
@@ -127,13 +127,13 @@ async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(
     assert repos.outbox.pending() == []  # seen stories never come back for new or resumed subscribers
 
 
-async def test_a_failing_source_backs_off_without_hurting_the_other(poller, feeds, clock, repos) -> None:
-    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+async def test_a_failing_source_backs_off_without_hurting_the_other(poller, remote, clock, repos) -> None:
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
     poller.sources = lambda: [
         Source("Good", "https://a.example/feed"),
         Source("Bad", "https://b.example/broken"),
     ]
-    feeds.status["/broken"] = 500
+    remote.status["/broken"] = 500
     for _ in range(3):
         report = await poller.poll_once()
         clock.advance(1)
@@ -143,8 +143,8 @@ async def test_a_failing_source_backs_off_without_hurting_the_other(poller, feed
     assert repos.sources.state("https://a.example/feed").last_success is not None
 
 
-async def test_latest_finds_cached_stories(poller, feeds, clock, service: NewsService) -> None:
-    feeds.bodies["/feed"] = rss(
+async def test_latest_finds_cached_stories(poller, remote, clock, service: NewsService) -> None:
+    remote.bodies["/feed"] = rss(
         STORY, ("Rosneft results", "https://a.example/r", "Rosneft profit."), clock=clock
     )
     await poller.poll_once()
@@ -154,7 +154,7 @@ async def test_latest_finds_cached_stories(poller, feeds, clock, service: NewsSe
     assert service.latest(ALICE, "Gazprom") == []
 
 
-async def test_teaser_story_gets_bullets_from_its_page(repos, book, clock, service, feeds) -> None:
+async def test_teaser_story_gets_bullets_from_its_page(repos, book, clock, service, remote) -> None:
     paragraphs = "".join(
         f"<p>Paragraph {i} explains how SOCAR expanded its gas exports to Europe in detail, "
         f"with volumes, routes and prices for the year ahead number {i}.</p>"
@@ -165,14 +165,14 @@ async def test_teaser_story_gets_bullets_from_its_page(repos, book, clock, servi
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/story":
             return httpx.Response(200, text=page, headers={"Content-Type": "text/html"})
-        return feeds.handler(request)
+        return remote.handler(request)
 
     fetcher = FeedFetcher(transport=httpx.MockTransport(handler))
     poller = Poller(repos, book, fetcher, clock, lambda: [Source("A", "https://a.example/feed")])
-    feeds.bodies["/feed"] = rss(clock=clock)
+    remote.bodies["/feed"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
-    feeds.bodies["/feed"] = rss(("SOCAR expands", "https://a.example/story", "SOCAR grows."), clock=clock)
+    remote.bodies["/feed"] = rss(("SOCAR expands", "https://a.example/story", "SOCAR grows."), clock=clock)
     await poller.poll_once()
     [alert] = repos.outbox.pending()
     assert len(alert.bullets) >= 2 and all("Paragraph" in b for b in alert.bullets)
@@ -182,7 +182,7 @@ async def test_teaser_story_gets_bullets_from_its_page(repos, book, clock, servi
 
 
 async def test_a_hanging_source_does_not_hold_back_the_others_alerts(
-    repos, book, clock, service, feeds
+    repos, book, clock, service, remote
 ) -> None:
     released = asyncio.Event()
 
@@ -190,14 +190,14 @@ async def test_a_hanging_source_does_not_hold_back_the_others_alerts(
         if request.url.host == "slow.example":
             await released.wait()  # hangs until the test has seen the other source's alert
             return httpx.Response(503)
-        return feeds.handler(request)
+        return remote.handler(request)
 
     sources = [Source("Fast", "https://a.example/feed"), Source("Slow", "https://slow.example/feed")]
     fetcher = FeedFetcher(transport=httpx.MockTransport(handler))
     settings = PollSettings(fetch_pages=False, batch_seconds=0.05, prime_new_sources=False)
     poller = Poller(repos, book, fetcher, clock, lambda: sources, settings)
     service.subscribe(ALICE, "SOCAR")
-    feeds.bodies["/feed"] = rss(STORY, clock=clock)
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
     queued_while_hanging: list[int] = []
 
     def on_alerts() -> None:

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import TOKEN, BotProcess
+from tests.e2e.harness import BotProcess
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.feedserver import FeedServer
 
 FIGURES: Counter[str] = Counter()  # summed over the run
 MAXIMA: dict[str, int] = {}
@@ -34,18 +33,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"{name}: {value}")
     for name, value in sorted(MAXIMA.items()):
         terminalreporter.write_line(f"{name} (max): {value}")
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as server:
-        yield server
 
 
 @pytest.fixture
