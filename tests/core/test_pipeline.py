@@ -208,3 +208,35 @@ async def test_a_hanging_source_does_not_hold_back_the_others_alerts(
     report = await asyncio.wait_for(poller.poll_once(), 5)
     assert queued_while_hanging == [1]  # queued (and delivery woken) before the slow source ended
     assert report.polled == 2 and report.failed == 1 and report.alerts_queued == 1
+
+
+async def test_commands_during_a_poll_cycle_lose_no_write(
+    tmp_path, repos, book, clock, service, remote
+) -> None:
+    from storage import open_store
+
+    gate = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await gate.wait()  # the cycle is mid-fetch while users subscribe
+        return remote.handler(request)
+
+    sources = [Source("A", "https://a.example/feed"), Source("B", "https://b.example/other")]
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
+    remote.bodies["/other"] = rss(("Rosneft item", "https://b.example/r", "Rosneft."), clock=clock)
+    poller = Poller(repos, book, FeedFetcher(transport=httpx.MockTransport(handler)), clock, lambda: sources)
+    cycle = asyncio.create_task(poller.poll_once())
+    await asyncio.sleep(0)
+    for n in range(50):
+        service.subscribe(ChatRef("telegram", str(n)), f"topic{n} OR SOCAR")
+        await asyncio.sleep(0)
+    gate.set()
+    report = await cycle
+    assert report.polled == 2 and report.new_stories == 2
+    reopened = open_store(tmp_path / "newsbot.json")  # what a restart would see
+    try:
+        assert len(reopened.subscriptions.all()) == 50
+        assert all(reopened.sources.state(s.url).primed for s in sources)
+        assert len(reopened.articles.seen({"https://a.example/socar", "https://b.example/r"})) == 2
+    finally:
+        reopened.close()
