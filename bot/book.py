@@ -18,35 +18,40 @@ class SubscriptionBook:
         self._index = SubscriptionIndex()
         self._queries: dict[str, Query] = {}
         self._chats: dict[str, set[ChatRef]] = {}
+        # stored text -> normalised form, for rows stored by an older normaliser
+        self._aliases: dict[str, str] = {}
 
     def load(self, subs: Iterable[Subscription]) -> list[str]:
         """Index stored subscriptions; returns the stored queries that no longer parse."""
         broken: list[str] = []
         for sub in subs:
             try:
-                query = self._queries.get(sub.query) or parse_query(sub.query)
+                query = parse_query(sub.query)
             except Exception:  # a query stored by an older, laxer parser: keep it stored, skip it
                 broken.append(sub.query)
                 continue
-            self.add(sub.chat, query, key=sub.query)
+            if query.normalized != sub.query:
+                self._aliases[sub.query] = query.normalized
+            self.add(sub.chat, query)
         return broken
 
-    def add(self, chat: ChatRef, query: Query, key: str | None = None) -> None:
-        key = key or query.normalized
+    def add(self, chat: ChatRef, query: Query) -> None:
+        key = query.normalized  # the index reports matches by this key
         if key not in self._queries:
             self._queries[key] = query
             self._index.add(query)
-        self._chats.setdefault(query.normalized, set()).add(chat)
+        self._chats.setdefault(key, set()).add(chat)
 
-    def remove(self, chat: ChatRef, normalized: str) -> None:
-        chats = self._chats.get(normalized)
+    def remove(self, chat: ChatRef, stored: str) -> None:
+        key = self._aliases.get(stored, stored)
+        chats = self._chats.get(key)
         if chats is None:
             return
         chats.discard(chat)
         if not chats:
-            del self._chats[normalized]
-            self._queries.pop(normalized, None)
-            self._index.remove(normalized)
+            del self._chats[key]
+            self._queries.pop(key, None)
+            self._index.remove(key)
 
     def move_chat(self, old: ChatRef, new: ChatRef) -> None:
         for chats in self._chats.values():
@@ -54,8 +59,8 @@ class SubscriptionBook:
                 chats.discard(old)
                 chats.add(new)
 
-    def query(self, normalized: str) -> Query | None:
-        return self._queries.get(normalized)
+    def query(self, stored: str) -> Query | None:
+        return self._queries.get(self._aliases.get(stored, stored))
 
     def __len__(self) -> int:
         return sum(len(c) for c in self._chats.values())
@@ -64,7 +69,9 @@ class SubscriptionBook:
         """Every chat with at least one matching query, with all of its matching queries."""
         found: dict[ChatRef, list[Query]] = {}
         for normalized in sorted(self._index.match(doc)):
-            query = self._queries[normalized]
+            query = self._queries.get(normalized)
+            if query is None:  # the index and the book disagree: a bug, but not worth a lost cycle
+                continue
             for chat in self._chats.get(normalized, ()):
                 found.setdefault(chat, []).append(query)
         return found

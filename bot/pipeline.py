@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.alerts import AlertFactory
+from bot.alerts import AlertFactory, query_terms
 from bot.book import SubscriptionBook
 from bot.dedup import canonical_url
 from bot.extract import extract_main_text
@@ -243,13 +243,20 @@ class Poller:
         now = self.clock.now()
         matches = []
         for article in articles:
-            hits = self.book.match(analyze(article.title, article.text))
+            try:
+                hits = self.book.match(analyze(article.title, article.text))
+            except Exception:  # one odd story must not stall every later poll cycle
+                log.exception("matching %r failed; skipping it", article.title[:80])
+                continue
             if hits:
                 matches.append((article, hits))
         enriched = await self._enrich([a for a, _ in matches])
         alerts: list[Alert] = []
         for article, hits in matches:
             article = enriched.get(article.key, article)
+            for terms in {query_terms(queries) for queries in hits.values()}:
+                # highlights are CPU work: compute them off the event loop; build() reuses them
+                await asyncio.to_thread(self.alerts.bullets, article, terms)
             for chat, queries in hits.items():
                 state = self.repos.chats.get(chat)
                 if state.active and not state.paused:

@@ -129,7 +129,7 @@ async def check_candidate_source(url: str, fetcher: FeedFetcher) -> CandidateSou
     if result.status is not FetchStatus.OK:
         if result.blocked:
             raise SourceError(f"{host} is not a public address.")
-        raise SourceError(f"{_display(url)} could not be fetched: {result.error or 'no content'}.")
+        raise SourceError(f"{display_url(url)} could not be fetched: {result.error or 'no content'}.")
     parsed = await asyncio.to_thread(
         parse_feed,
         result.body,
@@ -139,13 +139,13 @@ async def check_candidate_source(url: str, fetcher: FeedFetcher) -> CandidateSou
         now=SystemClock().now(),
     )
     if not parsed.is_feed or not (parsed.articles or parsed.title):
-        raise SourceError(f"{_display(url)} is not an RSS/Atom feed.")
+        raise SourceError(f"{display_url(url)} is not an RSS/Atom feed.")
     title = " ".join((parsed.title or "").split())[:80] or None
     return CandidateSource(url=url, title=title)
 
 
-def _display(url: str) -> str:
-    """The URL without credentials or query, for messages."""
+def display_url(url: str) -> str:
+    """The URL without credentials or query string (they may carry keys), for messages and lists."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, (parts.hostname or "") + (f":{parts.port}" if parts.port else ""),
                        parts.path, "", ""))  # fmt: skip

@@ -208,7 +208,6 @@ _STARTERS = _word_set(
     "as after before when while if so yet meanwhile however mr mrs ms dr officials police"
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
-_LEAD_TOKEN = re.compile(r"(\S+)$")
 _OPENERS = "\"'“‘«([¿¡"
 MAX_SPLIT_INPUT = 120_000
 
@@ -220,8 +219,11 @@ def _is_boundary(text: str, start: int, match: re.Match[str]) -> bool:
     punct = match.group().strip()
     if not punct.startswith(".") or punct.startswith(".."):
         return True
-    before = _LEAD_TOKEN.search(text, start, match.start())
-    token = before.group(1).lstrip(_OPENERS) if before else ""
+    # only the word right before the dot matters: look at a short window, not the whole sentence
+    # (a regex search from `start` made splitting quadratic on text like "J. J. J. ...")
+    window = text[max(start, match.start() - 64) : match.start()]
+    words_before = window.split()
+    token = words_before[-1].lstrip(_OPENERS) if words_before and not window[-1].isspace() else ""
     low = token.lower()
     if low in _ABBREVIATIONS:
         return False

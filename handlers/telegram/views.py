@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from telegram import BotCommand
 
 from bot.models import Alert
+from bot.sources import display_url
 from handlers.telegram.render import MAX_MESSAGE, escape, render_alert, shorten, split_lines, utf16_len
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def source_block(status: SourceStatus) -> str:
     origin = "sources file" if status.from_config else "added from chat"
     lines = [
         f"<b>{escape(shorten(source.name, 120))}</b> ({origin})",
-        f"  {escape(shorten(source.url, 600))}",
+        f"  {escape(shorten(display_url(source.url), 600))}",  # no credentials or API keys
         f"  last success: {_when(state.last_success)}",
     ]
     if state.last_error:

@@ -182,3 +182,13 @@ def test_any_feed_text_renders_valid_telegram_html_within_limit(
     check_telegram_html(text)
     assert utf16_len(text) <= MAX_MESSAGE
     assert utf16_len(render_alert_plain(alert)) <= MAX_MESSAGE
+
+
+def test_sources_list_hides_credentials_and_keys_in_urls() -> None:
+    from bot.models import Source, SourceState
+    from bot.service import SourceStatus
+    from handlers.telegram.views import sources_messages
+
+    url = "https://user:hunter2@api.wire.example/feed?apikey=SECRET123"
+    [text] = sources_messages([SourceStatus(Source("Paid wire", url), SourceState(url), True)])
+    assert "hunter2" not in text and "SECRET123" not in text and "api.wire.example/feed" in text

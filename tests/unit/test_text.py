@@ -191,3 +191,13 @@ def test_html_to_text_never_raises_and_never_emits_markup_or_boilerplate(html: s
         assert line.strip()
         assert not is_boilerplate(line)
         assert line.strip().lower() not in ("leave a comment", "you may also like", "read more")
+
+
+def test_splitting_is_linear_on_hostile_text() -> None:
+    # "J. J. J. ..." made the boundary check rescan the sentence at every dot (~35 s for 120 KB);
+    # a generous bound only catches that quadratic blow-up, not ordinary speed
+    import time
+
+    began = time.perf_counter()
+    assert split_sentences("J. " * 40_000)
+    assert time.perf_counter() - began < 5
