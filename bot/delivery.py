@@ -94,29 +94,38 @@ class Dispatcher:
         return report
 
     async def _serve_chat(self, chat: ChatRef, alerts: list[Alert], report: DrainReport) -> None:
+        alerts = self._drop_expired(alerts, report)
+        if not alerts:
+            return
         notifier = self.notifiers.get(chat.platform)
         if notifier is None:
             if chat.platform not in self._unroutable_logged:
                 self._unroutable_logged.add(chat.platform)
                 log.warning("alerts for %s chats are waiting: that platform is not running", chat.platform)
             return
-        if not self.chats.get(chat).active:
+        state = self.chats.get(chat)
+        if not state.active or state.paused:  # a paused chat asked for no alerts, queued ones included
             report.dropped += self.outbox.discard_chat(chat)
             return
         for alert in alerts:  # in order: a chat's second alert never overtakes its first
             if self._stopping:
                 return
-            now = self.clock.now()
-            if now - alert.created > self.settings.max_age:
-                log.warning("dropping alert %s: undelivered for over %s", alert.id, self.settings.max_age)
-                self.outbox.complete(alert.id)
-                report.dropped += 1
-                continue
-            if alert.next_attempt is not None and alert.next_attempt > now:
+            if alert.next_attempt is not None and alert.next_attempt > self.clock.now():
                 report.waiting += 1
                 return
             if not await self._send_one(notifier, alert, report):
                 return
+
+    def _drop_expired(self, alerts: list[Alert], report: DrainReport) -> list[Alert]:
+        now, keep = self.clock.now(), []
+        for alert in alerts:
+            if now - alert.created > self.settings.max_age:
+                log.warning("dropping alert %s: undelivered for over %s", alert.id, self.settings.max_age)
+                self.outbox.complete(alert.id)
+                report.dropped += 1
+            else:
+                keep.append(alert)
+        return keep
 
     async def _send_one(self, notifier: Notifier, alert: Alert, report: DrainReport) -> bool:
         """Send; True when the chat's next alert may follow right away."""
@@ -152,7 +161,11 @@ class Dispatcher:
             return await self._send_one(notifier, plain, report)
         if status is DeliveryStatus.MIGRATED and result.new_chat is not None and self.on_migrate is not None:
             log.info("chat %s moved to %s", alert.chat.key, result.new_chat.key)
-            self.on_migrate(alert.chat, result.new_chat)
+            try:
+                self.on_migrate(alert.chat, result.new_chat)
+            except Exception:  # e.g. the store is unwritable: retry later, do not spin
+                log.exception("moving chat %s failed", alert.chat.key)
+                self._reschedule(alert, DeliveryResult(DeliveryStatus.RETRY, detail="migration failed"))
             return False
         log.error("dropping alert %s: %s (%s)", alert.id, status.value, result.detail)
         self.outbox.complete(alert.id)

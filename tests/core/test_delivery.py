@@ -107,3 +107,25 @@ async def test_migrated_group_takes_its_alerts_and_subscriptions(repos, notifier
     await dispatcher.drain()
     assert [a.chat for a in notifier.sent] == [new]
     assert service.subscriptions(new) == ["socar"] and service.subscriptions(old) == []
+
+
+async def test_pausing_drops_alerts_already_queued(repos, notifier, clock, service) -> None:
+    repos.outbox.enqueue([_alert("1", 0, clock), _alert("1", 1, clock)])
+    notifier.fail("1", DeliveryResult(DeliveryStatus.RETRY, retry_after=5))
+    dispatcher = _dispatcher(repos, notifier, clock)
+    await dispatcher.drain()
+    service.pause(ChatRef("telegram", "1"))
+    clock.advance(10)
+    await dispatcher.drain()
+    assert notifier.sent == [] and repos.outbox.pending() == []
+
+
+async def test_alerts_for_a_platform_not_running_expire_too(repos, notifier, clock) -> None:
+    stray = replace(_alert("1", 0, clock), chat=ChatRef("discord", "9"))
+    repos.outbox.enqueue([stray])
+    dispatcher = _dispatcher(repos, notifier, clock, max_age=timedelta(hours=1))
+    await dispatcher.drain()
+    assert len(repos.outbox.pending()) == 1  # waits: Discord may come back within the hour
+    clock.advance(2 * 3600)
+    await dispatcher.drain()
+    assert repos.outbox.pending() == []
