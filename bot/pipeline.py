@@ -214,6 +214,10 @@ class Poller:
         seen_titles = self.repos.articles.seen_titles(
             {a.title_key for _, a in candidates if a.title_key}, since
         )
+        if seen_keys:  # stories still served stay remembered, however long they stay in the feed
+            self.repos.articles.touch(
+                seen_keys, self.clock.now(), since_touch(self.clock.now(), self.settings)
+            )
         fresh: list[tuple[bool, Article]] = []
         batch_keys: set[str] = set()
         batch_titles: set[str] = set()
@@ -298,3 +302,8 @@ class Poller:
         )
         if removed:
             log.info("pruned %d old story records", removed)
+
+
+def since_touch(now: datetime, settings: PollSettings) -> datetime:
+    """Seen records older than half the retention are refreshed: rarely a write, never forgotten."""
+    return now - settings.seen_retention / 2

@@ -72,6 +72,10 @@ class ArticleRepo(Protocol):
     def remember(self, articles: Sequence[Article]) -> None:
         """Record as seen (key, canonical URL, title key) and cache for /latest, in one write."""
 
+    def touch(self, keys: Iterable[str], when: datetime, stale_before: datetime) -> int:
+        """Stories still in a feed: move their seen time (when older than `stale_before`) to
+        `when`, so pruning never forgets a story that is still served. Returns records touched."""
+
     def recent(self, since: datetime, limit: int) -> list[Article]:
         """Cached articles fetched at or after `since`, newest first."""
 

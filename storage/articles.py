@@ -11,17 +11,10 @@ from datetime import UTC, datetime
 
 from tinydb import TinyDB
 
+from bot.dedup import canonical_url
 from bot.models import Article
 from storage.atomic import AtomicJSONStorage
 from storage.codec import article_doc, article_from, dt_in, dt_out
-
-try:
-    from bot.dedup import canonical_url
-except ImportError:  # bot.dedup is written alongside this package; the raw URL is a safe stand-in
-
-    def canonical_url(url: str) -> str:
-        return url.strip()
-
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -94,6 +87,22 @@ class TinyDBArticleRepo:
                 self._cached[key] = (self._cached[key][0], article)
         for doc_id, article in zip(cache_ids, fresh, strict=True):
             self._cached[article.key] = (doc_id, article)
+
+    def touch(self, keys: Iterable[str], when: datetime, stale_before: datetime) -> int:
+        wanted = set(keys)
+        stale = [
+            (doc_id, rec)
+            for doc_id, rec in self._records.items()
+            if rec[3] < stale_before and (rec[0] in wanted or rec[1] in wanted)
+        ]
+        if not stale:
+            return 0
+        with self._storage.batch():
+            for doc_id, _ in stale:
+                self._seen_table.update({"seen_at": dt_out(when)}, doc_ids=[doc_id])
+        for doc_id, (key, url, title_key, _) in stale:
+            self._records[doc_id] = (key, url, title_key, when)
+        return len(stale)
 
     def recent(self, since: datetime, limit: int) -> list[Article]:
         if limit <= 0:

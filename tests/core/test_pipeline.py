@@ -240,3 +240,25 @@ async def test_commands_during_a_poll_cycle_lose_no_write(
         assert len(reopened.articles.seen({"https://a.example/socar", "https://b.example/r"})) == 2
     finally:
         reopened.close()
+
+
+async def test_an_undated_story_that_stays_in_the_feed_is_never_alerted_twice(
+    poller, remote, clock, service, repos
+):
+    undated = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>SOCAR opens a '
+        b"new terminal in Baku</title><link>https://a.example/terminal</link><description>SOCAR did."
+        b"</description></item></channel></rss>"
+    )
+    remote.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    remote.bodies["/feed"] = undated
+    alerted = 0
+    for _day in range(70):  # past the 30-day retention of seen records, twice
+        report = await poller.poll_once()
+        alerted += report.alerts_queued
+        for alert in repos.outbox.pending():  # delivered
+            repos.outbox.complete(alert.id)
+        clock.advance(24 * 3600)
+    assert alerted == 1
