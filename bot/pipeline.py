@@ -203,38 +203,43 @@ class Poller:
 
     def _new_articles(self, outcomes: Sequence[_SourceOutcome]) -> list[tuple[bool, Article]]:
         """Stories never seen before, once each, across sources, URLs and syndicated titles."""
-        candidates = [
-            (o.state.primed or not self.settings.prime_new_sources, a) for o in outcomes for a in o.articles
-        ]
-        if not candidates:
-            return []
-        keys = {a.key for _, a in candidates} | {canonical_url(a.url) for _, a in candidates if a.url}
-        seen_keys = self.repos.articles.seen(keys)
-        since = self.clock.now() - self.settings.syndication_window
-        seen_titles = self.repos.articles.seen_titles(
-            {a.title_key for _, a in candidates if a.title_key}, since
+        primed_first = sorted(  # a story in a primed and a new source is alerted, not only recorded
+            (
+                (o.state.primed or not self.settings.prime_new_sources, a)
+                for o in outcomes
+                for a in o.articles
+            ),
+            key=lambda pair: not pair[0],
         )
+        if not primed_first:
+            return []
+        now = self.clock.now()
+        keys = {a.key for _, a in primed_first} | {canonical_url(a.url) for _, a in primed_first if a.url}
+        seen_keys = self.repos.articles.seen(keys)
         if seen_keys:  # stories still served stay remembered, however long they stay in the feed
-            self.repos.articles.touch(
-                seen_keys, self.clock.now(), since_touch(self.clock.now(), self.settings)
-            )
+            self.repos.articles.touch(seen_keys, now, since_touch(now, self.settings))
+        since = now - self.settings.syndication_window
+        syndicated: set[tuple[str, str]] = set()  # (source, title key) seen from another source
+        for source in {a.source for _, a in primed_first}:
+            titles = {a.title_key for _, a in primed_first if a.source == source and a.title_key}
+            if titles:
+                syndicated |= {(source, t) for t in self.repos.articles.seen_titles(titles, since, source)}
         fresh: list[tuple[bool, Article]] = []
         batch_keys: set[str] = set()
-        batch_titles: set[str] = set()
-        for primed, article in candidates:
+        batch_titles: dict[str, str] = {}  # title key -> the source that brought it in this batch
+        for primed, article in primed_first:
             url_key = canonical_url(article.url) if article.url else article.key
-            if (
-                article.key in seen_keys
-                or url_key in seen_keys
-                or article.key in batch_keys
-                or url_key in batch_keys
+            if any(k in seen_keys or k in batch_keys for k in (article.key, url_key)):
+                continue
+            title = article.title_key
+            if title and (
+                (article.source, title) in syndicated
+                or batch_titles.get(title, article.source) != article.source
             ):
                 continue
-            if article.title_key and (article.title_key in seen_titles or article.title_key in batch_titles):
-                continue
             batch_keys.update((article.key, url_key))
-            if article.title_key:
-                batch_titles.add(article.title_key)
+            if title:
+                batch_titles.setdefault(title, article.source)
             fresh.append((primed, article))
         return fresh
 

@@ -66,8 +66,11 @@ class ArticleRepo(Protocol):
     def seen(self, keys: Iterable[str]) -> set[str]:
         """The subset of article keys (or canonical URLs) already recorded."""
 
-    def seen_titles(self, title_keys: Iterable[str], since: datetime) -> set[str]:
-        """The subset of normalised titles recorded at or after `since`."""
+    def seen_titles(
+        self, title_keys: Iterable[str], since: datetime, other_than: str | None = None
+    ) -> set[str]:
+        """The subset of normalised titles recorded at or after `since` (by a source other than
+        `other_than`, when given: a feed may reuse its own headline for a new story)."""
 
     def remember(self, articles: Sequence[Article]) -> None:
         """Record as seen (key, canonical URL, title key) and cache for /latest, in one write."""

@@ -24,11 +24,13 @@ class TinyDBArticleRepo:
         self._seen_table = db.table("seen")
         self._cache_table = db.table("cache")
         self._storage = storage
-        # doc id -> (article key, canonical URL, title key, seen at)
-        self._records: dict[int, tuple[str, str, str, datetime]] = {}
+        # doc id -> (article key, canonical URL, title key, seen at, source)
+        self._records: dict[int, tuple[str, str, str, datetime, str]] = {}
         for doc in self._seen_table.all():
             seen_at = dt_in(doc["seen_at"]) or _EPOCH
-            self._records[doc.doc_id] = (doc["key"], doc.get("url", ""), doc.get("title_key", ""), seen_at)
+            self._records[doc.doc_id] = (
+                doc["key"], doc.get("url", ""), doc.get("title_key", ""), seen_at, doc.get("source", "")
+            )  # fmt: skip
         self._cached: dict[str, tuple[int, Article]] = {}
         for doc in self._cache_table.all():
             article = article_from(doc)
@@ -38,23 +40,31 @@ class TinyDBArticleRepo:
     def _reindex(self) -> None:
         self._keys: set[str] = set()
         self._urls: set[str] = set()
-        self._titles: dict[str, datetime] = {}  # title key -> latest seen at
-        for key, url, title_key, seen_at in self._records.values():
-            self._index(key, url, title_key, seen_at)
+        self._titles: dict[str, dict[str, datetime]] = {}  # title key -> source -> latest seen at
+        for record in self._records.values():
+            self._index(*record)
 
-    def _index(self, key: str, url: str, title_key: str, seen_at: datetime) -> None:
+    def _index(self, key: str, url: str, title_key: str, seen_at: datetime, source: str) -> None:
         self._keys.add(key)
         if url:
             self._urls.add(url)
-        if title_key and seen_at > self._titles.get(title_key, _EPOCH):
-            self._titles[title_key] = seen_at
+        if title_key:
+            by_source = self._titles.setdefault(title_key, {})
+            if seen_at > by_source.get(source, _EPOCH):
+                by_source[source] = seen_at
 
     def seen(self, keys: Iterable[str]) -> set[str]:
         # A still-cached story counts as seen even if its seen record was pruned first.
         return {k for k in keys if k in self._keys or k in self._urls or k in self._cached}
 
-    def seen_titles(self, title_keys: Iterable[str], since: datetime) -> set[str]:
-        return {t for t in title_keys if t in self._titles and self._titles[t] >= since}
+    def seen_titles(
+        self, title_keys: Iterable[str], since: datetime, other_than: str | None = None
+    ) -> set[str]:
+        return {
+            t
+            for t in title_keys
+            if any(at >= since and src != other_than for src, at in self._titles.get(t, {}).items())
+        }
 
     def remember(self, articles: Sequence[Article]) -> None:
         batch = {a.key: a for a in articles}  # the last copy of a story in the batch wins
@@ -67,6 +77,7 @@ class TinyDBArticleRepo:
                 "url": canonical_url(a.url) if a.url else "",
                 "title_key": a.title_key,
                 "seen_at": dt_out(a.fetched_at),
+                "source": a.source,
             }
             for a in new_seen
         ]
@@ -79,7 +90,13 @@ class TinyDBArticleRepo:
                 if entry is not None and entry[1] != article:
                     self._cache_table.update(article_doc(article), doc_ids=[entry[0]])
         for doc_id, doc in zip(seen_ids, records, strict=True):
-            record = (doc["key"], doc["url"], doc["title_key"], dt_in(doc["seen_at"]) or _EPOCH)
+            record = (
+                doc["key"],
+                doc["url"],
+                doc["title_key"],
+                dt_in(doc["seen_at"]) or _EPOCH,
+                doc["source"],
+            )
             self._records[doc_id] = record
             self._index(*record)
         for key, article in batch.items():
@@ -100,8 +117,8 @@ class TinyDBArticleRepo:
         with self._storage.batch():
             for doc_id, _ in stale:
                 self._seen_table.update({"seen_at": dt_out(when)}, doc_ids=[doc_id])
-        for doc_id, (key, url, title_key, _) in stale:
-            self._records[doc_id] = (key, url, title_key, when)
+        for doc_id, (key, url, title_key, _, source) in stale:
+            self._records[doc_id] = (key, url, title_key, when, source)
         return len(stale)
 
     def recent(self, since: datetime, limit: int) -> list[Article]:

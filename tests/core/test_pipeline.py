@@ -99,16 +99,47 @@ async def test_one_alert_per_user_naming_every_matched_subscription(
 async def test_tracking_parameters_and_syndicated_titles_are_the_same_story(
     poller, remote, clock, service, repos
 ):
-    remote.bodies["/feed"] = rss(clock=clock)
+    poller.sources = lambda: [Source("A", "https://a.example/feed"), Source("B", "https://b.example/other")]
+    remote.bodies["/feed"] = remote.bodies["/other"] = rss(clock=clock)
     await poller.poll_once()
     service.subscribe(ALICE, "SOCAR")
     remote.bodies["/feed"] = rss(STORY, clock=clock)
     await poller.poll_once()
     tracked = (STORY[0], STORY[1] + "?utm_source=tw&fbclid=x", STORY[2])
-    syndicated = (STORY[0] + "!", "https://c.example/copy", "A copy.")
-    remote.bodies["/feed"] = rss(tracked, syndicated, clock=clock)
+    syndicated = (STORY[0] + "!", "https://c.example/copy", "A copy of the SOCAR story.")
+    remote.bodies["/feed"] = rss(tracked, clock=clock)
+    remote.bodies["/other"] = rss(syndicated, clock=clock)
     await poller.poll_once()
     assert len(repos.outbox.pending()) == 1
+
+
+async def test_a_feed_reusing_its_own_headline_is_a_new_story(poller, remote, clock, service, repos) -> None:
+    poller.sources = lambda: [Source("A", "https://a.example/feed")]
+    remote.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    remote.bodies["/feed"] = rss(
+        ("SOCAR daily market report today", "https://a.example/1", "SOCAR."), clock=clock
+    )
+    await poller.poll_once()
+    clock.advance(24 * 3600)
+    remote.bodies["/feed"] = rss(
+        ("SOCAR daily market report today", "https://a.example/2", "SOCAR."), clock=clock
+    )
+    await poller.poll_once()
+    assert [a.url for a in repos.outbox.pending()] == ["https://a.example/1", "https://a.example/2"]
+
+
+async def test_a_story_in_a_new_and_a_primed_source_is_still_alerted(poller, remote, clock, service, repos):
+    poller.sources = lambda: [Source("A", "https://a.example/feed")]
+    remote.bodies["/feed"] = rss(clock=clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "SOCAR")
+    remote.bodies["/feed"] = remote.bodies["/new"] = rss(STORY, clock=clock)
+    # the new source comes first in the file: it must not swallow the primed source's story
+    poller.sources = lambda: [Source("New", "https://n.example/new"), Source("A", "https://a.example/feed")]
+    await poller.poll_once()
+    assert [a.title for a in repos.outbox.pending()] == [STORY[0]]
 
 
 async def test_paused_chat_gets_nothing_and_new_subscription_gets_no_old_story(

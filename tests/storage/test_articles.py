@@ -88,3 +88,21 @@ def test_prune_drops_old_records_and_caps_the_cache(store: Store, reopen: Callab
     again = reopen(store)
     assert [a.key for a in again.articles.recent(T0, 50)] == [f"key-{i}" for i in range(9, 4, -1)]
     assert again.articles.seen({"key-2", "key-3"}) == {"key-3"}
+
+
+def test_seen_titles_can_ignore_the_asking_source(store: Store) -> None:
+    store.articles.remember([article(1, title_key="daily market report")])  # source "Example"
+    assert store.articles.seen_titles({"daily market report"}, T0, other_than="Example") == set()
+    assert store.articles.seen_titles({"daily market report"}, T0, other_than="Wire") == {
+        "daily market report"
+    }
+    reopened_titles = store.articles.seen_titles({"daily market report"}, T0)
+    assert reopened_titles == {"daily market report"}
+
+
+def test_touch_refreshes_only_stale_records(store: Store) -> None:
+    store.articles.remember([article(1), article(2, minutes=100)])
+    later = T0 + timedelta(days=20)
+    assert store.articles.touch({"key-1", "key-2", "key-9"}, later, T0 + timedelta(minutes=50)) == 1
+    store.articles.prune(T0 + timedelta(days=1), later, 10)  # the cache goes; key-2's record ages out
+    assert store.articles.seen({"key-1", "key-2"}) == {"key-1"}
