@@ -26,6 +26,7 @@ from bot.service import Repos
 from bot.text import is_teaser
 
 log = logging.getLogger(__name__)
+CACHE_TEXT_CHARS = 20_000  # /latest needs the lead of a story, not 100 KB of it, on disk every cycle
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,7 @@ class Poller:
         alerts, enriched = await self._alerts_for(alertable)
         queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before "seen"
         if fresh:
-            self.repos.articles.remember([enriched.get(a.key, a) for _, a in fresh])
+            self.repos.articles.remember([_for_cache(enriched.get(a.key, a)) for _, a in fresh])
         self.repos.sources.save_states(
             [replace(o.state, primed=True) if o.status != "failed" else o.state for o in outcomes]
         )
@@ -312,3 +313,9 @@ class Poller:
 def since_touch(now: datetime, settings: PollSettings) -> datetime:
     """Seen records older than half the retention are refreshed: rarely a write, never forgotten."""
     return now - settings.seen_retention / 2
+
+
+def _for_cache(article: Article) -> Article:
+    if len(article.text) <= CACHE_TEXT_CHARS:
+        return article
+    return replace(article, text=article.text[:CACHE_TEXT_CHARS].rsplit("\n", 1)[0])
