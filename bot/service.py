@@ -139,6 +139,8 @@ class NewsService:
         moved = self.repos.subscriptions.move_chat(old, new)
         self.repos.outbox.move_chat(old, new)
         old_state = self.repos.chats.get(old)
+        if not old_state.active and moved == 0:
+            return 0  # moved before (a late "chat migrated" error): keep the new chat's own state
         self.repos.chats.save(replace(old_state, chat=new, active=True))
         self.repos.chats.save(replace(old_state, active=False))  # the old id can no longer receive
         self.book.move_chat(old, new)

@@ -73,3 +73,12 @@ async def test_private_addresses_are_refused_for_chat_added_sources(service: New
     finally:
         await service.fetcher.aclose()
     assert service.repos.sources.list() == []
+
+
+def test_a_second_migration_notice_keeps_the_new_chats_state(service: NewsService) -> None:
+    old, new = ChatRef("telegram", "-1"), ChatRef("telegram", "-1001")
+    service.subscribe(old, "SOCAR")
+    assert service.migrate_chat(old, new) == 1
+    service.pause(new)
+    assert service.migrate_chat(old, new) == 0  # e.g. a send that failed before the move
+    assert service.chat_state(new).paused and service.subscriptions(new) == ["socar"]
