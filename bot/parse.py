@@ -33,11 +33,11 @@ _DOCTYPE_SUBSET = re.compile(rb"(<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.IGNORECASE | 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
 _PROLOG = 16_384
-_TAGS = re.compile(r"<[^>]*>")
 # A UTF-8 lead byte read as cp1252 (Ã, Â, Ð, Ñ, â...) followed by a continuation byte read the same way.
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
+_TAG_SHAPED = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
@@ -65,7 +65,12 @@ def parse_feed(
     if _utf8_override(body, headers):
         media = headers["content-type"].split(";", 1)[0].strip() or "application/xml"
         headers["content-type"] = f"{media}; charset=utf-8"
-    parsed = feedparser.parse(io.BytesIO(_defuse_entities(body)), response_headers=headers)
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(_fix_surrogates(_defuse_entities(body))), response_headers=headers
+        )
+    except (ValueError, LookupError, RecursionError) as exc:  # the feed library's own limits
+        return ParsedFeed((), None, False, f"unreadable feed ({type(exc).__name__})")
     entries = parsed.get("entries") or []
     is_feed = bool(parsed.get("version")) or bool(entries)
     title = _clean_title(_repair_mojibake(parsed.get("feed", {}).get("title") or ""), html_type=False) or None
@@ -83,6 +88,32 @@ def parse_feed(
     if parsed.get("bozo") and not isinstance(exc, feedparser.NonXMLContentType):
         problem = f"{type(exc).__name__}: {exc}"[:200] if exc is not None else "malformed feed"
     return ParsedFeed(tuple(articles), title, True, problem)
+
+
+_SURROGATE_PAIR = re.compile(
+    rb"&#(?:x([dD][89abAB][0-9a-fA-F]{2})|(5[5-6]\d{3}));&#(?:x([dD][c-fC-F][0-9a-fA-F]{2})|(5[6-7]\d{3}));"
+)
+_LONE_SURROGATE = re.compile(rb"&#(?:x[dD][89a-fA-F][0-9a-fA-F]{2}|5[5-7]\d{3});")
+
+
+def _fix_surrogates(body: bytes) -> bytes:
+    """Emoji written as UTF-16 surrogate pairs (&#55357;&#56832;) crash feedparser: combine them."""
+    if b"&#" not in body:
+        return body
+
+    def combine(match: re.Match[bytes]) -> bytes:
+        high = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        low = int(match.group(3), 16) if match.group(3) else int(match.group(4))
+        if not (0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF):
+            return b"&#xFFFD;&#xFFFD;"
+        return b"&#%d;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+    def lone(match: re.Match[bytes]) -> bytes:
+        text = match.group()[2:-1]
+        value = int(text[1:], 16) if text[:1] in (b"x", b"X") else int(text)
+        return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF else match.group()
+
+    return _LONE_SURROGATE.sub(lone, _SURROGATE_PAIR.sub(combine, body))
 
 
 def _defuse_entities(body: bytes) -> bytes:
@@ -187,7 +218,10 @@ def _http_link(link: str) -> str:
 def _clean_title(raw: str, *, html_type: bool) -> str:
     title = str(raw or "")
     if html_type or "<" in title:
-        title = html.unescape(_TAGS.sub(" ", title))
+        # only what really looks like a tag goes: "rates < 3% and > 4%" is text, not markup
+        title = _TAG_SHAPED.sub(" ", title)
+        if html_type:
+            title = html.unescape(title)
     title = " ".join(_CONTROL.sub("", title).split())
     return title[:_MAX_TITLE]
 

@@ -222,3 +222,32 @@ def test_real_feeds() -> None:
             "https://stackoverflow.com/questions/49812816/decode-nmea-bytes-received-via-external-gps-bluetooth-device"
         )
     ]
+
+
+def test_emoji_as_surrogate_pair_references_does_not_break_the_feed() -> None:
+    from datetime import UTC, datetime
+
+    from bot.parse import parse_feed
+
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        b"<item><title>SOCAR raises output</title><link>http://x.example/1</link></item>"
+        b"<item><title>Emoji &#55357;&#56832; and &#xD83D;&#xDE00;, lone &#55357;</title>"
+        b"<link>http://x.example/2</link></item></channel></rss>"
+    )
+    parsed = parse_feed(feed, source="F", url="http://x.example/", now=datetime.now(UTC))
+    assert [a.title for a in parsed.articles] == ["SOCAR raises output", "Emoji 😀 and 😀, lone \ufffd"]
+
+
+def test_comparison_signs_in_titles_are_text_not_tags() -> None:
+    from datetime import UTC, datetime
+
+    from bot.parse import parse_feed
+
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>Inflation '
+        b"&lt; 3% in Baku, rates &gt; 4% &lt;b&gt;stay&lt;/b&gt;</title><link>http://x.example/1</link>"
+        b"</item></channel></rss>"
+    )
+    [article] = parse_feed(feed, source="F", url="http://x.example/", now=datetime.now(UTC)).articles
+    assert article.title == "Inflation < 3% in Baku, rates > 4% stay"
