@@ -10,7 +10,9 @@ from collections.abc import Iterable
 
 from bot.matching import Document, SubscriptionIndex
 from bot.models import ChatRef, Subscription
-from bot.query import Query, parse_query
+from bot.query import MAX_QUERY_CHARS, Query, parse_query
+
+STORED_QUERY_CHARS = 4 * MAX_QUERY_CHARS  # normal forms quote hyphenated words, unfold ligatures
 
 
 class SubscriptionBook:
@@ -26,7 +28,7 @@ class SubscriptionBook:
         broken: list[str] = []
         for sub in subs:
             try:
-                query = parse_query(sub.query)
+                query = parse_query(sub.query, max_chars=STORED_QUERY_CHARS)
             except Exception:  # a query stored by an older, laxer parser: keep it stored, skip it
                 broken.append(sub.query)
                 continue

@@ -35,3 +35,12 @@ def test_one_query_many_chats_is_one_index_entry() -> None:
         book.add(ChatRef("telegram", str(n)), parse_query("Gazprom OR Rosneft"))
     assert len(book) == 100 and len(book._index) == 1
     assert len(book.match(analyze("Rosneft results", ""))) == 100
+
+
+def test_a_query_whose_normal_form_outgrows_the_limit_still_loads() -> None:
+    typed = " ".join(f"pipeline{n}-consortium-route" for n in range(7))  # hyphens become "phrases"
+    query = parse_query(typed)
+    assert len(typed) <= 200 < len(query.normalized)
+    book = SubscriptionBook()
+    assert book.load([Subscription(A, query.normalized, T)]) == []
+    assert book.query(query.normalized) is not None
