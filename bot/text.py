@@ -43,6 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Whole blocks that are site furniture, not story.
+MAX_FURNITURE_WORDS = 8
 _BOILER_LINE = re.compile(
     r"^(?:you (?:may|might) (?:also )?(?:like|enjoy)|"
     r"related(?: (?:articles?|stories|posts|content|coverage))?|"
@@ -50,7 +51,7 @@ _BOILER_LINE = re.compile(
     r"share(?: this)?(?: (?:article|story|post))?(?: on \w+)?|share on \w+|tweet|email|print|"
     r"read more|continue reading|click here|advertisement|sponsored(?: content)?|"
     r"(?:sign up|subscribe)\b.*|follow us\b.*|recommended(?: for you)?|most (?:popular|read)|"
-    r"(?:tags?|filed under|topics?)\s*:.*|all rights reserved.*|copyright\b.*|©.*|"
+    r"(?:tags?|filed under|topics?)\s*:.*|all rights reserved.*|copyright\s*(?:©|\(c\)|\d{4}).*|©.*|"
     r"(?:photo|image|picture|video|graphic)s?(?: credit)?\s*(?:[:|/]|by\b).*|credit\s*:.*|"
     r"(?:by|from)\s*\.?\s*$|skip to (?:main )?content|back to top|loading\.*)[\s.:!»›→…]*$",
     re.IGNORECASE,
@@ -68,7 +69,9 @@ _CREDITS = re.compile(
 )
 # "MOSCOW –", "WASHINGTON (Reuters) -", "Kabul, Afghanistan (CNN) --", "(CNN) --".
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][\w.'’ -]{1,30})?\s*(?:\([^()]{1,30}\))?\s*[–—-]{1,2}\s+|"
+    r"^(?:[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][\w.'’ -]{1,30})?\s*(?:\([^()]{1,30}\))?\s*[–—-]{1,2}\s+"
+    # a sentence starts after a dateline: "SOCAR – the state company" or "EU – UK talks" is no dateline
+    r"(?=[\"“'‘]?(?:[A-Z][a-z]|\d))|"
     r"(?:[A-Z][\w.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30})?\s*)?\((?:CNN|AP|AFP|Reuters|UPI|Bloomberg|"
     r"[A-Z][\w ]{0,20}(?:News|Press|Times|Post))\)\s*[–—-]{1,2}\s*)"
 )
@@ -110,7 +113,10 @@ def _clean_line(line: str) -> str:
 def is_boilerplate(line: str) -> bool:
     """True for a block that is site furniture ("Leave a Comment", "Read more", photo credits)."""
     stripped = line.removeprefix(BULLET).strip()
-    return not stripped or bool(_BOILER_LINE.match(stripped)) or not any(ch.isalnum() for ch in stripped)
+    if not stripped or not any(ch.isalnum() for ch in stripped):
+        return True
+    # furniture is short: a long block that starts like "Copyright holders sued…" is story text
+    return len(stripped.split()) <= MAX_FURNITURE_WORDS and bool(_BOILER_LINE.match(stripped))
 
 
 def _finish(raw_lines: list[str]) -> str:

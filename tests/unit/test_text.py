@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -201,3 +202,16 @@ def test_splitting_is_linear_on_hostile_text() -> None:
     began = time.perf_counter()
     assert split_sentences("J. " * 40_000)
     assert time.perf_counter() - began < 5
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "SOCAR – the state oil company – said output rose.",
+        "EU – UK talks resume in Brussels.",
+        "Copyright holders sued OpenAI in New York on Monday, saying the firm used their work.",
+        "Images by NASA's James Webb telescope reveal new details of distant galaxies.",
+    ],
+)
+def test_story_text_that_looks_like_furniture_is_kept(story: str) -> None:
+    assert html_to_text(f"<p>{story}</p>") == story
