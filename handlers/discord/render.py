@@ -79,7 +79,8 @@ def safe_url(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         return None
     # an "@everyone" in a path would render as a mention in plain text
-    return url.replace("@", "%40").replace("<", "%3C").replace(">", "%3E")
+    encoded = url.replace("@", "%40").replace("<", "%3C").replace(">", "%3E")
+    return encoded if len(encoded) <= URL_MAX else None  # the limit applies to what is sent
 
 
 def format_time(alert: Alert) -> str:

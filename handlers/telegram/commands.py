@@ -23,6 +23,7 @@ from telegram.ext import (
 from bot.errors import QueryError
 from bot.models import ChatRef
 from bot.service import Actor, NewsService
+from bot.sources import display_url
 from handlers.telegram import keyboards, views
 from handlers.telegram.notifier import telegram_chat
 from handlers.telegram.render import escape, shorten
@@ -187,9 +188,10 @@ class TelegramCommands:
         source = await self.service.add_source(
             actor_of(update), parts[0], parts[1] if len(parts) > 1 else None
         )
+        where = escape(shorten(display_url(source.url), 600))  # no credentials or keys echoed
         await _reply(
             update,
-            f"Added <b>{escape(source.name)}</b> ({escape(source.url)}). "
+            f"Added <b>{escape(shorten(source.name, 200))}</b> ({where}). "
             "Its new stories will be matched from the next poll.",
         )
 

@@ -155,3 +155,11 @@ def test_any_text_gives_an_embed_within_limits_without_live_mentions(
     plain = alert_text(alert)
     assert utf16_len(plain) <= MESSAGE_MAX
     assert not LIVE_MENTION.search(plain)
+
+
+def test_an_embed_url_stays_within_discords_limit_after_encoding() -> None:
+    from handlers.discord.render import URL_MAX, safe_url
+
+    assert safe_url("https://example.com/" + "@" * 1000) is None  # 3 characters each once encoded
+    assert safe_url("https://example.com/a@b") == "https://example.com/a%40b"
+    assert len(safe_url("https://example.com/" + "a" * (URL_MAX - 20)) or "") <= URL_MAX
