@@ -146,8 +146,10 @@ async def _run(settings: Settings) -> int:
                     await adapter.stop()
                 except Exception:
                     log.exception("stopping %s failed", type(adapter).__name__)
-            await fetcher.aclose()
-            store.close()
+            try:
+                await fetcher.aclose()
+            finally:
+                store.close()  # every acknowledged change is on disk already; this frees the files
     return 0
 
 

@@ -65,8 +65,9 @@ class DiscordAdapter:
             try:
                 synced = await self.tree.sync()
                 log.info("discord: %d slash commands synced", len(synced))
-            except discord.HTTPException as exc:  # the bot still delivers alerts; commands may be stale
-                log.error("discord: syncing slash commands failed: %s", exc)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                # the bot still delivers alerts; only the command list may be stale
+                log.error("discord: syncing slash commands failed: %s", type(exc).__name__)
         self._task = asyncio.create_task(self._connect(), name="discord-gateway")
         user = self.client.user
         log.info("discord: logged in as %s (id %s)", user, user.id if user else "?")
