@@ -41,7 +41,7 @@ class AlertFactory:
             title=article.title,
             url=article.url,
             source=article.source,
-            published=article.published,
+            published=article.published or article.fetched_at,  # undated: when it appeared
             matched=tuple(q.normalized for q in queries),
             bullets=self.bullets(article, query_terms(queries)),
             created=now,

@@ -241,7 +241,9 @@ async def _demo(queries: Sequence[str]) -> int:
         for text in queries or DEFAULT_QUERIES:
             try:
                 result = service.subscribe(chat, text)
-                print(f"subscribed: {result.query}")
+                print(
+                    f"subscribed: {result.query}" if result.created else f"already subscribed: {result.query}"
+                )
             except NewsbotError as exc:
                 print(f"not subscribed to {text!r}: {exc}")
         if not book:
@@ -259,8 +261,12 @@ async def _demo(queries: Sequence[str]) -> int:
         print("─" * 78)
         print(
             f"\n{report.polled} sources polled, {report.failed} failed, {report.new_stories} stories, "
-            f"{len(notifier.sent)} alerts for {len(book)} subscriptions."
+            f"{_count(len(notifier.sent), 'alert')} for {_count(len(book), 'subscription')}."
         )
         await fetcher.aclose()
         store.close()
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -223,7 +223,9 @@ def _clean_title(raw: str, *, html_type: bool) -> str:
         if html_type:
             title = html.unescape(title)
     title = " ".join(_CONTROL.sub("", title).split())
-    return title[:_MAX_TITLE]
+    if len(title) <= _MAX_TITLE:
+        return title
+    return title[:_MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"  # at a word, visibly cut
 
 
 def _first_words(text: str, limit: int = 120) -> str:

@@ -34,7 +34,9 @@ class Term:
     @property
     def text(self) -> str:
         """The form in a normalized query: phrases quoted."""
-        return f'"{self.label}"' if self.kind == PHRASE else self.label
+        # a word that reads as an operator keeps its quotes, or the normal form would re-parse as OR
+        quoted = self.kind == PHRASE or self.label.upper() in ("OR", "AND")
+        return f'"{self.label}"' if quoted else self.label
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,12 @@ def _scan(text: str) -> list[tuple[str, bool, bool] | None]:
         word = text[i:end]
         if word == "-":
             raise QueryError("Put the word to exclude right after '-', with no space: Armenia -peace.")
-        items.append(None if word == "OR" and not excluded else (word, False, excluded))
         i = end
+        operator = word.upper() if not excluded else ""
+        if operator == "AND":  # every word is required anyway: "Gazprom AND Rosneft" means both
+            continue
+        # "or" in any case: in a chat nobody types the capitals web search wants
+        items.append(None if operator == "OR" else (word, False, excluded))
     return items
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -44,7 +45,10 @@ class TelegramAdapter:
         request: BaseRequest | None = None,
         get_updates_request: BaseRequest | None = None,
         rate_limit: bool = True,
+        startup_patience: float = 120.0,
     ) -> None:
+        # at boot the network may come up after us: keep trying to reach Telegram this long
+        self.startup_patience = startup_patience
         self.base_url = base_url
         # kept so that a failed start can close them: PTB only shuts down what it initialised
         self._requests = (
@@ -77,6 +81,7 @@ class TelegramAdapter:
                 limiter_log.addFilter(_not_a_handled_429)
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.commands = TelegramCommands(service)
+        self.application.add_handler(self.commands.activity_handler(), group=-1)
         self.application.add_handlers(self.commands.handlers())
         self._errors = ErrorReporter(token)
         self.application.add_error_handler(self._errors.error_handler)
@@ -84,7 +89,7 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         try:
-            await self.application.initialize()  # getMe: checks the token
+            await self._initialize()  # getMe: checks the token
         except InvalidToken:
             await self._close_requests()
             raise ConfigError(
@@ -113,6 +118,25 @@ class TelegramAdapter:
             await self.stop()  # the caller only stops adapters that started
             raise
         log.info("Telegram bot @%s is polling for updates", self.application.bot.username)
+
+    async def _initialize(self) -> None:
+        """getMe, retried with back-off while Telegram cannot be reached (never for a bad token)."""
+        deadline = time.monotonic() + self.startup_patience
+        delay = 1.0
+        while True:
+            try:
+                await self.application.initialize()
+                return
+            except InvalidToken:
+                raise
+            except NetworkError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning(
+                    "Telegram Bot API not reachable (%s); retrying in %.0fs", type(exc).__name__, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 15.0)
 
     def _polling_error(self, exc: Exception) -> None:
         # PTB retries getUpdates by itself; e.g. Conflict: another process polls with this token

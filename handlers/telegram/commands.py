@@ -17,6 +17,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -79,6 +80,18 @@ class TelegramCommands:
             MessageHandler(filters.COMMAND, self.unknown_command),
             MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, self.unknown_command),
         ]
+
+    def activity_handler(self) -> BaseHandler[Update, Context, object]:
+        """Runs before the commands (its own handler group) on every update from a chat."""
+        return TypeHandler(Update, self.note_activity)
+
+    async def note_activity(self, update: Update, context: Context) -> None:
+        # a chat that writes to us can be written to again: one that had blocked or removed the
+        # bot gets alerts again, whatever it sends first (not only /start)
+        if update.effective_chat is not None and not (
+            update.effective_message and update.effective_message.migrate_to_chat_id
+        ):
+            self.service.reactivate(chat_of(update))
 
     async def start_command(self, update: Update, context: Context) -> None:
         self.service.reactivate(chat_of(update))

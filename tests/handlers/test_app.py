@@ -112,7 +112,17 @@ async def test_unreachable_api_is_a_config_error(service: NewsService) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed when the block ends: nothing listens there
-    adapter = TelegramAdapter(TOKEN, service, base_url=f"http://127.0.0.1:{port}/bot")
+    adapter = TelegramAdapter(TOKEN, service, base_url=f"http://127.0.0.1:{port}/bot", startup_patience=0)
     with pytest.raises(ConfigError, match="Cannot reach the Telegram Bot API"):
         await adapter.start()
     await adapter.stop()
+
+
+async def test_start_waits_for_a_bot_api_that_is_briefly_down(api: FakeBotApi, service: NewsService) -> None:
+    api.fail_next("getMe", status=502, description="Bad Gateway", times=2)  # e.g. network not up yet
+    adapter = TelegramAdapter(TOKEN, service, base_url=api.url, startup_patience=10)
+    try:
+        await adapter.start()
+        assert adapter.application.running
+    finally:
+        await adapter.stop()

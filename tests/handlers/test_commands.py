@@ -33,6 +33,15 @@ async def test_start_reactivates_a_chat_that_had_blocked_the_bot(chat: Chat, sto
     assert store.chats.get(ref()).active
 
 
+@pytest.mark.parametrize("first_words", ["/list", "/subscribe SOCAR", "hello"])
+async def test_any_message_from_a_chat_that_had_blocked_the_bot_reactivates_it(
+    chat: Chat, store: Any, first_words: str
+) -> None:
+    store.chats.save(ChatState(ref(), active=False))
+    await chat.send(first_words)
+    assert store.chats.get(ref()).active
+
+
 async def test_subscribe_acknowledges_only_what_is_stored(chat: Chat, store: Any) -> None:
     [reply] = await chat.send('/subscribe "Caspian Sea"')
     assert reply.startswith('Subscribed to <code>"caspian sea"</code>')

@@ -31,7 +31,9 @@ from bot.query import MAX_QUERY_CHARS, MAX_TERMS, parse_query
         ("Baku-Tbilisi-Ceyhan", '"baku tbilisi ceyhan"', ("baku tbilisi ceyhan",)),
         ("“Caspian Sea” SOCAR", '"caspian sea" socar', ("caspian sea", "socar")),
         ('"Gazprom"', "gazprom", ("gazprom",)),  # a quoted single word is just that word
-        ("or", "or", ("or",)),  # only upper-case OR is the operator
+        ("Gazprom or Rosneft", "gazprom OR rosneft", ("gazprom", "rosneft")),  # "or" in any case
+        ("Gazprom AND Rosneft", "gazprom rosneft", ("gazprom", "rosneft")),  # AND is implicit
+        ('"war and peace"', '"war and peace"', ("war and peace",)),  # quoted: words
     ],
 )
 def test_parses_to_canonical_form(text: str, normalized: str, terms: tuple[str, ...]) -> None:
