@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import chain, pairwise
 
 from bot.query import PHRASE, PREFIX, WORD, Query, Term
-from bot.tokens import bare, stem, tokenize, words
+from bot.tokens import STOPWORDS, bare, stem, tokenize, words
 
 _GAP = "\x00"  # between fields: never equal to a token, so no phrase spans title and text
 
@@ -97,13 +97,6 @@ def analyze(*texts: str) -> Document:
 
 # Frequent English and news words: a query anchored on one would be verified for most articles,
 # so an anchor prefers any other term. (Length is the fallback rarity guess.)
-_STOPWORDS = frozenset(
-    tokenize(
-        "a an and are as at be been but by for from had has have he her his i in is it its not of on or "
-        "our she said that the their there they this to was we were which who will with would you new "
-        "year after also more than about one two over up out people time first last could can"
-    )
-)
 _FREQUENT = frozenset(
     tokenize(
         "all any back because before being between both came come day days did do does down during each "
@@ -127,7 +120,7 @@ _FREQUENT = frozenset(
 
 
 def _word_cost(key: str) -> float:
-    if key in _STOPWORDS:
+    if key in STOPWORDS:
         return 100.0
     return (20.0 if key in _FREQUENT else 1.0) + 8.0 / len(key)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.errors import QueryError
-from bot.tokens import bare, stem, words
+from bot.tokens import STOPWORDS, bare, stem, words
 
 if TYPE_CHECKING:
     from bot.matching import Document
@@ -205,4 +205,7 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> Query:
     groups, excluded = _group(items)
     if not groups:
         raise QueryError(f"A query needs at least one word to look for, not only exclusions ({_EXAMPLE}).")
+    if all(t.kind == WORD and t.keys[0] in STOPWORDS for g in groups for t in g):
+        common = " ".join(t.label for g in groups for t in g)
+        raise QueryError(f"'{common}' would match almost every story: add a more specific word ({_EXAMPLE}).")
     return _canonical(groups, excluded)

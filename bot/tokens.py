@@ -85,3 +85,13 @@ def words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Folded, stemmed tokens in order: what matching compares."""
     return list(map(stem, words(text)))
+
+
+# Words in nearly every English story: a query of only these would alert on everything.
+STOPWORDS = frozenset(
+    tokenize(
+        "a an and are as at be been but by for from had has have he her his i in is it its not of on or "
+        "our she said that the their there they this to was we were which who will with would you new "
+        "year after also more than about one two over up out people time first last could can"
+    )
+)

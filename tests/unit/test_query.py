@@ -163,3 +163,13 @@ def test_any_text_parses_or_raises_query_error(text: str) -> None:
         assert str(error)
         return
     assert parse_query(query.normalized).normalized == query.normalized
+
+
+@pytest.mark.parametrize("text", ["the", "The new", '"the"', "and the OR of"])
+def test_a_query_of_only_common_words_is_refused(text: str) -> None:
+    with pytest.raises(QueryError, match="almost every story"):
+        parse_query(text)
+
+
+def test_a_common_word_beside_a_specific_one_is_fine() -> None:
+    assert parse_query("new gas").normalized == "gas new"
