@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
+from bot.logs import redact
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "data/newsbot.json"
@@ -33,10 +34,7 @@ class Settings:
 
     def redact(self, text: str) -> str:
         """Remove secrets from text that is about to be logged or shown."""
-        for secret in (self.telegram_token, self.discord_token):
-            if secret:
-                text = text.replace(secret, "<token>")
-        return text
+        return redact(text, (self.telegram_token, self.discord_token))
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """`text` with every secret replaced: the one scrubber for logs and messages alike."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<token>")
+    return text
 
 
 class RedactingFilter(logging.Filter):
@@ -15,15 +23,11 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
-            message = record.getMessage()
-            for secret in self.secrets:
-                message = message.replace(secret, "<token>")
-            record.msg, record.args = message, None
+            record.msg, record.args = redact(record.getMessage(), self.secrets), None
             if record.exc_info and record.exc_text is None:
                 record.exc_text = logging.Formatter().formatException(record.exc_info)
             if record.exc_text:
-                for secret in self.secrets:
-                    record.exc_text = record.exc_text.replace(secret, "<token>")
+                record.exc_text = redact(record.exc_text, self.secrets)
         return True
 
 

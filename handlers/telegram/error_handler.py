@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
+from bot.logs import redact
 from handlers.telegram.render import escape
 from handlers.telegram.views import SOMETHING_WRONG
 
@@ -23,7 +24,7 @@ class ErrorReporter:
         self._token = token
 
     def redact(self, text: str) -> str:
-        return text.replace(self._token, "<token>") if self._token else text
+        return redact(text, (self._token,))
 
     async def error_handler(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
