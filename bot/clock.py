@@ -21,3 +21,11 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
+
+
+def format_utc(moment: datetime | None) -> str | None:
+    """How every chat shows a time: "24 Nov 2026 08:15 UTC" (None stays None)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")

@@ -6,6 +6,7 @@ import sys
 import textwrap
 from typing import TextIO
 
+from bot.clock import format_utc
 from bot.models import Alert
 from bot.ports import DeliveryResult, DeliveryStatus
 
@@ -13,7 +14,7 @@ WIDTH = 78
 
 
 def format_time(alert: Alert) -> str:
-    return alert.published.strftime("%d %b %Y %H:%M UTC") if alert.published else "time unknown"
+    return format_utc(alert.published) or "time unknown"
 
 
 def render_alert_text(alert: Alert) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from discord.utils import escape_markdown
 
+from bot.clock import format_utc
 from bot.models import Alert
 
 TITLE_MAX = 256
@@ -84,7 +85,7 @@ def safe_url(url: str) -> str | None:
 
 
 def format_time(alert: Alert) -> str:
-    return alert.published.strftime("%d %b %Y %H:%M UTC") if alert.published else "time unknown"
+    return format_utc(alert.published) or "time unknown"
 
 
 def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from datetime import UTC
 from urllib.parse import urlsplit
 
+from bot.clock import format_utc
 from bot.models import Alert
 
 MAX_MESSAGE = 4096  # UTF-16 code units
@@ -66,10 +66,7 @@ def shorten(text: str, limit: int, esc: Escape = escape) -> str:
 
 
 def format_time(alert: Alert) -> str | None:
-    if alert.published is None:
-        return None
-    when = alert.published if alert.published.tzinfo else alert.published.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+    return format_utc(alert.published)
 
 
 def safe_link(url: str) -> str | None:

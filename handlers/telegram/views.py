@@ -4,11 +4,12 @@ feed-supplied is escaped here, and every multi-part reply is split within Telegr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from telegram import BotCommand
 
+from bot.clock import format_utc
 from bot.models import Alert
 from bot.sources import display_url
 from handlers.telegram.render import MAX_MESSAGE, escape, render_alert, shorten, split_lines, utf16_len
@@ -91,7 +92,7 @@ def subscriptions_messages(queries: Sequence[str], paused: bool) -> list[str]:
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") if moment else "never"
+    return format_utc(moment) or "never"
 
 
 def source_block(status: SourceStatus) -> str:
