@@ -24,6 +24,7 @@ from bot.book import SubscriptionBook
 from bot.clock import SystemClock
 from bot.config import MISSING_TOKEN, Settings, load_settings
 from bot.delivery import DeliverySettings, Dispatcher
+from bot.demo import DEFAULT_QUERIES, sample_sources_path, sample_transport
 from bot.errors import ConfigError, NewsbotError, StorageError
 from bot.fetch import FeedFetcher
 from bot.logs import setup_logging
@@ -94,7 +95,7 @@ async def _run(settings: Settings) -> int:
                 "%d stored subscriptions no longer parse and are ignored: %s", len(broken), broken[:5]
             )
         fetcher = FeedFetcher()
-        repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
+        repos = Repos.of(store)
         service = NewsService(
             repos, book, clock, config_sources=sources, admins=settings.admins, fetcher=fetcher
         )
@@ -222,8 +223,6 @@ async def _wait_for_signal() -> None:
 
 
 async def _demo(queries: Sequence[str]) -> int:
-    from bot.clock import SystemClock as Clock
-    from bot.demo import DEFAULT_QUERIES, sample_sources_path, sample_transport
     from handlers.console import ConsoleNotifier
     from storage import open_store
 
@@ -231,10 +230,10 @@ async def _demo(queries: Sequence[str]) -> int:
     chat = ChatRef("console", "demo")
     with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as tmp:
         store = open_store(Path(tmp) / "newsbot.json")
-        clock = Clock()
+        clock = SystemClock()
         book = SubscriptionBook()
         fetcher = FeedFetcher(transport=sample_transport())
-        repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
+        repos = Repos.of(store)
         sources = load_sources(sample_sources_path())
         service = NewsService(repos, book, clock, config_sources=sources)
         print("newsbot demo: the real pipeline on the bundled sample feeds (no token, no network)\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.alerts import AlertFactory
@@ -55,6 +56,11 @@ class Repos:
     sources: SourceRepo
     articles: ArticleRepo
     outbox: OutboxRepo
+
+    @classmethod
+    def of(cls, store: Repos | Any) -> Repos:
+        """The repositories of an opened store (`storage.Store`, or anything with these fields)."""
+        return cls(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
 
 
 class NewsService:

@@ -11,7 +11,6 @@ from bot.models import Alert
 from bot.ports import DeliveryResult, DeliveryStatus
 from bot.service import NewsService, Repos
 from storage import Store
-from tests.support.services import repos_of
 
 
 class RecordingNotifier:
@@ -36,7 +35,7 @@ class RecordingNotifier:
 
 @pytest.fixture
 def repos(store: Store) -> Repos:
-    return repos_of(store)
+    return Repos.of(store)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ async def test_every_corpus_feed_goes_through_a_poll_cycle(
     store = open_store(tmp_path / "db.json")
     fetcher = FeedFetcher(timeout=10)
     try:
-        repos = Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
+        repos = Repos.of(store)
         clock = FakeClock(NOW)
         book = SubscriptionBook()
         service = NewsService(repos, book, clock)

@@ -10,9 +10,5 @@ from bot.service import NewsService, Repos
 from storage import Store
 
 
-def repos_of(store: Store) -> Repos:
-    return Repos(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
-
-
 def build_service(store: Store, clock: FakeClock, **options: Any) -> NewsService:
-    return NewsService(repos_of(store), SubscriptionBook(), clock, **options)
+    return NewsService(Repos.of(store), SubscriptionBook(), clock, **options)
