@@ -217,8 +217,10 @@ class Poller:
         now = self.clock.now()
         keys = {a.key for _, a in primed_first} | {canonical_url(a.url) for _, a in primed_first if a.url}
         seen_keys = self.repos.articles.seen(keys)
-        if seen_keys:  # stories still served stay remembered, however long they stay in the feed
-            self.repos.articles.touch(seen_keys, now, since_touch(now, self.settings))
+        # stories still served stay remembered however long they stay; only records past half the
+        # retention are refreshed, so this is rarely a write
+        if seen_keys:
+            self.repos.articles.touch(seen_keys, now, now - self.settings.seen_retention / 2)
         since = now - self.settings.syndication_window
         syndicated: set[tuple[str, str]] = set()  # (source, title key) seen from another source
         for source in {a.source for _, a in primed_first}:
@@ -308,11 +310,6 @@ class Poller:
         )
         if removed:
             log.info("pruned %d old story records", removed)
-
-
-def since_touch(now: datetime, settings: PollSettings) -> datetime:
-    """Seen records older than half the retention are refreshed: rarely a write, never forgotten."""
-    return now - settings.seen_retention / 2
 
 
 def _for_cache(article: Article) -> Article:

@@ -94,8 +94,7 @@ class TelegramCommands:
             self.service.reactivate(chat_of(update))
 
     async def start_command(self, update: Update, context: Context) -> None:
-        self.service.reactivate(chat_of(update))
-        await _reply(update, views.help_text())
+        await _reply(update, views.help_text())  # note_activity has already reactivated the chat
 
     async def help_command(self, update: Update, context: Context) -> None:
         await _reply(update, views.help_text())
