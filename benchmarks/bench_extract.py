@@ -16,9 +16,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.extract import extract_main_text
-from bot.text import html_to_text
-from bot.tokens import words
+from bot.ingest.extract import extract_main_text
+from bot.text.clean import html_to_text
+from bot.text.tokens import words
 
 DEFAULT_PAGES = Path("/work/shared/corpus/pages")
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from bot.highlights import make_highlights
-from bot.text import html_to_text, split_sentences
-from bot.tokens import fold, tokenize, words
+from bot.alerts.highlights import make_highlights
+from bot.text.clean import html_to_text, split_sentences
+from bot.text.tokens import fold, tokenize, words
 
 try:
     from benchmarks.bench_extract import DEFAULT_PAGES, measure

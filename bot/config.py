@@ -31,6 +31,8 @@ class Settings:
     discord_admin_guilds: frozenset[int] | None  # None: Manage Server in any server may manage sources
     alert_max_age_seconds: float
     log_level: str
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None  # None: no HTTP server unless a feature needs one
 
     def redact(self, text: str) -> str:
         """Remove secrets from text that is about to be logged or shown."""
@@ -67,6 +69,15 @@ def _guilds(raw: str) -> frozenset[int] | None:
     return frozenset(int(i) for i in ids)
 
 
+def _port(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise ConfigError(f"NEWSBOT_HTTP_PORT must be a port number from 0 to 65535, got {raw!r}")
+    return int(raw)
+
+
 def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Settings:
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     discord = env.get("DISCORD_BOT_TOKEN", "").strip() or None
@@ -93,4 +104,6 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         discord_admin_guilds=_guilds(env.get("DISCORD_ADMIN_GUILDS", "")),
         alert_max_age_seconds=_positive_float(env, "NEWSBOT_ALERT_MAX_AGE", 24 * 3600.0, 60.0),
         log_level=level,
+        http_host=env.get("NEWSBOT_HTTP_HOST", "").strip() or "127.0.0.1",
+        http_port=_port(env.get("NEWSBOT_HTTP_PORT", "")),
     )

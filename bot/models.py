@@ -54,7 +54,7 @@ class SourceState:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    key: str  # stable identity: see bot.dedup.article_key
+    key: str  # stable identity: see bot.ingest.identity.article_key
     source: str  # Source.name
     title: str
     url: str
@@ -62,13 +62,14 @@ class Article:
     text: str  # clean text: one block a line; list items start with "• "
     fetched_at: datetime
     guid: str = ""
-    title_key: str = ""  # normalised title, for syndicated copies (bot.dedup.title_key)
+    title_key: str = ""  # normalised title, for syndicated copies (bot.ingest.identity.title_key)
+    url_key: str = ""  # canonical link (bot.text.urls.canonical_url), "" without a link
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
     chat: ChatRef
-    query: str  # normalised query text (bot.query.Query.normalized)
+    query: str  # normalised query text (bot.matching.query.Query.normalized)
     created: datetime
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.models import Alert, Article, ChatRef, ChatState, Source, SourceState, Subscription
 
@@ -104,6 +104,20 @@ class OutboxRepo(Protocol):
         """Drop every pending alert of a chat that can no longer receive."""
 
     def move_chat(self, old: ChatRef, new: ChatRef) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Repos:
+    subscriptions: SubscriptionRepo
+    chats: ChatRepo
+    sources: SourceRepo
+    articles: ArticleRepo
+    outbox: OutboxRepo
+
+    @classmethod
+    def of(cls, store: Repos | Any) -> Repos:
+        """The repositories of an opened store (`storage.Store`, or anything with these fields)."""
+        return cls(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
 
 
 class DeliveryStatus(Enum):

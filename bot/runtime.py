@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.pipeline import Poller
 
 log = logging.getLogger(__name__)
@@ -21,13 +21,18 @@ IDLE_WAKE_SECONDS = 5.0  # the delivery loop re-checks the outbox at least this 
 
 
 class Runtime:
-    def __init__(self, poller: Poller, dispatcher: Dispatcher, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        poller: Poller,
+        dispatcher: Dispatcher,
+        poll_seconds: float,
+        wake: asyncio.Event | None = None,  # set by whoever queues alerts (the poller's on_alerts)
+    ) -> None:
         self.poller = poller
-        poller.on_alerts = self.wake_delivery
         self.dispatcher = dispatcher
         self.poll_seconds = poll_seconds
         self._scheduler: AsyncIOScheduler | None = None
-        self._wake = asyncio.Event()
+        self._wake = wake or asyncio.Event()
         self._delivery: asyncio.Task[None] | None = None
         self._polling: asyncio.Task[object] | None = None
         self._stopping = False

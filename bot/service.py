@@ -9,31 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
-from urllib.parse import urlsplit
 
-from bot.alerts import AlertFactory
-from bot.book import SubscriptionBook
-from bot.errors import PermissionDenied, SourceError, SubscriptionError
-from bot.fetch import FeedFetcher
-from bot.matching import SubscriptionIndex, analyze
-from bot.models import Alert, ChatRef, ChatState, Source, SourceState, Subscription
-from bot.ports import ArticleRepo, ChatRepo, Clock, OutboxRepo, SourceRepo, SubscriptionRepo
-from bot.query import Query, parse_query
-from bot.sources import check_candidate_source, normalize_url
+from bot.alerts.factory import AlertFactory
+from bot.errors import SubscriptionError
+from bot.ingest.fetch import FeedFetcher
+from bot.matching.audience import SubscriptionBook
+from bot.matching.document import analyze
+from bot.matching.index import SubscriptionIndex
+from bot.matching.query import Query, parse_query
+from bot.models import Alert, ChatRef, ChatState, Source, Subscription
+from bot.ports import Clock, Repos
+from bot.sources_service import SourceCatalog
 
 MAX_SUBSCRIPTIONS_PER_CHAT = 200
 LATEST_WINDOW = timedelta(days=3)
 LATEST_SCAN = 1000  # cached articles looked at for /latest, newest first
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who asks: admin rights come from NEWSBOT_ADMINS or from the platform (Discord's Manage Server)."""
-
-    platform: str
-    user_id: str
-    elevated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,28 +32,7 @@ class SubscribeResult:
     created: bool  # False: the chat already had it
 
 
-@dataclass(frozen=True, slots=True)
-class SourceStatus:
-    source: Source
-    state: SourceState
-    from_config: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Repos:
-    subscriptions: SubscriptionRepo
-    chats: ChatRepo
-    sources: SourceRepo
-    articles: ArticleRepo
-    outbox: OutboxRepo
-
-    @classmethod
-    def of(cls, store: Repos | Any) -> Repos:
-        """The repositories of an opened store (`storage.Store`, or anything with these fields)."""
-        return cls(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
-
-
-class NewsService:
+class NewsService(SourceCatalog):
     def __init__(
         self,
         repos: Repos,
@@ -179,68 +148,3 @@ class NewsService:
                 if len(found) >= limit:
                     break
         return found
-
-    # sources -------------------------------------------------------------------------------
-
-    def all_sources(self) -> list[Source]:
-        seen = {s.url for s in self.config_sources}
-        extra = [s for s in self.repos.sources.list() if s.url not in seen]
-        return [*self.config_sources, *extra]
-
-    def source_statuses(self) -> list[SourceStatus]:
-        config_urls = {s.url for s in self.config_sources}
-        return [
-            SourceStatus(s, self.repos.sources.state(s.url), s.url in config_urls) for s in self.all_sources()
-        ]
-
-    def is_admin(self, actor: Actor) -> bool:
-        return actor.elevated or (actor.platform == "telegram" and actor.user_id in self.admins)
-
-    def _require_admin(self, actor: Actor) -> None:
-        if not self.is_admin(actor):
-            raise PermissionDenied("Only the bot's admins can change the sources.")
-
-    async def add_source(self, actor: Actor, url: str, name: str | None = None) -> Source:
-        self._require_admin(actor)
-        url = normalize_url(url)
-        for known in self.all_sources():
-            if known.url == url:
-                raise SourceError(f"{known.name} is already polled from that address.")
-            if name and known.name.casefold() == name.casefold():
-                raise SourceError(f"There is already a source named {known.name}.")
-        if self.fetcher is None:
-            raise SourceError("Sources cannot be added in this mode.")
-        candidate = await check_candidate_source(url, self.fetcher)
-        source = Source(
-            name=_source_name(name, candidate.title, url, self.all_sources()),
-            url=url,
-            added_by=f"{actor.platform}:{actor.user_id}",
-        )
-        if not self.repos.sources.add(source):
-            raise SourceError(f"{source.name} is already a source.")
-        return source
-
-    def remove_source(self, actor: Actor, name_or_url: str) -> Source:
-        self._require_admin(actor)
-        wanted = name_or_url.strip()
-        for s in self.config_sources:
-            if wanted in (s.url, s.name) or wanted.casefold() == s.name.casefold():
-                raise SourceError(f"{s.name} comes from the sources file; remove it there and restart.")
-        removed = self.repos.sources.remove(wanted)
-        if removed is None:
-            for s in self.repos.sources.list():
-                if wanted.casefold() == s.name.casefold():
-                    removed = self.repos.sources.remove(s.url)
-                    break
-        if removed is None:
-            raise SourceError(f"No source is named {wanted}. Send /sources to see them.")
-        return removed
-
-
-def _source_name(asked: str | None, title: str | None, url: str, existing: Sequence[Source]) -> str:
-    base = (asked or title or urlsplit(url).hostname or url).strip()[:60] or url
-    taken = {s.name.casefold() for s in existing}
-    name, n = base, 2
-    while name.casefold() in taken:
-        name, n = f"{base} ({n})", n + 1
-    return name

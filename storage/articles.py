@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from tinydb import TinyDB
 
-from bot.dedup import canonical_url
 from bot.models import Article
 from storage.atomic import AtomicJSONStorage
 from storage.codec import article_doc, article_from, dt_in, dt_out
@@ -19,18 +19,27 @@ from storage.codec import article_doc, article_from, dt_in, dt_out
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+class SeenRecord(NamedTuple):
+    """One story recorded as seen, with the keys the core computed for it."""
+
+    key: str  # Article.key
+    url: str  # Article.url_key (canonical link), "" without one
+    title_key: str
+    seen_at: datetime
+    source: str
+
+
 class TinyDBArticleRepo:
     def __init__(self, db: TinyDB, storage: AtomicJSONStorage) -> None:
         self._seen_table = db.table("seen")
         self._cache_table = db.table("cache")
         self._storage = storage
-        # doc id -> (article key, canonical URL, title key, seen at, source)
-        self._records: dict[int, tuple[str, str, str, datetime, str]] = {}
+        self._records: dict[int, SeenRecord] = {}  # by TinyDB doc id
         for doc in self._seen_table.all():
             seen_at = dt_in(doc["seen_at"]) or _EPOCH
-            self._records[doc.doc_id] = (
+            self._records[doc.doc_id] = SeenRecord(
                 doc["key"], doc.get("url", ""), doc.get("title_key", ""), seen_at, doc.get("source", "")
-            )  # fmt: skip
+            )
         self._cached: dict[str, tuple[int, Article]] = {}
         for doc in self._cache_table.all():
             article = article_from(doc)
@@ -42,16 +51,16 @@ class TinyDBArticleRepo:
         self._urls: set[str] = set()
         self._titles: dict[str, dict[str, datetime]] = {}  # title key -> source -> latest seen at
         for record in self._records.values():
-            self._index(*record)
+            self._index(record)
 
-    def _index(self, key: str, url: str, title_key: str, seen_at: datetime, source: str) -> None:
-        self._keys.add(key)
-        if url:
-            self._urls.add(url)
-        if title_key:
-            by_source = self._titles.setdefault(title_key, {})
-            if seen_at > by_source.get(source, _EPOCH):
-                by_source[source] = seen_at
+    def _index(self, record: SeenRecord) -> None:
+        self._keys.add(record.key)
+        if record.url:
+            self._urls.add(record.url)
+        if record.title_key:
+            by_source = self._titles.setdefault(record.title_key, {})
+            if record.seen_at > by_source.get(record.source, _EPOCH):
+                by_source[record.source] = record.seen_at
 
     def seen(self, keys: Iterable[str]) -> set[str]:
         # A still-cached story counts as seen even if its seen record was pruned first.
@@ -74,7 +83,7 @@ class TinyDBArticleRepo:
         records = [
             {
                 "key": a.key,
-                "url": canonical_url(a.url) if a.url else "",
+                "url": a.url_key,
                 "title_key": a.title_key,
                 "seen_at": dt_out(a.fetched_at),
                 "source": a.source,
@@ -90,7 +99,7 @@ class TinyDBArticleRepo:
                 if entry is not None and entry[1] != article:
                     self._cache_table.update(article_doc(article), doc_ids=[entry[0]])
         for doc_id, doc in zip(seen_ids, records, strict=True):
-            record = (
+            record = SeenRecord(
                 doc["key"],
                 doc["url"],
                 doc["title_key"],
@@ -98,7 +107,7 @@ class TinyDBArticleRepo:
                 doc["source"],
             )
             self._records[doc_id] = record
-            self._index(*record)
+            self._index(record)
         for key, article in batch.items():
             if key in self._cached:
                 self._cached[key] = (self._cached[key][0], article)
@@ -110,15 +119,15 @@ class TinyDBArticleRepo:
         stale = [
             (doc_id, rec)
             for doc_id, rec in self._records.items()
-            if rec[3] < stale_before and (rec[0] in wanted or rec[1] in wanted)
+            if rec.seen_at < stale_before and (rec.key in wanted or rec.url in wanted)
         ]
         if not stale:
             return 0
         with self._storage.batch():
             for doc_id, _ in stale:
                 self._seen_table.update({"seen_at": dt_out(when)}, doc_ids=[doc_id])
-        for doc_id, (key, url, title_key, _, source) in stale:
-            self._records[doc_id] = (key, url, title_key, when, source)
+        for doc_id, rec in stale:
+            self._records[doc_id] = rec._replace(seen_at=when)
         return len(stale)
 
     def recent(self, since: datetime, limit: int) -> list[Article]:
@@ -129,7 +138,7 @@ class TinyDBArticleRepo:
         return hits[:limit]
 
     def prune(self, seen_before: datetime, cache_before: datetime, cache_max: int) -> int:
-        old_seen = [doc_id for doc_id, rec in self._records.items() if rec[3] < seen_before]
+        old_seen = [doc_id for doc_id, rec in self._records.items() if rec.seen_at < seen_before]
         ordered = sorted((a for _, a in self._cached.values()), key=_newest_first)
         keep = {a.key for a in ordered[: max(cache_max, 0)] if a.fetched_at >= cache_before}
         dropped = [key for key in self._cached if key not in keep]

@@ -96,6 +96,7 @@ def article_doc(article: Article) -> Doc:
         "fetched_at": dt_out(article.fetched_at),
         "guid": article.guid,
         "title_key": article.title_key,
+        "url_key": article.url_key,
     }
 
 
@@ -110,6 +111,7 @@ def article_from(doc: Doc) -> Article:
         fetched_at=_dt_required(doc["fetched_at"]),
         guid=doc.get("guid", ""),
         title_key=doc.get("title_key", ""),
+        url_key=doc.get("url_key", ""),
     )
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
 from storage import Store, open_store
 from tests.e2e.harness import TOKEN
+from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feedserver import FeedServer
 

@@ -15,8 +15,9 @@ from discord import app_commands
 
 from bot.errors import NewsbotError, SubscriptionError
 from bot.models import ChatRef
-from bot.service import Actor, NewsService
-from bot.tokens import fold
+from bot.service import NewsService
+from bot.sources_service import Actor
+from bot.text.tokens import fold
 from handlers.discord.notifier import CHANNEL, DIRECT
 from handlers.discord.render import MESSAGE_MAX, bullet_list, escape, latest_embeds, truncate
 from handlers.discord.sources_view import sources_embed

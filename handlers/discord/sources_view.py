@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.service import SourceStatus
+from bot.sources_service import SourceStatus
 from handlers.discord.render import COLOR, DESCRIPTION_MAX, escape, utf16_len
 
 

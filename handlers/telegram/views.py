@@ -11,11 +11,11 @@ from telegram import BotCommand
 
 from bot.clock import format_utc
 from bot.models import Alert
-from bot.sources import display_url
+from bot.text.urls import display_url
 from handlers.telegram.render import MAX_MESSAGE, escape, render_alert, shorten, split_lines, utf16_len
 
 if TYPE_CHECKING:
-    from bot.service import SourceStatus
+    from bot.sources_service import SourceStatus
 
 # (command, arguments, what it does, example): one table feeds /help and setMyCommands
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.book import SubscriptionBook
-from bot.clock import FakeClock
+from bot.matching.audience import SubscriptionBook
 from bot.models import Alert
-from bot.ports import DeliveryResult, DeliveryStatus
-from bot.service import NewsService, Repos
+from bot.ports import DeliveryResult, DeliveryStatus, Repos
+from bot.service import NewsService
 from storage import Store
+from tests.support.clock import FakeClock
 
 
 class RecordingNotifier:

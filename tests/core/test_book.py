@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.book import SubscriptionBook
-from bot.matching import analyze
+from bot.matching.audience import SubscriptionBook
+from bot.matching.document import analyze
+from bot.matching.query import parse_query
 from bot.models import ChatRef, Subscription
-from bot.query import parse_query
 
 A, B = ChatRef("telegram", "1"), ChatRef("telegram", "2")
 T = datetime(2026, 1, 1, tzinfo=UTC)

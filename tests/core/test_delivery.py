@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.clock import FakeClock
-from bot.delivery import DeliverySettings, Dispatcher
+from bot.delivery.dispatcher import DeliverySettings, Dispatcher
 from bot.models import Alert, ChatRef
-from bot.ports import DeliveryResult, DeliveryStatus
-from bot.service import NewsService, Repos
+from bot.ports import DeliveryResult, DeliveryStatus, Repos
+from bot.service import NewsService
 from tests.core.conftest import RecordingNotifier
+from tests.support.clock import FakeClock
 
 
 def _alert(chat: str, n: int, clock: FakeClock) -> Alert:

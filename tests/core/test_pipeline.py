@@ -8,12 +8,13 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from bot.book import SubscriptionBook
-from bot.clock import FakeClock
-from bot.fetch import FeedFetcher
+from bot.ingest.fetch import FeedFetcher
+from bot.matching.audience import SubscriptionBook
 from bot.models import ChatRef, Source
 from bot.pipeline import Poller, PollSettings
-from bot.service import NewsService, Repos
+from bot.ports import Repos
+from bot.service import NewsService
+from tests.support.clock import FakeClock
 
 ALICE, BOB = ChatRef("telegram", "1"), ChatRef("telegram", "2")
 
@@ -226,7 +227,6 @@ async def test_a_hanging_source_does_not_hold_back_the_others_alerts(
     sources = [Source("Fast", "https://a.example/feed"), Source("Slow", "https://slow.example/feed")]
     fetcher = FeedFetcher(transport=httpx.MockTransport(handler))
     settings = PollSettings(fetch_pages=False, batch_seconds=0.05, prime_new_sources=False)
-    poller = Poller(repos, book, fetcher, clock, lambda: sources, settings)
     service.subscribe(ALICE, "SOCAR")
     remote.bodies["/feed"] = rss(STORY, clock=clock)
     queued_while_hanging: list[int] = []
@@ -235,7 +235,7 @@ async def test_a_hanging_source_does_not_hold_back_the_others_alerts(
         queued_while_hanging.append(len(repos.outbox.pending()))
         released.set()
 
-    poller.on_alerts = on_alerts
+    poller = Poller(repos, book, fetcher, clock, lambda: sources, settings, on_alerts=on_alerts)
     report = await asyncio.wait_for(poller.poll_once(), 5)
     assert queued_while_hanging == [1]  # queued (and delivery woken) before the slow source ended
     assert report.polled == 2 and report.failed == 1 and report.alerts_queued == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.models import PollReport
 from bot.runtime import Runtime
 

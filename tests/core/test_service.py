@@ -6,10 +6,11 @@ import pytest
 
 from bot.errors import PermissionDenied, QueryError, SourceError, SubscriptionError
 from bot.models import ChatRef, Source
-from bot.service import MAX_SUBSCRIPTIONS_PER_CHAT, Actor, NewsService
+from bot.service import MAX_SUBSCRIPTIONS_PER_CHAT, NewsService
+from bot.sources_service import Actor
 
 CHAT = ChatRef("telegram", "5")
-ADMIN, USER = Actor("telegram", "1"), Actor("telegram", "2")
+ADMIN, USER = Actor("telegram", "1", admin_id="1"), Actor("telegram", "2", admin_id="2")
 
 
 def test_same_meaning_is_one_subscription(service: NewsService) -> None:
@@ -63,7 +64,7 @@ async def test_sources_are_admin_only_and_file_sources_stay(service: NewsService
 
 
 async def test_private_addresses_are_refused_for_chat_added_sources(service: NewsService) -> None:
-    from bot.fetch import FeedFetcher
+    from bot.ingest.fetch import FeedFetcher
 
     service.fetcher = FeedFetcher(timeout=2)
     try:

@@ -6,12 +6,12 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.service import NewsService
 from handlers.discord.app import DiscordAdapter
 from storage import Store
 from tests.discord.fakes import APPLICATION, FakeDiscord, FakeInteraction
+from tests.support.clock import FakeClock
 from tests.support.services import build_service
 
 COMMANDS_PATH = f"/api/v10/applications/{APPLICATION['id']}/commands"

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import discord
 import pytest
 
-from bot.clock import FakeClock
 from bot.models import Article, ChatRef, Source
 from bot.service import NewsService
 from handlers.discord.commands import DiscordCommands
 from handlers.discord.render import EMBED_TOTAL_MAX, embed_text_len
 from storage import Store
 from tests.discord.fakes import FakeInteraction
+from tests.support.clock import FakeClock
 from tests.support.services import build_service
 
 CHANNEL = ChatRef("discord", "777")

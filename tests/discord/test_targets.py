@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.models import ChatRef, ChatState
 from bot.service import NewsService
@@ -17,6 +16,7 @@ from handlers.discord.targets import (
     sync_webhook_targets,
 )
 from storage import Store
+from tests.support.clock import FakeClock
 from tests.support.services import build_service
 
 URL = "https://discord.com/api/webhooks/123456789012345678/" + "t0ken-SECRET_" * 3

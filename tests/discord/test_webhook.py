@@ -8,14 +8,14 @@ from pathlib import Path
 
 import httpx
 
-from bot.clock import FakeClock
-from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.models import ChatRef
 from bot.ports import DeliveryStatus
 from handlers.discord.webhook import WebhookNotifier
 from storage import open_store
 from tests.discord.fakes import FakeDiscord
 from tests.discord.test_render import WHEN, make_alert
+from tests.support.clock import FakeClock
 
 HOOK = "/api/webhooks/123/secret-token"
 

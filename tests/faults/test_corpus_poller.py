@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.book import SubscriptionBook
-from bot.clock import FakeClock
-from bot.fetch import FeedFetcher
+from bot.ingest.fetch import FeedFetcher
+from bot.matching.audience import SubscriptionBook
 from bot.models import ChatRef, Source
 from bot.pipeline import Poller, PollSettings
-from bot.service import NewsService, Repos
+from bot.ports import Repos
+from bot.service import NewsService
 from handlers.telegram.render import MAX_MESSAGE, render_alert, utf16_len
 from storage import open_store
-from tests.handlers.html_checker import check_telegram_html
+from tests.support.clock import FakeClock
 from tests.support.feedserver import FeedServer
+from tests.telegram.html_checker import check_telegram_html
 
 CORPUS = Path("/work/shared/corpus/feeds")
 pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.md").exists(), reason="shared corpus absent")

@@ -141,7 +141,7 @@ def test_broken_sources_never_stop_the_healthy_one(
     expected_errors = {
         "Refused": "connection failed",
         "NoDNS": "",
-        "TLS": "",  # bot/fetch.py misreports TLS failures (test_fetch_names_tls_failures)
+        "TLS": "",  # bot/ingest/fetch.py misreports TLS failures (test_fetch_names_tls_failures)
         "Missing": "HTTP 404",
         "Broken": "HTTP 500",
         "Hangs": "timed out",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fetch import FeedFetcher, FetchStatus
+from bot.ingest.fetch import FeedFetcher, FetchStatus
 from tests.support.feedserver import FeedServer
 
 

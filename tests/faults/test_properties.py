@@ -16,20 +16,21 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.alerts import AlertFactory
-from bot.book import SubscriptionBook
-from bot.clock import FakeClock
+from bot.alerts.factory import AlertFactory
+from bot.ingest.parse import parse_feed
+from bot.matching.audience import SubscriptionBook
+from bot.matching.query import parse_query
 from bot.models import Article, ChatRef, Source
-from bot.parse import parse_feed
-from bot.query import parse_query
-from bot.service import NewsService, Repos
+from bot.ports import Repos
+from bot.service import NewsService
 from handlers.telegram.app import TelegramAdapter
 from handlers.telegram.render import MAX_MESSAGE, render_alert, render_alert_plain, utf16_len
 from handlers.telegram.views import SOMETHING_WRONG
 from storage import open_store
-from tests.handlers.fake_request import RecordingRequest
-from tests.handlers.html_checker import check_telegram_html
+from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import message_payload
+from tests.telegram.fake_request import RecordingRequest
+from tests.telegram.html_checker import check_telegram_html
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 FRAGMENTS = [

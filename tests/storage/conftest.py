@@ -1,4 +1,8 @@
-"""Storage tests run the real TinyDB store in tmp_path; reopening simulates a restart."""
+"""Storage tests run a real store in tmp_path; reopening simulates a restart.
+
+`contract/` holds what every backend of the repository protocols must do, parametrized by backend
+(`BACKENDS`: a second backend is one entry away); `tinydb/` holds the TinyDB-file specifics
+(atomic writes, `.bak`, the outbox journal, crash safety)."""
 
 from __future__ import annotations
 
@@ -22,21 +26,30 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "newsbot.json"
 
 
+Opener = Callable[[Path], Store]
+BACKENDS: dict[str, Opener] = {"tinydb": open_store}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest) -> Opener:
+    return BACKENDS[request.param]
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    st = open_store(db_path)
+def store(db_path: Path, backend: Opener) -> Iterator[Store]:
+    st = backend(db_path)
     yield st
     st.close()
 
 
 @pytest.fixture
-def reopen(db_path: Path) -> Iterator[Callable[[Store], Store]]:
+def reopen(db_path: Path, backend: Opener) -> Iterator[Callable[[Store], Store]]:
     """Close a store and open its files again, as a restarted process would."""
     opened: list[Store] = []
 
     def _reopen(old: Store) -> Store:
         old.close()
-        new = open_store(db_path)
+        new = backend(db_path)
         opened.append(new)
         return new
 
@@ -56,6 +69,7 @@ def article(n: int, *, minutes: int = 0, published: datetime | None = None, titl
         fetched_at=T0 + timedelta(minutes=minutes),
         guid=f"guid-{n}",
         title_key=title_key or f"story {n}",
+        url_key=f"https://example.org/story/{n}",
     )
 
 

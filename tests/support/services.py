@@ -1,14 +1,14 @@
-"""The real core service over a real store: what handler and command tests drive."""
+"""The real core service over a real store, built by the same bootstrap as `newsbot run`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.book import SubscriptionBook
-from bot.clock import FakeClock
-from bot.service import NewsService, Repos
+from bot.bootstrap import build_core
+from bot.service import NewsService
 from storage import Store
+from tests.support.clock import FakeClock
 
 
 def build_service(store: Store, clock: FakeClock, **options: Any) -> NewsService:
-    return NewsService(Repos.of(store), SubscriptionBook(), clock, **options)
+    return build_core(store, clock, **options).service

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.parse import parse_feed
+from bot.ingest.parse import parse_feed
 
 CORPUS = Path("/work/shared/corpus/feeds")
 FILES = sorted(p for p in CORPUS.glob("*.xml*")) if CORPUS.is_dir() else []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dedup import article_key, canonical_url, title_key
+from bot.ingest.identity import article_key, title_key
+from bot.text.urls import canonical_url
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.extract import extract_main_text
-from bot.highlights import make_highlights
+from bot.alerts.highlights import make_highlights
+from bot.ingest.extract import extract_main_text
 
 PAGE = Path(__file__).parent.parent / "data" / "extract_page.html"
 CORPUS_PAGES = Path("/work/shared/corpus/pages")
@@ -54,8 +54,8 @@ def test_non_articles_give_none(page: str | bytes) -> None:
 
 @pytest.mark.skipif(not CORPUS_PAGES.exists(), reason="shared corpus absent")
 def test_real_page_extraction_keeps_most_of_the_article() -> None:
-    from bot.text import html_to_text
-    from bot.tokens import words
+    from bot.text.clean import html_to_text
+    from bot.text.tokens import words
 
     source = CORPUS_PAGES / "nytimes-1.source.html"
     expected = set(words(html_to_text((CORPUS_PAGES / "nytimes-1.expected.html").read_text("utf-8"))))

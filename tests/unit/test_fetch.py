@@ -8,7 +8,7 @@ import zlib
 
 import httpx
 
-from bot.fetch import ERROR_TOO_LARGE, FeedFetcher, FetchStatus
+from bot.ingest.fetch import ERROR_TOO_LARGE, FeedFetcher, FetchStatus
 from tests.support.feedserver import FeedServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'

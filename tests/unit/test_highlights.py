@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.highlights import make_highlights, shorten
-from bot.text import html_to_text, is_boilerplate
+from bot.alerts.highlights import make_highlights, shorten
+from bot.text.clean import html_to_text, is_boilerplate
 
 SEED = Path(__file__).parent.parent / "data" / "seed_article.html"
 TITLE = "Russia’s Attack on Azerbaijan: Expert Explains Kremlin’s Motives"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.fetch import ERROR_BLOCKED, FeedFetcher, FetchStatus
-from bot.netguard import AddressGuard, is_public_address
+from bot.ingest.fetch import ERROR_BLOCKED, FeedFetcher, FetchStatus
+from bot.ingest.netguard import AddressGuard, is_public_address
 from tests.support.feedserver import FeedServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.dedup import canonical_url
+from bot.ingest.parse import MAX_ENTRIES, MAX_TEXT, ParsedFeed, parse_feed
 from bot.models import Article
-from bot.parse import MAX_ENTRIES, MAX_TEXT, ParsedFeed, parse_feed
+from bot.text.urls import canonical_url
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 NOW = datetime(2026, 1, 6, tzinfo=UTC)
@@ -227,7 +227,7 @@ def test_real_feeds() -> None:
 def test_emoji_as_surrogate_pair_references_does_not_break_the_feed() -> None:
     from datetime import UTC, datetime
 
-    from bot.parse import parse_feed
+    from bot.ingest.parse import parse_feed
 
     feed = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
@@ -242,7 +242,7 @@ def test_emoji_as_surrogate_pair_references_does_not_break_the_feed() -> None:
 def test_comparison_signs_in_titles_are_text_not_tags() -> None:
     from datetime import UTC, datetime
 
-    from bot.parse import parse_feed
+    from bot.ingest.parse import parse_feed
 
     feed = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>Inflation '

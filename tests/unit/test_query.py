@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import QueryError
-from bot.query import MAX_QUERY_CHARS, MAX_TERMS, parse_query
+from bot.matching.query import MAX_QUERY_CHARS, MAX_TERMS, parse_query
 
 
 @pytest.mark.parametrize(

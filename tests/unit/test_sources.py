@@ -8,9 +8,10 @@ import httpx
 import pytest
 
 from bot.errors import ConfigError, SourceError
-from bot.fetch import FeedFetcher
-from bot.netguard import AddressGuard
-from bot.sources import bundled_sources_path, check_candidate_source, load_sources, normalize_url
+from bot.ingest.fetch import FeedFetcher
+from bot.ingest.netguard import AddressGuard
+from bot.ingest.sources import bundled_sources_path, check_candidate_source, load_sources
+from bot.text.urls import normalize_url
 from tests.support.feedserver import FeedServer
 
 FEED = (Path(__file__).resolve().parents[1] / "data" / "feeds" / "rss2.xml").read_bytes()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import html_to_text, is_boilerplate, is_teaser, split_sentences
+from bot.text.clean import html_to_text, is_boilerplate, is_teaser, split_sentences
 
 SEED = Path(__file__).parent.parent / "data" / "seed_article.html"
 MARKUP = re.compile(r"<[A-Za-z/!?][^<>]*>")

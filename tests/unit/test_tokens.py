@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.tokens import bare, fold, stem, tokenize, words
+from bot.text.tokens import bare, fold, stem, tokenize, words
 
 
 @pytest.mark.parametrize(

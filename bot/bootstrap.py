@@ -1,0 +1,169 @@
+"""The one place that builds the concrete parts: store, service, poller, dispatcher, adapters.
+
+`newsbot run`, `newsbot demo` and the tests' service builder all build through here, so they run the
+same wiring. `storage` and `handlers` are imported inside functions only: importing `bot` never
+pulls in a chat platform or the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.alerts.factory import AlertFactory
+from bot.config import Settings
+from bot.delivery.dispatcher import DeliverySettings, Dispatcher
+from bot.ingest.fetch import FeedFetcher
+from bot.matching.audience import SubscriptionBook
+from bot.models import Source
+from bot.pipeline import Poller, PollSettings
+from bot.ports import Clock, Notifier, Repos
+from bot.service import NewsService
+
+log = logging.getLogger("newsbot")
+
+
+class Adapter(Protocol):
+    notifier: Notifier
+
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class Core:
+    """The platform-neutral bot over one store."""
+
+    repos: Repos
+    book: SubscriptionBook
+    clock: Clock
+    fetcher: FeedFetcher | None
+    service: NewsService
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # set when alerts are queued
+
+    def poller(self, settings: PollSettings, fetcher: FeedFetcher | None = None) -> Poller:
+        fetch = fetcher or self.fetcher
+        assert fetch is not None, "polling needs a fetcher"
+        return Poller(
+            self.repos,
+            self.book,
+            fetch,
+            self.clock,
+            self.service.all_sources,
+            settings,
+            alerts=self.service.alerts,
+            on_alerts=self.wake.set,
+        )
+
+    def dispatcher(
+        self, notifiers: Sequence[Notifier], settings: DeliverySettings | None = None
+    ) -> Dispatcher:
+        return Dispatcher(
+            self.repos.outbox,
+            self.repos.chats,
+            list(notifiers),
+            self.clock,
+            settings or DeliverySettings(),
+            on_migrate=self.service.migrate_chat,
+        )
+
+
+def build_core(
+    store: Any,
+    clock: Clock,
+    *,
+    fetcher: FeedFetcher | None = None,
+    config_sources: Sequence[Source] = (),
+    admins: frozenset[str] = frozenset(),
+    alerts: AlertFactory | None = None,
+) -> Core:
+    """The core over an opened store (`storage.Store` or anything with its repositories)."""
+    repos = Repos.of(store)
+    book = SubscriptionBook()
+    broken = book.load(repos.subscriptions.all())
+    if broken:
+        log.warning("%d stored subscriptions no longer parse and are ignored: %s", len(broken), broken[:5])
+    service = NewsService(
+        repos, book, clock, config_sources=config_sources, admins=admins, fetcher=fetcher, alerts=alerts
+    )
+    return Core(repos, book, clock, fetcher, service)
+
+
+def open_store(db_path: Path) -> Any:
+    from storage import open_store as open_tinydb
+
+    return open_tinydb(db_path)
+
+
+def delivery_settings(settings: Settings) -> DeliverySettings:
+    return DeliverySettings(max_age=timedelta(seconds=settings.alert_max_age_seconds))
+
+
+async def start_adapters(settings: Settings, service: NewsService) -> list[Adapter]:
+    """Every configured chat adapter, started; on failure the ones already started are stopped."""
+    adapters: list[Adapter] = []
+    try:
+        if settings.sources_path:
+            webhooks = webhook_targets(settings.sources_path)
+            if webhooks:
+                adapters.append(_webhook_adapter(service, webhooks))
+        if settings.telegram_token:
+            from handlers.telegram.app import TelegramAdapter
+
+            telegram = TelegramAdapter(settings.telegram_token, service, base_url=settings.telegram_api_url)
+            await telegram.start()
+            adapters.append(telegram)
+        if settings.discord_token:
+            from handlers.discord.app import DiscordAdapter
+
+            discord = DiscordAdapter(
+                settings.discord_token, service, admin_guilds=settings.discord_admin_guilds
+            )
+            await discord.start()
+            adapters.append(discord)
+    except BaseException:
+        await stop_adapters(adapters)
+        raise
+    return adapters
+
+
+async def stop_adapters(adapters: Sequence[Adapter]) -> None:
+    for adapter in reversed(adapters):
+        try:
+            await adapter.stop()
+        except Exception:
+            log.exception("stopping %s failed", type(adapter).__name__)
+
+
+def webhook_targets(sources_path: Path) -> list[Any]:
+    from handlers.discord.targets import load_webhook_targets
+
+    return load_webhook_targets(sources_path, os.environ)
+
+
+def _webhook_adapter(service: NewsService, targets: list[Any]) -> Adapter:
+    from handlers.discord.targets import sync_webhook_targets
+    from handlers.discord.webhook import WebhookNotifier
+
+    report = sync_webhook_targets(service, targets)
+    log.info(
+        "discord webhooks: %d targets (%d subscriptions added, %d removed)",
+        len(targets),
+        report.added,
+        report.removed,
+    )
+    notifier = WebhookNotifier({t.name: t.url for t in targets})
+
+    class Webhooks:
+        def __init__(self) -> None:
+            self.notifier = notifier
+
+        async def stop(self) -> None:
+            await notifier.aclose()
+
+    return Webhooks()

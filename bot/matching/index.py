@@ -1,0 +1,202 @@
+"""One pass over an article finds every subscription it satisfies.
+
+An article becomes a set of keys: its distinct stems, its adjacent stem pairs (within a
+field) and the "prefix*" keys of indexed queries that its words start with. Each query is
+filed under the keys of one OR-group, its "anchor" (the group least likely to occur; a
+phrase under its rarest pair). A query that is just its anchor matches outright; the others
+are candidates, verified with set operations on the article's keys (required terms,
+exclusions, OR-groups); only phrases of three or more words need a token scan. Cost grows
+with the article and its candidates, not with the number of subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from itertools import chain
+
+from bot.matching.document import Document, slices
+from bot.matching.query import PHRASE, PREFIX, WORD, Query, Term
+from bot.text.tokens import STOPWORDS, tokenize
+
+# Frequent English and news words: a query anchored on one would be verified for most articles,
+# so an anchor prefers any other term. (Length is the fallback rarity guess.)
+_FREQUENT = frozenset(
+    tokenize(
+        "all any back because before being between both came come day days did do does down during each "
+        "even every few get go going good great had here how however if into just know like made make many "
+        "may me might most much must my never next no now off old only other own part put right same say "
+        "see should since so some still such take taking than them then these think those three through "
+        "told under until us use very want way well what when where while why work world years yet "
+        "four five six seven eight ten hundred thousand million millions billion percent per cent "
+        "monday tuesday wednesday thursday friday saturday sunday week weeks month months today "
+        "january february march april june july august september october november december "
+        "government minister president country countries state states national international official "
+        "officials police report reports company companies market markets group leader leaders party "
+        "political election public former general secretary office number game team club season "
+        "economic economy european britain british england london america american united city home "
+        "news told added according statement says saying called including later early long high big "
+        "least around again against another among already although become became best better "
+        "business money price prices rise fell record records plan plans deal talks war world "
+        "programme program service services support system court law security health work workers"
+    )
+)
+
+
+def _word_cost(key: str) -> float:
+    if key in STOPWORDS:
+        return 100.0
+    return (20.0 if key in _FREQUENT else 1.0) + 8.0 / len(key)
+
+
+def _pair(keys: tuple[str, ...]) -> tuple[str, str]:
+    """The adjacent pair of a phrase least likely to occur."""
+    j = min(range(len(keys) - 1), key=lambda i: _word_cost(keys[i]) + _word_cost(keys[i + 1]))
+    return keys[j], keys[j + 1]
+
+
+def _cost(term: Term) -> float:
+    if term.kind == WORD:
+        return _word_cost(term.keys[0])
+    if term.kind == PHRASE:
+        return 0.3 * min(map(_word_cost, term.keys))
+    return 3.0 + 24.0 / len(term.keys[0])  # short prefixes cover many words
+
+
+def _key(term: Term) -> Hashable:
+    """The term's key in an article's key set (words, adjacent pairs, "prefix*"), if it has one."""
+    if term.kind == WORD:
+        return term.keys[0]
+    if term.kind == PREFIX:
+        return term.label  # "sanction*": the star keeps prefixes apart from words
+    return _pair(term.keys) if len(term.keys) == 2 else None
+
+
+class _Entry:
+    """A query compiled to set operations on an article's keys; only long phrases need a scan."""
+
+    __slots__ = ("banned", "groups", "normalized", "query", "required", "vetoes")
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.normalized = query.normalized
+        single = [g[0] for g in query.groups if len(g) == 1 and _key(g[0]) is not None]
+        self.required = frozenset(map(_key, single)) or _NONE
+        self.banned = frozenset(k for k in map(_key, query.excluded) if k is not None) or _NONE
+        self.groups = tuple(
+            (frozenset(k for k in map(_key, g) if k is not None), tuple(t.keys for t in g if _key(t) is None))
+            for g in query.groups
+            if not (len(g) == 1 and g[0] in single)
+        )
+        self.vetoes = tuple(t.keys for t in query.excluded if _key(t) is None)
+
+    def rest(self, keys: frozenset[Hashable] | set[Hashable], doc: Document) -> bool:
+        """The OR-groups and long-phrase exclusions (the caller checked required and banned keys)."""
+        for group, phrases in self.groups:
+            if group.isdisjoint(keys) and not any(map(doc.has_phrase, phrases)):
+                return False
+        return not any(map(doc.has_phrase, self.vetoes))
+
+
+_NONE: frozenset[Hashable] = frozenset()
+
+
+class SubscriptionIndex:
+    """Every active query, filed under its anchor terms; updated in place, never rebuilt."""
+
+    def __init__(self, queries: Iterable[Query] = ()) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._hits: dict[Hashable, set[str]] = {}  # key -> queries it satisfies alone
+        self._checks: dict[Hashable, set[_Entry]] = {}  # key -> candidates to verify
+        self._prefixes: dict[str, int] = {}  # "prefix*" in any indexed query -> how many queries
+        self._phrases = 0  # indexed queries with a phrase: articles need their pairs
+        for query in queries:
+            self.add(query)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, normalized: object) -> bool:
+        return normalized in self._entries
+
+    @staticmethod
+    def _anchor(query: Query) -> Iterable[tuple[Hashable, bool]]:
+        """(key, matches outright) for each term of the anchor group."""
+        anchor = min(query.groups, key=lambda g: sum(map(_cost, g)))
+        alone = len(query.groups) == 1 and not query.excluded
+        found: dict[Hashable, bool] = {}  # two long phrases of a group may share their pair
+        for term in anchor:
+            key = _key(term)
+            if key is None:  # a longer phrase: filed under its rarest pair, always verified
+                found.setdefault(_pair(term.keys), False)
+            else:
+                found[key] = alone
+        return found.items()
+
+    @staticmethod
+    def _terms(query: Query) -> Iterable[Term]:
+        return chain(chain.from_iterable(query.groups), query.excluded)
+
+    def add(self, query: Query) -> None:
+        if query.normalized in self._entries:
+            return
+        entry = _Entry(query)
+        for key, outright in self._anchor(query):
+            if outright:
+                self._hits.setdefault(key, set()).add(entry.normalized)
+            else:
+                self._checks.setdefault(key, set()).add(entry)
+        kinds = {t.kind for t in self._terms(query)}
+        for term in self._terms(query):
+            if term.kind == PREFIX:
+                self._prefixes[term.label] = self._prefixes.get(term.label, 0) + 1
+        self._phrases += PHRASE in kinds
+        self._entries[entry.normalized] = entry
+
+    def remove(self, normalized: str) -> None:
+        entry = self._entries.pop(normalized, None)
+        if entry is None:
+            return
+        query = entry.query
+        for key, outright in self._anchor(query):
+            table: dict = self._hits if outright else self._checks
+            posting = table[key]
+            posting.discard(entry.normalized if outright else entry)
+            if not posting:
+                del table[key]
+        kinds = {t.kind for t in self._terms(query)}
+        for term in self._terms(query):
+            if term.kind == PREFIX:
+                left = self._prefixes[term.label] - 1
+                if left:
+                    self._prefixes[term.label] = left
+                else:
+                    del self._prefixes[term.label]
+        self._phrases -= PHRASE in kinds
+
+    def _keys(self, doc: Document) -> frozenset[Hashable] | set[Hashable]:
+        if not self._phrases and not self._prefixes:
+            return doc.distinct
+        keys: set[Hashable] = set(doc.distinct)
+        if self._phrases:
+            keys |= doc.pairs
+        if self._prefixes:
+            keys.update(filter(self._prefixes.__contains__, chain.from_iterable(map(slices, doc.forms))))
+        return keys
+
+    def match(self, doc: Document) -> set[str]:
+        """Normalized forms of every indexed query that `doc` satisfies."""
+        keys = self._keys(doc)
+        out: set[str] = set()
+        hits, checks = self._hits, self._checks
+        for key in keys & hits.keys():
+            out |= hits[key]
+        candidates: set[_Entry] = set()
+        for key in keys & checks.keys():
+            candidates |= checks[key]
+        for entry in candidates:
+            if (
+                entry.required <= keys
+                and entry.banned.isdisjoint(keys)
+                and ((not entry.groups and not entry.vetoes) or entry.rest(keys, doc))
+            ):
+                out.add(entry.normalized)
+        return out

@@ -1,0 +1,105 @@
+"""The polled sources as users see them: the operator's list plus feeds admins added from chat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bot.errors import PermissionDenied, SourceError
+from bot.ingest.fetch import FeedFetcher
+from bot.ingest.sources import check_candidate_source
+from bot.models import Source, SourceState
+from bot.ports import Repos
+from bot.text.urls import normalize_url
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks: admin rights come from NEWSBOT_ADMINS or from the platform (Discord's Manage Server)."""
+
+    platform: str
+    user_id: str
+    elevated: bool = False  # the platform itself says this user may manage sources
+    admin_id: str | None = None  # the id NEWSBOT_ADMINS would list this user by (None: not listable)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    source: Source
+    state: SourceState
+    from_config: bool
+
+
+class SourceCatalog:
+    """Source listing and administration; NewsService sets these attributes."""
+
+    repos: Repos
+    config_sources: tuple[Source, ...]
+    admins: frozenset[str]
+    fetcher: FeedFetcher | None
+
+    # sources -------------------------------------------------------------------------------
+
+    def all_sources(self) -> list[Source]:
+        seen = {s.url for s in self.config_sources}
+        extra = [s for s in self.repos.sources.list() if s.url not in seen]
+        return [*self.config_sources, *extra]
+
+    def source_statuses(self) -> list[SourceStatus]:
+        config_urls = {s.url for s in self.config_sources}
+        return [
+            SourceStatus(s, self.repos.sources.state(s.url), s.url in config_urls) for s in self.all_sources()
+        ]
+
+    def is_admin(self, actor: Actor) -> bool:
+        return actor.elevated or (actor.admin_id is not None and actor.admin_id in self.admins)
+
+    def _require_admin(self, actor: Actor) -> None:
+        if not self.is_admin(actor):
+            raise PermissionDenied("Only the bot's admins can change the sources.")
+
+    async def add_source(self, actor: Actor, url: str, name: str | None = None) -> Source:
+        self._require_admin(actor)
+        url = normalize_url(url)
+        for known in self.all_sources():
+            if known.url == url:
+                raise SourceError(f"{known.name} is already polled from that address.")
+            if name and known.name.casefold() == name.casefold():
+                raise SourceError(f"There is already a source named {known.name}.")
+        if self.fetcher is None:
+            raise SourceError("Sources cannot be added in this mode.")
+        candidate = await check_candidate_source(url, self.fetcher)
+        source = Source(
+            name=_source_name(name, candidate.title, url, self.all_sources()),
+            url=url,
+            added_by=f"{actor.platform}:{actor.user_id}",
+        )
+        if not self.repos.sources.add(source):
+            raise SourceError(f"{source.name} is already a source.")
+        return source
+
+    def remove_source(self, actor: Actor, name_or_url: str) -> Source:
+        self._require_admin(actor)
+        wanted = name_or_url.strip()
+        for s in self.config_sources:
+            if wanted in (s.url, s.name) or wanted.casefold() == s.name.casefold():
+                raise SourceError(f"{s.name} comes from the sources file; remove it there and restart.")
+        removed = self.repos.sources.remove(wanted)
+        if removed is None:
+            for s in self.repos.sources.list():
+                if wanted.casefold() == s.name.casefold():
+                    removed = self.repos.sources.remove(s.url)
+                    break
+        if removed is None:
+            raise SourceError(f"No source is named {wanted}. Send /sources to see them.")
+        return removed
+
+
+def _source_name(asked: str | None, title: str | None, url: str, existing: Sequence[Source]) -> str:
+    base = (asked or title or urlsplit(url).hostname or url).strip()[:60] or url
+    taken = {s.name.casefold() for s in existing}
+    name, n = base, 2
+    while name.casefold() in taken:
+        name, n = f"{base} ({n})", n + 1
+    return name

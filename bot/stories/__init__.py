@@ -1,0 +1,4 @@
+"""Stories: takes freshly parsed articles, gives the ones that are news (never seen, not a copy, recent).
+
+fresh (the never-seen filter over a poll batch).
+"""

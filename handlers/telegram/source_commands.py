@@ -1,0 +1,59 @@
+"""/sources, /addsource, /removesource."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatAction
+
+from bot.service import NewsService
+from bot.text.urls import display_url
+from handlers.telegram import views
+from handlers.telegram.context import Context, actor_of, command_argument, reply
+from handlers.telegram.render import escape, shorten
+
+log = logging.getLogger(__name__)
+
+
+class SourceCommands:
+    """The polled feeds: anyone may list them, admins add and remove."""
+
+    def __init__(self, service: NewsService) -> None:
+        self.service = service
+
+    async def sources_command(self, update: Update, context: Context) -> None:
+        for part in views.sources_messages(self.service.source_statuses()):
+            await reply(update, part)
+
+    async def addsource_command(self, update: Update, context: Context) -> None:
+        assert update.effective_message is not None and update.effective_chat is not None
+        parts = command_argument(update.effective_message).split(maxsplit=1)
+        if not parts:
+            await reply(
+                update,
+                "Usage: <code>/addsource &lt;feed url&gt; [name]</code>, e.g. "
+                "<code>/addsource https://example.com/rss.xml Example</code>",
+            )
+            return
+        await update.effective_chat.send_action(ChatAction.TYPING)
+        source = await self.service.add_source(
+            actor_of(update), parts[0], parts[1] if len(parts) > 1 else None
+        )
+        where = escape(shorten(display_url(source.url), 600))  # no credentials or keys echoed
+        await reply(
+            update,
+            f"Added <b>{escape(shorten(source.name, 200))}</b> ({where}). "
+            "Its new stories will be matched from the next poll.",
+        )
+
+    async def removesource_command(self, update: Update, context: Context) -> None:
+        assert update.effective_message is not None
+        wanted = command_argument(update.effective_message)
+        if not wanted:
+            await reply(
+                update, "Usage: <code>/removesource &lt;name or url&gt;</code>. Send /sources to see them."
+            )
+            return
+        removed = self.service.remove_source(actor_of(update), wanted)
+        await reply(update, f"Removed <b>{escape(removed.name)}</b>.")
