@@ -13,14 +13,14 @@ import json
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from bot.errors import StorageError
 from bot.models import Alert, ChatRef
 from storage.atomic import fsync_dir, write_atomically
-from storage.codec import alert_doc, alert_from
+from storage.codec import alert_doc
+from storage.journal_ops import apply_record, move_pending
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class JournalOutboxRepo:
         if old == new or not any(a.chat == old for a in self._pending.values()):
             return 0
         self._append([{"op": "move", "old": old.key, "new": new.key}])
-        moved = self._apply_move(old.key, new.key)
+        self._pending, moved = move_pending(self._pending, old.key, new.key)
         self._maybe_compact()
         return moved
 
@@ -96,38 +96,6 @@ class JournalOutboxRepo:
                 log.warning("closing outbox journal %s failed", self.path, exc_info=True)
 
     # -- the journal
-
-    def _apply_move(self, old: str, new: str) -> int:
-        """Re-address `old`'s alerts to `new` in place; one the new chat already has is dropped."""
-        moved = 0
-        result: dict[str, Alert] = {}
-        target = ChatRef.from_key(new)
-        for alert_id, alert in self._pending.items():
-            if alert.chat.key == old:
-                alert = replace(alert, chat=target)
-                if alert.id in self._pending or alert.id in result:
-                    continue
-                moved += 1
-                alert_id = alert.id
-            result[alert_id] = alert
-        self._pending = result
-        return moved
-
-    def _apply(self, record: dict[str, Any]) -> None:
-        op = record["op"]
-        if op == "add":
-            alert = alert_from(record["alert"])
-            self._pending.setdefault(alert.id, alert)
-        elif op == "update":
-            alert = alert_from(record["alert"])
-            if alert.id in self._pending:
-                self._pending[alert.id] = alert
-        elif op == "done":
-            self._pending.pop(record["id"], None)
-        elif op == "move":
-            self._apply_move(record["old"], record["new"])
-        else:
-            raise ValueError(f"unknown journal operation {op!r}")
 
     def _replay(self) -> None:
         try:
@@ -142,7 +110,7 @@ class JournalOutboxRepo:
             if not line.strip():
                 continue
             try:
-                self._apply(json.loads(line))
+                self._pending = apply_record(self._pending, json.loads(line))
             except (ValueError, KeyError, TypeError) as exc:
                 if number > complete_upto:
                     log.warning("outbox journal %s: ignoring a torn last line (a crash mid-write)", self.path)

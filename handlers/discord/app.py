@@ -19,7 +19,8 @@ from discord import app_commands
 from bot.errors import ConfigError
 from bot.service import NewsService
 from handlers.discord.client import make_client
-from handlers.discord.commands import DiscordCommands, reply
+from handlers.discord.commands import DiscordCommands
+from handlers.discord.context import reply
 from handlers.discord.notifier import DiscordNotifier
 from handlers.discord.tree import register_commands
 
