@@ -1,0 +1,98 @@
+"""Held stories -> one digest per chat per due time: each story once, newest first, headed with the
+period and the count in the chat's own clock ("Daily digest · 5 stories since 08:00 yesterday")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.models import Alert
+
+HIGHLIGHTED = 3  # the first stories of a digest keep their bullet highlights
+QUIET = "quiet"  # bucket of instant alerts held through quiet hours
+BURST = "burst"  # bucket of matches folded out of a burst window
+_TITLES = {"hourly": "Hourly digest", "daily": "Daily digest", "weekly": "Weekly digest"}
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What one digest message says; `items` are the held alerts, merged and ordered."""
+
+    bucket: str  # a rhythm key ("daily 08:00", "hourly"...), QUIET or BURST
+    since: datetime  # the period it covers starts here (UTC)
+    due: datetime
+    zone: str  # the chat's time zone, for display
+    items: tuple[Alert, ...]
+    late: bool = False  # due while the bot was down
+
+
+def _when(alert: Alert) -> datetime:
+    moment = alert.published or alert.created
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def compose(held: Sequence[Alert], highlighted: int = HIGHLIGHTED) -> tuple[Alert, ...]:
+    """Each story once (the subscriptions of every copy merged), newest first; bullets on the first
+    `highlighted` only."""
+    merged: dict[str, Alert] = {}
+    for alert in held:
+        first = merged.get(alert.article_key)
+        if first is None:
+            merged[alert.article_key] = alert
+        else:
+            matched = tuple(dict.fromkeys((*first.matched, *alert.matched)))
+            merged[alert.article_key] = replace(
+                first, matched=matched, bullets=first.bullets or alert.bullets
+            )
+    ordered = sorted(merged.values(), key=_when, reverse=True)
+    return tuple(a if n < highlighted else replace(a, bullets=()) for n, a in enumerate(ordered))
+
+
+def format_local(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    """A time as the chat's clock shows it: "24 Nov 2026 12:15 +04", "24 Nov 2026 08:15 UTC"."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(zone)
+    return f"{local:%d %b %Y %H:%M} {local.tzname() or 'UTC'}"
+
+
+def since_phrase(since: datetime, due: datetime, zone: ZoneInfo) -> str:
+    """How `since` reads from `due`: "08:00", "08:00 yesterday", "Mon 08:00", "24 Nov 08:00"."""
+    start, end = since.astimezone(zone), due.astimezone(zone)
+    days = (end.date() - start.date()).days
+    if days == 0:
+        return f"{start:%H:%M}"
+    if days == 1:
+        return f"{start:%H:%M} yesterday"
+    if 1 < days < 7:
+        return f"{start:%a %H:%M}"
+    return f"{start:%d %b %H:%M}" if start.year == end.year else f"{start:%d %b %Y %H:%M}"
+
+
+def stories(count: int) -> str:
+    return f"{count} story" if count == 1 else f"{count} stories"
+
+
+def heading(digest: Digest, zone: ZoneInfo) -> str:
+    """The digest's first line, in plain text (adapters escape it)."""
+    since = since_phrase(digest.since, digest.due, zone)
+    count = len(digest.items)
+    if digest.bucket == BURST:
+        queries = sorted({q for a in digest.items for q in a.matched})
+        what = ", ".join(queries[:3]) + (" …" if len(queries) > 3 else "")
+        more = f"{count} more {'story' if count == 1 else 'stories'}"
+        return f"{more} matching {what} since {since}" if what else f"{more} since {since}"
+    if digest.bucket == QUIET:
+        title = "While you were quiet"
+    else:
+        title = _TITLES.get(digest.bucket.split()[0], "Digest")
+    late = f" (late: due {format_local(digest.due, zone)})" if digest.late else ""
+    return f"{title}{late} · {stories(count)} since {since}"
+
+
+def is_late(due: datetime, now: datetime, grace: timedelta = timedelta(minutes=5)) -> bool:
+    """A digest sent this long after its due time says so (the bot was down)."""
+    return now - due > grace

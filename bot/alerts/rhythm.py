@@ -1,0 +1,303 @@
+"""When a chat wants its alerts: instant, hourly, daily or weekly digests, quiet hours, snoozes,
+and the parsing of /digest, /quiet, /snooze and /timezone. Pure: no I/O, no clock of its own;
+every time in and out is UTC-aware, and local times are worked out in the chat's zone (an IANA
+name, `zoneinfo`), DST rules included. Burst folding is in `bot.alerts.burst`.
+
+DST: a local time that does not exist that day (02:30 on spring-forward) is due at the first valid
+minute after it (03:00); a local time that happens twice is due once, at its first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from bot.errors import NewsbotError
+
+
+class RhythmError(NewsbotError):
+    """A /digest, /quiet, /snooze or /timezone argument that cannot be understood; says what to type."""
+
+
+class Cadence(StrEnum):
+    INSTANT = "instant"
+    HOURLY = "hourly"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_SNOOZE = timedelta(days=90)
+DEFAULT_ZONE = "UTC"
+
+DIGEST_EXAMPLES = (
+    "/digest SOCAR daily 08:00 · /digest SOCAR weekly mon 08:00 · /digest SOCAR hourly · "
+    "/digest SOCAR instant · /digest daily 08:00 (every subscription without a rhythm of its own)"
+)
+QUIET_EXAMPLES = "/quiet 23:00-07:00 (may cross midnight) · /quiet off"
+SNOOZE_EXAMPLES = "/snooze SOCAR 2h · /snooze all 30m · /snooze SOCAR 7d (at most 90 days) · /snooze all off"
+ZONE_EXAMPLES = "/timezone Asia/Baku · /timezone Europe/Berlin · /timezone America/New_York"
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
+_QUIET = re.compile(r"^(\S+?)\s*[-–—]\s*(\S+)$")
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def resolve_local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of wall time `at` on `day` in `zone`: the first occurrence of a repeated
+    time, the first valid minute after a time that does not exist (a DST gap)."""
+    naive = datetime.combine(day, at)
+    early, late = (naive.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1))
+    lo, hi = min(early, late), max(early, late)
+    if _local(lo, zone) == naive:
+        return lo  # exists; when it happens twice, `lo` is the first time
+    # In a gap: `lo` reads before the wanted time, `hi` after it; find the minute the clock jumps.
+    lo, hi = lo.replace(second=0, microsecond=0), hi.replace(second=0, microsecond=0)
+    while hi - lo > timedelta(minutes=1):
+        mid = lo + timedelta(minutes=(hi - lo) // timedelta(minutes=1) // 2)
+        if _local(mid, zone) >= naive:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    cadence: Cadence
+    at: time | None = None  # daily and weekly: local wall time
+    weekday: int | None = None  # weekly: 0 = Monday
+
+    @property
+    def instant(self) -> bool:
+        return self.cadence is Cadence.INSTANT
+
+    @property
+    def key(self) -> str:
+        """The stored form, read back by `parse_rhythm`: "daily 08:00", "weekly mon 08:00"."""
+        if self.cadence is Cadence.DAILY:
+            return f"daily {self.at:%H:%M}"
+        if self.cadence is Cadence.WEEKLY:
+            return f"weekly {WEEKDAYS[self.weekday or 0]} {self.at:%H:%M}"
+        return self.cadence.value
+
+    def describe(self) -> str:
+        if self.cadence is Cadence.DAILY:
+            return f"daily at {self.at:%H:%M}"
+        if self.cadence is Cadence.WEEKLY:
+            return f"weekly on {DAY_NAMES[self.weekday or 0]} at {self.at:%H:%M}"
+        return self.cadence.value
+
+    def next_due(self, after: datetime, zone: ZoneInfo) -> datetime:
+        """The first due time strictly after `after` (UTC). Instant alerts are never due."""
+        if self.cadence is Cadence.INSTANT:
+            raise ValueError("instant alerts have no due time")
+        if self.cadence is Cadence.HOURLY:
+            return _next_local_hour(after, zone)
+        assert self.at is not None
+        start = _local(after, zone).date()
+        for offset in range(9):  # a week and the odd skipped day (Samoa dropped 30 Dec 2011)
+            day = start + timedelta(days=offset)
+            if self.cadence is Cadence.WEEKLY and day.weekday() != self.weekday:
+                continue
+            due = resolve_local(day, self.at, zone)
+            if due > after:
+                return due
+        raise AssertionError("no due time within nine days")  # pragma: no cover
+
+
+INSTANT = Rhythm(Cadence.INSTANT)
+
+
+def _next_local_hour(after: datetime, zone: ZoneInfo) -> datetime:
+    """The next instant at which the chat's clock shows a full hour (every UTC offset in use is a
+    multiple of 15 minutes, so the quarter hours are the candidates)."""
+    quarter = timedelta(minutes=15)
+    step = after.astimezone(UTC).replace(second=0, microsecond=0)
+    step -= timedelta(minutes=step.minute % 15)
+    for _ in range(16):
+        step += quarter
+        if step > after and step.astimezone(zone).minute == 0:
+            return step
+    return after + timedelta(hours=1)  # pragma: no cover - no zone has such an offset
+
+
+def parse_time(text: str, example: str) -> time:
+    found = _TIME.match(text.strip())
+    if not found:
+        raise RhythmError(f"{text!r} is not a time of day: write it as HH:MM (24-hour), e.g. {example}")
+    return time(int(found.group(1)), int(found.group(2)))
+
+
+def _weekday(text: str) -> int:
+    word = text.casefold()
+    for number, name in enumerate(WEEKDAYS):
+        if word == name or (len(word) >= 3 and DAY_NAMES[number].casefold().startswith(word)):
+            return number
+    raise RhythmError(f"{text!r} is not a day: use one of {', '.join(WEEKDAYS)}, e.g. weekly mon 08:00")
+
+
+def parse_rhythm(text: str) -> Rhythm:
+    """ "instant", "hourly", "daily 08:00", "weekly mon 08:00" (any case)."""
+    words = text.split()
+    kind = words[0].casefold() if words else ""
+    rest = words[1:]
+    if kind in (Cadence.INSTANT, Cadence.HOURLY):
+        if rest:
+            raise RhythmError(f"{kind} takes no time. Examples: {DIGEST_EXAMPLES}")
+        return Rhythm(Cadence(kind))
+    if kind == Cadence.DAILY:
+        if len(rest) != 1:
+            raise RhythmError(f"daily needs one time of day, e.g. daily 08:00. Examples: {DIGEST_EXAMPLES}")
+        return Rhythm(Cadence.DAILY, parse_time(rest[0], "daily 08:00"))
+    if kind == Cadence.WEEKLY:
+        if len(rest) != 2:
+            raise RhythmError(
+                f"weekly needs a day and a time, e.g. weekly mon 08:00. Examples: {DIGEST_EXAMPLES}"
+            )
+        return Rhythm(Cadence.WEEKLY, parse_time(rest[1], "weekly mon 08:00"), _weekday(rest[0]))
+    raise RhythmError(
+        f"Say how often: instant, hourly, daily HH:MM or weekly DAY HH:MM. Examples: {DIGEST_EXAMPLES}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRequest:
+    query: str | None  # as typed; None: the chat's default rhythm
+    rhythm: Rhythm
+
+
+def _split_tail(text: str, keywords: Iterable[str], window: int) -> tuple[str, str] | None:
+    """(head as typed, tail from the rightmost keyword among the last `window` words)."""
+    spans = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    wanted = {k.casefold() for k in keywords}
+    for start, word in reversed(spans[-window:]):
+        if word.casefold() in wanted:
+            return text[:start].strip(), text[start:].strip()
+    return None
+
+
+def parse_digest(text: str) -> DigestRequest:
+    """`/digest [query] instant|hourly|daily HH:MM|weekly DAY HH:MM`."""
+    split = _split_tail(text, (c.value for c in Cadence), 3)
+    if split is None:
+        raise RhythmError(f"Say how often, at the end. Examples: {DIGEST_EXAMPLES}")
+    head, tail = split
+    return DigestRequest(head or None, parse_rhythm(tail))
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    start: time
+    end: time
+
+    @property
+    def key(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def contains(self, moment: datetime, zone: ZoneInfo) -> bool:
+        now = _local(moment, zone).time()
+        if self.start < self.end:
+            return self.start <= now < self.end
+        return now >= self.start or now < self.end  # crosses midnight
+
+    def ends_after(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """When the window holding `moment` ends (the next `end` on the chat's clock), UTC."""
+        return Rhythm(Cadence.DAILY, self.end).next_due(moment, zone)
+
+
+def parse_quiet(text: str) -> QuietHours | None:
+    """`HH:MM-HH:MM` (may cross midnight), or `off` (None)."""
+    text = text.strip()
+    if text.casefold() == "off":
+        return None
+    found = _QUIET.match(text)
+    if not found:
+        raise RhythmError(f"Give the quiet hours as start-end. Examples: {QUIET_EXAMPLES}")
+    start, end = (parse_time(part, "/quiet 23:00-07:00") for part in found.groups())
+    if start == end:
+        raise RhythmError(f"Quiet hours need an end different from their start. Examples: {QUIET_EXAMPLES}")
+    return QuietHours(start, end)
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30m`, `2h`, `7d`, `1h30m`; at least a minute, at most 90 days."""
+    found = _DURATION.match(text.strip().casefold())
+    if not text.strip() or not found:
+        raise RhythmError(f"{text!r} is not a duration. Examples: {SNOOZE_EXAMPLES}")
+    days, hours, minutes = (int(g or 0) for g in found.groups())
+    span = timedelta(days=days, hours=hours, minutes=minutes)
+    if span < timedelta(minutes=1):
+        raise RhythmError(f"A snooze lasts at least a minute. Examples: {SNOOZE_EXAMPLES}")
+    if span > MAX_SNOOZE:
+        raise RhythmError(
+            "A snooze lasts at most 90 days (90d); /pause stops alerts for as long as you like."
+        )
+    return span
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeRequest:
+    query: str | None  # as typed; None: every subscription of the chat ("all")
+    duration: timedelta | None  # None: end the snooze ("off")
+
+
+def parse_snooze(text: str) -> SnoozeRequest:
+    """`/snooze <query>|all <duration>|off`."""
+    words = text.split()
+    if len(words) < 2:
+        raise RhythmError(f"Say what to snooze and for how long. Examples: {SNOOZE_EXAMPLES}")
+    head = text.strip()[: text.strip().rfind(words[-1])].strip()
+    duration = None if words[-1].casefold() == "off" else parse_duration(words[-1])
+    return SnoozeRequest(None if head.casefold() == "all" else head, duration)
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    from zoneinfo import available_timezones
+
+    names = {name.casefold(): name for name in available_timezones()}
+    names.setdefault("utc", "UTC")
+    return names
+
+
+@cache
+def _cities() -> dict[str, list[str]]:
+    cities: dict[str, list[str]] = {}
+    for name in _zone_names().values():
+        if "/" in name and not name.startswith(("Etc/", "SystemV/")):
+            cities.setdefault(name.rsplit("/", 1)[1].casefold(), []).append(name)
+    return cities
+
+
+def parse_zone(text: str) -> str:
+    """The canonical IANA name for `text` ("asia/baku", "Baku", "new york" -> "America/New_York")."""
+    wanted = "_".join(text.split()).casefold()
+    if wanted in _zone_names():
+        return _zone_names()[wanted]
+    found = _cities().get(wanted, [])
+    if len(found) == 1:
+        return found[0]
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(_zone_names()), n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(_zone_names()[c] for c in close)}?" if close else ""
+    raise RhythmError(f"{text.strip()!r} is not a time zone I know.{hint} Use an IANA name: {ZONE_EXAMPLES}")
+
+
+def zone_of(name: str | None) -> ZoneInfo:
+    """The zone for a stored name (anything unknown or empty reads as UTC)."""
+    try:
+        return ZoneInfo(_zone_names().get((name or DEFAULT_ZONE).casefold(), DEFAULT_ZONE))
+    except (ValueError, KeyError):  # pragma: no cover - names come from available_timezones()
+        return ZoneInfo(DEFAULT_ZONE)
