@@ -25,7 +25,7 @@ from bot.alerts.rhythm import (
     parse_zone,
 )
 from bot.errors import SubscriptionError
-from bot.query import parse_query  # bot.matching.query once the house lands
+from bot.matching.query import parse_query
 
 if TYPE_CHECKING:
     from bot.models import ChatRef
