@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.telegram.html_checker import check_telegram_html, hrefs
 
 from bot.alerts.digest import Digest, compose
 from bot.models import Alert, ChatRef
 from handlers.telegram.digest import render_digest, render_digest_plain
 from handlers.telegram.render import MAX_MESSAGE, utf16_len
+from tests.telegram.html_checker import check_telegram_html, hrefs
 
 CHAT = ChatRef("telegram", "42")
 DUE = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
