@@ -17,6 +17,10 @@ class SubscriptionError(NewsbotError):
     """A subscription request that cannot be done (limit reached, not subscribed...)."""
 
 
+class RhythmError(NewsbotError):
+    """A /digest, /quiet, /snooze or /timezone argument that cannot be understood; says what to type."""
+
+
 class SourceError(NewsbotError):
     """A source that cannot be added or removed: bad URL, not public, not a feed."""
 

@@ -17,11 +17,7 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot.errors import NewsbotError
-
-
-class RhythmError(NewsbotError):
-    """A /digest, /quiet, /snooze or /timezone argument that cannot be understood; says what to type."""
+from bot.errors import RhythmError
 
 
 class Cadence(StrEnum):
