@@ -25,7 +25,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.text.clean import is_boilerplate
-
 from bot.text.furniture import default_rules
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "furniture"

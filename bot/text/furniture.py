@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bot.text import BULLET, split_sentences
+from bot.text.clean import BULLET, split_sentences
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "furniture"
 LANGUAGES = ("en", "ru", "uk", "de", "fr", "es", "tr", "az")
