@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.text.clean import BULLET, html_to_text, is_boilerplate, split_sentences
+from bot.text.furniture import default_rules
 from bot.text.tokens import fold, tokenize, words
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,12 @@ def _make(title: str, text: str, terms: tuple[str, ...], max_bullets: int) -> li
     text = text[:MAX_TEXT]
     if "<" in text and ">" in text:
         text = html_to_text(text)
-    lines = [line for line in text.splitlines() if line.strip() and not is_boilerplate(line)]
+    furniture = default_rules()  # credits, rights lines, prompts, related links: never a bullet
+    lines = [
+        line
+        for line in (furniture.clean_block(raw) for raw in text.splitlines() if raw.strip())
+        if line and not is_boilerplate(line)
+    ]
     title_key = _key(title)
     matchers = [m for m in (_term_matcher(t) for t in terms) if m is not None]
     published = _publisher_bullets(lines, title_key, max_bullets)
@@ -142,12 +148,14 @@ def _publisher_bullets(lines: list[str], title_key: str, max_bullets: int) -> li
 def _sentences(lines: list[str], title_key: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     seen: set[str] = set()
+    furniture = default_rules()
     for line in lines:
         body = line.removeprefix(BULLET).strip()
         # A short line without closing punctuation is a heading or caption, not story text.
         if len(body.split()) < 8 and not body.rstrip("\"'”’)").endswith((".", "!", "?", "…")):
             continue
         for raw in split_sentences(body):
+            raw = furniture.clean_sentence(raw)
             key = _key(raw)
             if len(raw.split()) < 4 or key == title_key or key in seen or is_boilerplate(raw):
                 continue

@@ -9,7 +9,6 @@ wrong declared charset on UTF-8 bytes would turn every accent into mojibake.
 from __future__ import annotations
 
 import calendar
-import html
 import io
 import re
 from collections.abc import Mapping
@@ -22,12 +21,12 @@ import feedparser
 from bot.ingest.identity import article_key, title_key
 from bot.models import Article
 from bot.text.clean import html_to_text
+from bot.text.titles import clean_title
 from bot.text.urls import canonical_url
 
 MAX_ENTRIES = 500
 MAX_TEXT = 100_000  # characters of clean text per entry
 _MAX_MARKUP = 400_000  # characters of entry HTML handed to the cleaner
-_MAX_TITLE = 300
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # A DOCTYPE with an internal subset: `<!DOCTYPE rss [ ... ]>`.
 _DOCTYPE_SUBSET = re.compile(rb"(<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
@@ -38,7 +37,6 @@ _PROLOG = 16_384
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-_TAG_SHAPED = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
@@ -74,7 +72,7 @@ def parse_feed(
         return ParsedFeed((), None, False, f"unreadable feed ({type(exc).__name__})")
     entries = parsed.get("entries") or []
     is_feed = bool(parsed.get("version")) or bool(entries)
-    title = _clean_title(_repair_mojibake(parsed.get("feed", {}).get("title") or ""), html_type=False) or None
+    title = clean_title(_repair_mojibake(parsed.get("feed", {}).get("title") or ""), html_type=False) or None
     if not is_feed:
         kind = "an HTML page" if _HTML_START.match(body[:_PROLOG]) else "no feed elements"
         return ParsedFeed((), None, False, f"not an RSS/Atom feed ({kind})")
@@ -182,7 +180,7 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
     # Repair before cleaning: the cleaner normalises spaces, which breaks the byte round trip.
     text = _clip(html_to_text(_repair_mojibake(markup[:_MAX_MARKUP]))) if markup else ""
     detail = entry.get("title_detail") or {}
-    title = _clean_title(
+    title = clean_title(
         _repair_mojibake(entry.get("title") or ""), html_type="html" in str(detail.get("type", ""))
     )
     if not title:
@@ -215,19 +213,6 @@ def _qualified(guid: str, source: str) -> str | None:
 def _http_link(link: str) -> str:
     link = str(link or "").strip()
     return link if link.lower().startswith(("http://", "https://")) else ""
-
-
-def _clean_title(raw: str, *, html_type: bool) -> str:
-    title = str(raw or "")
-    if html_type or "<" in title:
-        # only what really looks like a tag goes: "rates < 3% and > 4%" is text, not markup
-        title = _TAG_SHAPED.sub(" ", title)
-        if html_type:
-            title = html.unescape(title)
-    title = " ".join(_CONTROL.sub("", title).split())
-    if len(title) <= _MAX_TITLE:
-        return title
-    return title[:_MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"  # at a word, visibly cut
 
 
 def _first_words(text: str, limit: int = 120) -> str:

@@ -9,30 +9,26 @@ import time
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.errors import ConfigError
 from bot.service import NewsService
 from handlers.telegram.commands import TelegramCommands
 from handlers.telegram.error_handler import ErrorReporter
+from handlers.telegram.flood import flood_safe_limiter
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.views import bot_commands
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# edited_message: an edited command runs again as that command (once per edit)
+ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 # PTB confirms fetched updates to Telegram (the next getUpdates offset) as soon as they are queued,
 # not once handled: with its unbounded queue a crash loses every command fetched but not yet
 # handled. A one-slot queue holds the poller back, so a crash loses at most the update being
 # handled and the one queued; the rest are fetched again (commands are idempotent).
 UPDATE_BACKLOG = 1
-
-
-def _not_a_handled_429(record: logging.LogRecord) -> bool:
-    # With max_retries=0 the limiter logs every 429 at ERROR with a traceback before re-raising;
-    # the notifier classifies it and the outbox waits retry_after: it is not an error here.
-    return not str(record.msg).startswith("Rate limit hit after maximum")
 
 
 class TelegramAdapter:
@@ -74,11 +70,8 @@ class TelegramAdapter:
             .update_queue(asyncio.Queue(maxsize=UPDATE_BACKLOG))
         )
         if rate_limit:
-            # no retries inside PTB: a 429 goes back to the outbox, which waits retry_after itself
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
-            limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
-            if _not_a_handled_429 not in limiter_log.filters:
-                limiter_log.addFilter(_not_a_handled_429)
+            # replies wait out a 429; alerts opt out (the outbox waits retry_after itself)
+            builder = builder.rate_limiter(flood_safe_limiter())
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.commands = TelegramCommands(service)
         self.application.add_handler(self.commands.activity_handler(), group=-1)

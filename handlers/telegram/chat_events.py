@@ -4,13 +4,52 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
+from bot.errors import QueryError
+from bot.matching.query import parse_query
 from bot.service import NewsService
 from handlers.telegram import views
-from handlers.telegram.context import Context, chat_of, reply
+from handlers.telegram.context import Context, chat_of, quoted, reply
 from handlers.telegram.notifier import telegram_chat
+
+SUBSCRIBE_PREFIX = "sub:"
+SUBSCRIBE_PATTERN = r"^sub:"
+MAX_CALLBACK_BYTES = 64  # Telegram's limit on a button's callback_data
+MAX_SUGGESTED_WORDS = 4  # a longer private message is a question or a sentence, not a query
+# small talk is not a query: "hello there" gets the /help hint, not a subscribe button
+SMALL_TALK = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "help",
+        "start",
+        "stop",
+        "bye",
+        "please",
+        "what",
+        "why",
+        "how",
+        "who",
+        "привет",
+        "спасибо",
+        "salam",
+        "salom",
+        "merhaba",
+        "hallo",
+        "bonjour",
+        "hola",
+    ]
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +87,75 @@ class ChatEvents:
             ):
                 return
         await reply(update, views.HINT)
+
+    async def text_message(self, update: Update, context: Context) -> None:
+        """Plain text in a private chat: a word or two that would make a query gets a subscribe button."""
+        message = update.effective_message
+        if message is None:
+            return
+        text = " ".join((message.text or "").split())
+        data = SUBSCRIBE_PREFIX + text
+        button = None
+        words = text.casefold().split()
+        if (
+            words
+            and len(words) <= MAX_SUGGESTED_WORDS
+            and words[0].strip("!?.,") not in SMALL_TALK
+            and len(data.encode()) <= MAX_CALLBACK_BYTES
+        ):
+            try:
+                query = parse_query(text)
+            except QueryError:
+                query = None
+            if query is not None:
+                label = f"Subscribe to {query.normalized}"[:64]
+                button = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+        if button is None:
+            await reply(update, views.HINT)
+            return
+        await message.reply_text(
+            f"Do you want alerts for {quoted(text)}? Tap the button, or send /help to see what I can do.",
+            reply_markup=button,
+        )
+
+    async def subscribe_button(self, update: Update, context: Context) -> None:
+        callback = update.callback_query
+        assert callback is not None and callback.data is not None
+        text = callback.data.removeprefix(SUBSCRIBE_PREFIX)
+        try:
+            result = self.service.subscribe(chat_of(update), text)
+        except QueryError as exc:
+            await callback.answer(str(exc)[:200], show_alert=True)
+            return
+        await callback.answer("Subscribed." if result.created else "Already subscribed.")
+        done = f"Subscribed to {quoted(result.query)}. I will send new matching stories here."
+        if isinstance(callback.message, Message):
+            try:
+                await callback.edit_message_text(
+                    done if result.created else f"You are already subscribed to {quoted(result.query)}."
+                )
+            except BadRequest as exc:  # "message is not modified" after a double tap
+                log.debug("could not edit the subscribe suggestion: %s", exc)
+
+    async def media_message(self, update: Update, context: Context) -> None:
+        """Stickers, voice notes, photos and the like in a private chat: point at /help."""
+        await reply(update, views.HINT)
+
+    async def caption_command(self, update: Update, context: Context) -> None:
+        """A photo or file whose caption is a command runs as that command."""
+        payload = update.to_dict()
+        kind = "edited_message" if "edited_message" in payload else "message"
+        message = payload.get(kind) or {}
+        message["text"] = message.pop("caption", "")
+        message["entities"] = message.pop("caption_entities", [])
+        for media in ("photo", "document", "video", "animation", "audio", "voice"):
+            message.pop(media, None)
+        await context.application.process_update(Update.de_json(payload, context.bot))
+
+    async def stale_button(self, update: Update, context: Context) -> None:
+        """A button no handler knows (an old menu, another version's data): stop the spinner."""
+        if update.callback_query is not None:
+            await update.callback_query.answer("This button no longer works. Send /help to start again.")
 
     async def migrate_update(self, update: Update, context: Context) -> None:
         message = update.effective_message

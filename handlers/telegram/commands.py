@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot.errors import QueryError
 from bot.service import NewsService
 from handlers.telegram import keyboards, views
-from handlers.telegram.chat_events import ChatEvents
+from handlers.telegram.chat_events import SUBSCRIBE_PATTERN, ChatEvents
 from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
 from handlers.telegram.render import escape
 from handlers.telegram.source_commands import SourceCommands
@@ -148,9 +148,16 @@ class TelegramCommands:
             CallbackQueryHandler(
                 self.subscriptions.unsubscribe_button, pattern=keyboards.UNSUBSCRIBE_PATTERN
             ),
+            CallbackQueryHandler(self.events.subscribe_button, pattern=SUBSCRIBE_PATTERN),
+            CallbackQueryHandler(self.events.stale_button),  # every tap is answered
             MessageHandler(filters.COMMAND, self.events.unknown_command),
+            MessageHandler(filters.CaptionRegex(r"^/[A-Za-z]"), self.events.caption_command),
             MessageHandler(
-                filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, self.events.unknown_command
+                filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, self.events.text_message
+            ),
+            MessageHandler(
+                filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                self.events.media_message,
             ),
         ]
 

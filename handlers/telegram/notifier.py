@@ -21,6 +21,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import Alert, ChatRef
 from bot.ports import DeliveryResult, DeliveryStatus
+from handlers.telegram.flood import alert_rate_limit_args
 from handlers.telegram.render import render_alert, render_alert_plain
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class TelegramNotifier:
                 text=text,
                 parse_mode=parse_mode,
                 link_preview_options=NO_PREVIEW,
+                **alert_rate_limit_args(self.bot),  # the outbox retries a 429, not PTB
             )
         except Exception as exc:
             result = classify(exc)

@@ -65,6 +65,26 @@ def test_subscribe_publish_alert_restart_no_duplicate(
             bot.kill()
 
 
+def test_a_burst_of_ten_commands_all_get_their_replies(tmp_path: Path, api: FakeBotApi) -> None:
+    api.flood_limit, api.flood_window, api.flood_retry_after = 3, 1.0, 1  # Telegram: ~1 message/s a chat
+    sources = write_sources(tmp_path / "sources.toml", {"X": "http://127.0.0.1:9/feed.xml"})
+    bot = BotProcess(tmp_path, api.url, sources).start()
+    try:
+        api.wait_for_call("setMyCommands", timeout=30)
+        commands = [f"/subscribe topic{n}" for n in range(6)] + ["/list", "/pause", "/resume", "/help"]
+        expected = [f"Subscribed to <code>topic{n}</code>" for n in range(6)]
+        expected += ["Your subscriptions (6)", "Alerts paused", "Alerts are on again", "I watch news feeds"]
+        for command in commands:
+            api.push_message(USER, USER, command)
+        assert api.wait_until(lambda a: len(a.sent_to(USER)) >= len(commands), timeout=60), api.texts()
+        replies = [str(p["text"]) for p in api.sent_to(USER)]
+        assert [r.startswith(e) for r, e in zip(replies, expected, strict=True)] == [True] * len(commands)
+        assert api.flooded > 0  # the burst did meet flood control, and every reply still arrived
+    finally:
+        if bot.proc and bot.proc.poll() is None:
+            bot.kill()
+
+
 def test_missing_token_names_the_variable(tmp_path: Path) -> None:
     out = run_once(["run"], {"TELEGRAM_BOT_TOKEN": "", "DISCORD_BOT_TOKEN": ""}, tmp_path)
     assert out.returncode != 0

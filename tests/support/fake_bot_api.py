@@ -115,6 +115,12 @@ class FakeBotApi:
         self.calls: list[tuple[str, Payload]] = []  # every method call
         self.timeline: list[tuple[float, str, Payload]] = []  # the same calls, with monotonic times
         self.send_delay = 0.0  # seconds every sendMessage takes
+        # Telegram's flood control: more than `flood_limit` messages to one chat within
+        # `flood_window` seconds are refused with 429 and retry_after = `flood_retry_after`
+        self.flood_limit: int | None = None
+        self.flood_window = 1.0
+        self.flood_retry_after = 1
+        self.flooded = 0  # how many sends were refused that way
         self._updates: list[Payload] = []
         self._failures: dict[str, list[Failure]] = {}
         self._update_ids = itertools.count(1)
@@ -255,7 +261,7 @@ class FakeBotApi:
         if method == "sendMessage" and self.send_delay:
             self._stopped.wait(self.send_delay)
         with self._cond:
-            failure = self._take_failure(method, params)
+            failure = self._take_failure(method, params) or self._flood_control(method, params)
             if failure is not None:
                 self._record(method, params)
                 self._cond.notify_all()
@@ -286,6 +292,19 @@ class FakeBotApi:
             self._cond.wait_for(lambda: bool(self._updates) or self._closing, wait)
             limit = int(params.get("limit") or 100)
             return list(self._updates[:limit])
+
+    def _flood_control(self, method: str, params: Payload) -> Failure | None:
+        if self.flood_limit is None or method not in ("sendMessage", "editMessageText"):
+            return None
+        chat, since = str(params.get("chat_id")), time.monotonic() - self.flood_window
+        recent = sum(
+            1 for at, m, p in self.timeline if at >= since and m == method and str(p.get("chat_id")) == chat
+        )
+        if recent < self.flood_limit:
+            return None
+        self.flooded += 1
+        retry = self.flood_retry_after
+        return Failure(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}, None, 0.0)
 
     def _take_failure(self, method: str, params: Payload) -> Failure | None:
         queued = self._failures.get(method) or []
