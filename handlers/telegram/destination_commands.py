@@ -1,0 +1,131 @@
+"""Where alerts land: /bind and /unbind (a channel managed from a private chat), /images, and
+what the bot does when it is added to or removed from a chat (my_chat_member)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.destinations import Destinations
+from handlers.telegram.context import Context, chat_of, command_argument, reply
+from handlers.telegram.gate import ADMIN_STATUSES, PermissionGate
+from handlers.telegram.notifier import telegram_chat
+from handlers.telegram.render import escape, shorten
+
+log = logging.getLogger(__name__)
+
+GREETING = (
+    "Hello! I post news alerts here. An admin can start with <code>/subscribe SOCAR</code> "
+    "(any keywords); /help lists everything."
+)
+BIND_USAGE = (
+    "Usage: <code>/bind @yourchannel</code> (or the channel's numeric id). Make me an admin of the "
+    "channel with the right to post first; you must be one of its admins too."
+)
+_PRESENT = frozenset({ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
+_GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
+
+
+def chat_title(chat: Chat) -> str:
+    name = chat.title or (f"@{chat.username}" if chat.username else str(chat.id))
+    return f"<b>{escape(shorten(name, 120))}</b>"
+
+
+class DestinationCommands:
+    def __init__(self, destinations: Destinations, gate: PermissionGate) -> None:
+        self.destinations = destinations
+        self.gate = gate
+
+    async def bind_command(self, update: Update, context: Context) -> None:
+        assert update.effective_message is not None and update.effective_chat is not None
+        if update.effective_chat.type != ChatType.PRIVATE:
+            await reply(
+                update, "Send /bind in a private chat with me, to manage a channel's alerts from there."
+            )
+            return
+        wanted = command_argument(update.effective_message).split(maxsplit=1)
+        user = update.effective_user
+        if not wanted or user is None:
+            await reply(update, BIND_USAGE)
+            return
+        name = wanted[0]
+        ident: int | str = int(name) if name.lstrip("-").isdigit() else "@" + name.lstrip("@")
+        try:
+            channel = await context.bot.get_chat(ident)
+        except (BadRequest, Forbidden):
+            await reply(update, f"I can't see {escape(shorten(name, 100))}. Add me to it as an admin first.")
+            return
+        if channel.type != ChatType.CHANNEL:
+            await reply(update, "That is not a channel. In a group, send your commands in the group itself.")
+            return
+        try:
+            member = await context.bot.get_chat_member(channel.id, user.id)
+            me = await context.bot.get_chat_member(channel.id, context.bot.id)
+        except TelegramError as exc:
+            log.info("getChatMember for channel %s failed: %s", channel.id, exc)
+            await reply(
+                update, "I could not check the channel's admins (Telegram did not answer). Try again."
+            )
+            return
+        if member.status not in ADMIN_STATUSES:
+            await reply(update, f"Only the admins of {chat_title(channel)} can manage its alerts.")
+            return
+        if me.status not in ADMIN_STATUSES or getattr(me, "can_post_messages", True) is False:
+            await reply(
+                update, f"Make me an admin of {chat_title(channel)} with the right to post messages first."
+            )
+            return
+        if self.gate.admins is not None:
+            self.gate.admins.remember(str(channel.id), str(user.id), True)
+        self.destinations.bind(chat_of(update), telegram_chat(channel.id))
+        await reply(
+            update,
+            f"This chat now manages {chat_title(channel)}: /subscribe, /unsubscribe, /list, /latest, "
+            "/pause, /resume and /images apply to the channel. Send /unbind to manage your own alerts again.",
+        )
+
+    async def unbind_command(self, update: Update, context: Context) -> None:
+        channel = self.destinations.unbind(chat_of(update))
+        if channel is None:
+            await reply(update, "This chat is not bound to a channel. /bind @channel binds it.")
+            return
+        await reply(update, "Unbound: your commands manage this chat's own alerts again.")
+
+    async def images_command(self, update: Update, context: Context) -> None:
+        assert update.effective_message is not None
+        word = command_argument(update.effective_message).lower()
+        chat = self.destinations.target(chat_of(update))
+        if word not in ("on", "off"):
+            now = "on" if self.destinations.repos.chats.get(chat).images else "off"
+            await reply(
+                update,
+                f"Images in alerts are {now}. Send <code>/images off</code> or <code>/images on</code>.",
+            )
+            return
+        changed = self.destinations.set_images(chat, word == "on")
+        state = "will show the story's picture" if word == "on" else "will be text only"
+        await reply(update, f"Alerts here {state}." if changed else f"Images were already {word}.")
+
+    async def my_chat_member_update(self, update: Update, context: Context) -> None:
+        change: ChatMemberUpdated | None = update.my_chat_member
+        if change is None:
+            return
+        chat = telegram_chat(change.chat.id)
+        old, new = change.old_chat_member.status, change.new_chat_member.status
+        if new in _GONE:
+            self.destinations.left(chat)
+            if self.gate.admins is not None:
+                self.gate.admins.forget(str(change.chat.id))
+            log.info("removed from chat %s (%s): its subscriptions are forgotten in 30 days", chat.key, new)
+            return
+        if new in _PRESENT and (old in _GONE or old == ChatMemberStatus.RESTRICTED):
+            self.destinations.joined(chat)
+            log.info("added to chat %s (%s)", chat.key, change.chat.type)
+            if change.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+                try:
+                    await context.bot.send_message(change.chat.id, GREETING)
+                except TelegramError as exc:  # e.g. added without the right to post
+                    log.info("could not greet chat %s: %s", chat.key, exc)
