@@ -58,6 +58,7 @@ class Core:
             settings,
             alerts=self.service.alerts,
             on_alerts=self.wake.set,
+            housekeeping=[self.service.destinations.forget_departed],
         )
 
     def dispatcher(
@@ -81,6 +82,7 @@ def build_core(
     config_sources: Sequence[Source] = (),
     admins: frozenset[str] = frozenset(),
     alerts: AlertFactory | None = None,
+    open_groups: bool = False,
 ) -> Core:
     """The core over an opened store (`storage.Store` or anything with its repositories)."""
     repos = Repos.of(store)
@@ -89,7 +91,14 @@ def build_core(
     if broken:
         log.warning("%d stored subscriptions no longer parse and are ignored: %s", len(broken), broken[:5])
     service = NewsService(
-        repos, book, clock, config_sources=config_sources, admins=admins, fetcher=fetcher, alerts=alerts
+        repos,
+        book,
+        clock,
+        config_sources=config_sources,
+        admins=admins,
+        fetcher=fetcher,
+        alerts=alerts,
+        open_groups=open_groups,
     )
     return Core(repos, book, clock, fetcher, service)
 

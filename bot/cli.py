@@ -79,7 +79,12 @@ async def _run(settings: Settings) -> int:
         store = bootstrap.open_store(settings.db_path)
         fetcher = FeedFetcher()
         core = bootstrap.build_core(
-            store, SystemClock(), fetcher=fetcher, config_sources=sources, admins=settings.admins
+            store,
+            SystemClock(),
+            fetcher=fetcher,
+            config_sources=sources,
+            admins=settings.admins,
+            open_groups=settings.open_groups,
         )
         adapters: list[bootstrap.Adapter] = []
         runtime: Runtime | None = None

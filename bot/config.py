@@ -33,6 +33,7 @@ class Settings:
     log_level: str
     http_host: str = "127.0.0.1"
     http_port: int | None = None  # None: no HTTP server unless a feature needs one
+    open_groups: bool = False  # NEWSBOT_OPEN_GROUPS=1: any group member may change the group's alerts
 
     def redact(self, text: str) -> str:
         """Remove secrets from text that is about to be logged or shown."""
@@ -106,4 +107,14 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         log_level=level,
         http_host=env.get("NEWSBOT_HTTP_HOST", "").strip() or "127.0.0.1",
         http_port=_port(env.get("NEWSBOT_HTTP_PORT", "")),
+        open_groups=_flag(env, "NEWSBOT_OPEN_GROUPS"),
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "no", "false", "off"):
+        return False
+    if raw in ("1", "yes", "true", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")

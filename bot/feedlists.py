@@ -16,10 +16,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.errors import NewsbotError, PermissionDenied, SourceError
 from bot.ingest.opml import ExportedFeed, FeedListError, export_opml, parse_feed_list
 from bot.models import Source
-from bot.sources import display_url, normalize_url
+from bot.text.urls import display_url, normalize_url
 
 if TYPE_CHECKING:
-    from bot.service import Actor, NewsService
+    from bot.service import NewsService
+    from bot.sources_service import Actor
 
 CONCURRENCY = 4  # feeds vetted at once: each is a fetch of up to the fetcher's timeout
 _SECRET_PARAMS = ("key", "token", "secret", "password", "passwd", "auth", "sig", "signature", "session")

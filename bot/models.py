@@ -12,15 +12,22 @@ class ChatRef:
 
     platform: str  # "telegram", "discord", "discord-dm", "webhook", "console"
     id: str
+    thread: str = ""  # a Telegram forum topic (message_thread_id); "" for the chat itself
 
     @property
     def key(self) -> str:
-        return f"{self.platform}:{self.id}"
+        return f"{self.platform}:{self.id}/{self.thread}" if self.thread else f"{self.platform}:{self.id}"
+
+    @property
+    def whole(self) -> ChatRef:
+        """The chat itself, whichever of its topics this is."""
+        return ChatRef(self.platform, self.id) if self.thread else self
 
     @classmethod
     def from_key(cls, key: str) -> ChatRef:
-        platform, _, ident = key.partition(":")
-        return cls(platform, ident)
+        platform, _, rest = key.partition(":")
+        ident, _, thread = rest.partition("/")
+        return cls(platform, ident, thread)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,9 @@ class ChatState:
     chat: ChatRef
     active: bool = True  # False once the platform says we may not send (403, deleted channel)
     paused: bool = False  # the user asked for no alerts for now
+    images: bool = True  # /images off: alerts without the story's picture
+    bound: str | None = None  # /bind: the key of the channel this private chat manages
+    removed_at: datetime | None = None  # when the bot was removed from (or blocked in) the chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,7 @@ class Article:
     guid: str = ""
     title_key: str = ""  # normalised title, for syndicated copies (bot.ingest.identity.title_key)
     url_key: str = ""  # canonical link (bot.text.urls.canonical_url), "" without a link
+    image: str = ""  # the story's picture (bot.ingest.images), "" without one; never downloaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +100,7 @@ class Alert:
     attempts: int = 0
     next_attempt: datetime | None = None  # None: due now
     plain: bool = False  # render without markup (after a markup rejection)
+    image: str = ""  # shown as the message's large link preview / the embed's image; "" for none
 
     @property
     def id(self) -> str:

@@ -56,12 +56,14 @@ class Poller:
         settings: PollSettings | None = None,
         alerts: AlertFactory | None = None,
         on_alerts: Callable[[], object] | None = None,  # called when alerts were queued
+        housekeeping: Sequence[Callable[[], object]] = (),  # run with the hourly pruning
     ) -> None:
         self.repos = repos
         self.clock = clock
         self.sources = sources
         self.settings = s = settings or PollSettings()
         self.on_alerts = on_alerts
+        self.housekeeping = tuple(housekeeping)
         self.ingest = SourcePoller(fetcher, clock, poll_seconds=s.poll_seconds, max_backoff=s.max_backoff)
         self.fresh = FreshFilter(
             repos.articles,
@@ -170,6 +172,11 @@ class Poller:
         )
         if removed:
             log.info("pruned %d old story records", removed)
+        for chore in self.housekeeping:
+            try:
+                chore()
+            except Exception:  # e.g. the store is unwritable: try again in an hour
+                log.exception("housekeeping %s failed", getattr(chore, "__name__", chore))
 
 
 def _for_cache(article: Article) -> Article:

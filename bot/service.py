@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.alerts.factory import AlertFactory
+from bot.destinations import Destinations
 from bot.errors import SubscriptionError
 from bot.ingest.fetch import FeedFetcher
 from bot.matching.audience import SubscriptionBook
@@ -18,6 +19,7 @@ from bot.matching.document import analyze
 from bot.matching.index import SubscriptionIndex
 from bot.matching.query import Query, parse_query
 from bot.models import Alert, ChatRef, ChatState, Source, Subscription
+from bot.permissions import PermissionPolicy
 from bot.ports import Clock, Repos
 from bot.sources_service import SourceCatalog
 
@@ -43,6 +45,7 @@ class NewsService(SourceCatalog):
         admins: frozenset[str] = frozenset(),
         fetcher: FeedFetcher | None = None,
         alerts: AlertFactory | None = None,
+        open_groups: bool = False,
     ) -> None:
         self.repos = repos
         self.book = book
@@ -51,6 +54,8 @@ class NewsService(SourceCatalog):
         self.admins = admins
         self.fetcher = fetcher
         self.alerts = alerts or AlertFactory()
+        self.destinations = Destinations(repos, book, clock)  # bindings, membership, images
+        self.policy = PermissionPolicy(open_groups=open_groups)  # who may change a group's alerts
 
     # subscriptions -----------------------------------------------------------------------
 
@@ -110,10 +115,15 @@ class NewsService(SourceCatalog):
         return True
 
     def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
-        """A Telegram group became a supergroup: its subscriptions and pending alerts follow it."""
+        """A Telegram group became a supergroup (or a forum topic was deleted): its subscriptions and
+        pending alerts follow it."""
         moved = self.repos.subscriptions.move_chat(old, new)
         self.repos.outbox.move_chat(old, new)
         old_state = self.repos.chats.get(old)
+        if old.thread and new == old.whole:  # a deleted forum topic: General keeps its own settings
+            self.repos.chats.save(replace(old_state, active=False))
+            self.book.move_chat(old, new)
+            return moved
         if not old_state.active and moved == 0:
             return 0  # moved before (a late "chat migrated" error): keep the new chat's own state
         self.repos.chats.save(replace(old_state, chat=new, active=True))

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from bot.errors import PermissionDenied, SourceError
 from bot.ingest.fetch import FeedFetcher
-from bot.ingest.sources import check_candidate_source
+from bot.ingest.finder import SeveralFeeds, find_feeds
 from bot.models import Source, SourceState
 from bot.ports import Repos
 from bot.text.urls import normalize_url
@@ -69,7 +69,15 @@ class SourceCatalog:
                 raise SourceError(f"There is already a source named {known.name}.")
         if self.fetcher is None:
             raise SourceError("Sources cannot be added in this mode.")
-        candidate = await check_candidate_source(url, self.fetcher)
+        found = await find_feeds(url, self.fetcher)  # the feed, or the feeds of the page at url
+        known = {s.url: s.name for s in self.all_sources()}
+        fresh = tuple(f for f in found.feeds if f.url not in known)
+        if not fresh:
+            raise SourceError(f"{known[found.feeds[0].url]} is already polled from that address.")
+        if len(fresh) > 1:
+            raise SeveralFeeds(found.page or url, fresh)
+        candidate = fresh[0]
+        url = candidate.url
         source = Source(
             name=_source_name(name, candidate.title, url, self.all_sources()),
             url=url,

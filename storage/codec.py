@@ -40,12 +40,24 @@ def subscription_from(doc: Doc) -> Subscription:
 
 
 def chat_doc(state: ChatState) -> Doc:
-    return {"chat": state.chat.key, "active": state.active, "paused": state.paused}
+    return {
+        "chat": state.chat.key,
+        "active": state.active,
+        "paused": state.paused,
+        "images": state.images,
+        "bound": state.bound,
+        "removed_at": dt_out(state.removed_at),
+    }
 
 
 def chat_from(doc: Doc) -> ChatState:
     return ChatState(
-        ChatRef.from_key(doc["chat"]), bool(doc.get("active", True)), bool(doc.get("paused", False))
+        ChatRef.from_key(doc["chat"]),
+        bool(doc.get("active", True)),
+        bool(doc.get("paused", False)),
+        images=bool(doc.get("images", True)),
+        bound=doc.get("bound") or None,
+        removed_at=dt_in(doc.get("removed_at")),
     )
 
 
@@ -97,6 +109,7 @@ def article_doc(article: Article) -> Doc:
         "guid": article.guid,
         "title_key": article.title_key,
         "url_key": article.url_key,
+        "image": article.image,
     }
 
 
@@ -112,6 +125,7 @@ def article_from(doc: Doc) -> Article:
         guid=doc.get("guid", ""),
         title_key=doc.get("title_key", ""),
         url_key=doc.get("url_key", ""),
+        image=doc.get("image", ""),
     )
 
 
@@ -129,6 +143,7 @@ def alert_doc(alert: Alert) -> Doc:
         "attempts": alert.attempts,
         "next_attempt": dt_out(alert.next_attempt),
         "plain": alert.plain,
+        "image": alert.image,
     }
 
 
@@ -146,4 +161,5 @@ def alert_from(doc: Doc) -> Alert:
         attempts=int(doc.get("attempts", 0)),
         next_attempt=dt_in(doc.get("next_attempt")),
         plain=bool(doc.get("plain", False)),
+        image=doc.get("image", ""),
     )

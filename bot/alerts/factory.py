@@ -45,4 +45,5 @@ class AlertFactory:
             matched=tuple(q.normalized for q in queries),
             bullets=self.bullets(article, query_terms(queries)),
             created=now,
+            image=article.image,
         )

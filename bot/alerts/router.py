@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.alerts.factory import AlertFactory, query_terms
@@ -52,5 +53,6 @@ class AlertRouter:
             for chat, queries in hits.items():
                 state = self.chats.get(chat)
                 if state.active and not state.paused:
-                    alerts.append(self.factory.build(chat, article, queries, now))
+                    alert = self.factory.build(chat, article, queries, now)
+                    alerts.append(alert if state.images else replace(alert, image=""))
         return alerts

@@ -138,6 +138,14 @@ class Dispatcher:
         if status is DeliveryStatus.SENT:
             self.outbox.complete(alert.id)
             report.sent += 1
+            if result.new_chat is not None and self.on_migrate is not None:
+                # sent elsewhere (a deleted forum topic's alert went to General): the chat moves there
+                log.info("chat %s moved to %s (%s)", alert.chat.key, result.new_chat.key, result.detail)
+                try:
+                    self.on_migrate(alert.chat, result.new_chat)
+                except Exception:  # the alert is delivered; its chat's later alerts retry the topic
+                    log.exception("moving chat %s failed", alert.chat.key)
+                return False  # the chat's remaining alerts moved: they are served from the new chat
             return True
         if status is DeliveryStatus.RETRY:
             self._reschedule(alert, result)

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.ingest.extract import extract_main_text
 from bot.ingest.fetch import FeedFetcher, FetchStatus
+from bot.ingest.images import page_image
 from bot.models import Article
 from bot.text.clean import is_teaser
 
@@ -43,9 +44,10 @@ class PageEnricher:
                 log.info("page of %r not fetched: %s", article.title[:60], result.error)
                 return None
             text = await asyncio.to_thread(extract_main_text, result.body, result.url)
+            image = article.image or page_image(result.body, result.url) or ""
         except Exception:
             log.exception("extracting %s failed", article.url)
             return None
         if not text or len(text) <= len(article.text):
-            return None
-        return replace(article, text=text)
+            return replace(article, image=image) if image != article.image else None
+        return replace(article, text=text, image=image)

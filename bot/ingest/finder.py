@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.errors import SourceError
-from bot.fetch import FeedFetcher, FetchStatus
 from bot.ingest.discover import common_feed_urls, feed_links
-from bot.netguard import AddressGuard, BlockedAddressError
-from bot.sources import CandidateSource, check_candidate_source, display_url, normalize_url
+from bot.ingest.fetch import FeedFetcher, FetchStatus
+from bot.ingest.netguard import AddressGuard, BlockedAddressError
+from bot.ingest.sources import CandidateSource, check_candidate_source
+from bot.text.urls import display_url, normalize_url
 
 MAX_CANDIDATES = 8
 CONCURRENCY = 4

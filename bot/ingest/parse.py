@@ -19,6 +19,7 @@ from typing import Any
 import feedparser
 
 from bot.ingest.identity import article_key, title_key
+from bot.ingest.images import entry_image
 from bot.models import Article
 from bot.text.clean import html_to_text
 from bot.text.titles import clean_title
@@ -198,6 +199,7 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
         guid=guid,
         title_key=title_key(title),
         url_key=canonical_url(link) if link else "",
+        image=entry_image(entry, base=link or None) or "",
     )
 
 

@@ -9,12 +9,20 @@ import time
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CommandHandler,
+    Defaults,
+    filters,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.errors import ConfigError
 from bot.service import NewsService
 from handlers.telegram.commands import TelegramCommands
+from handlers.telegram.context import Context
 from handlers.telegram.error_handler import ErrorReporter
 from handlers.telegram.flood import flood_safe_limiter
 from handlers.telegram.notifier import TelegramNotifier
@@ -22,13 +30,36 @@ from handlers.telegram.views import bot_commands
 
 log = logging.getLogger(__name__)
 
-# edited_message: an edited command runs again as that command (once per edit)
-ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
+# edited_message: an edited command runs again as that command (once per edit);
+# channel posts carry a channel's commands; my_chat_member tells us when we are added or removed
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CHANNEL_POST,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
 # PTB confirms fetched updates to Telegram (the next getUpdates offset) as soon as they are queued,
 # not once handled: with its unbounded queue a crash loses every command fetched but not yet
 # handled. A one-slot queue holds the poller back, so a crash loses at most the update being
 # handled and the one queued; the rest are fetched again (commands are idempotent).
 UPDATE_BACKLOG = 1
+
+
+def file_url_for(base_url: str) -> str:
+    """PTB's base_file_url for a Bot API base URL: https://host/bot -> https://host/file/bot."""
+    root = base_url.rstrip("/")
+    return root[: -len("/bot")] + "/file/bot" if root.endswith("/bot") else root + "/file/bot"
+
+
+def with_channel_posts(
+    handlers: list[BaseHandler[Update, Context, object]],
+) -> list[BaseHandler[Update, Context, object]]:
+    """Commands also work when posted in a channel (only its admins can post there)."""
+    for handler in handlers:
+        if isinstance(handler, CommandHandler):
+            handler.filters = handler.filters | filters.UpdateType.CHANNEL_POST
+    return handlers
 
 
 class TelegramAdapter:
@@ -56,6 +87,7 @@ class TelegramAdapter:
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
+            .base_file_url(file_url_for(base_url))  # documents (/import) from the same Bot API server
             .defaults(
                 Defaults(
                     parse_mode=ParseMode.HTML,
@@ -74,8 +106,9 @@ class TelegramAdapter:
             builder = builder.rate_limiter(flood_safe_limiter())
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.commands = TelegramCommands(service)
+        self.application.add_handler(self.commands.gate_handler(), group=-2)
         self.application.add_handler(self.commands.activity_handler(), group=-1)
-        self.application.add_handlers(self.commands.handlers())
+        self.application.add_handlers(with_channel_posts(self.commands.handlers()))
         self._errors = ErrorReporter(token)
         self.application.add_error_handler(self._errors.error_handler)
         self.notifier = TelegramNotifier(self.application.bot)

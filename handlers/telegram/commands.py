@@ -20,10 +20,14 @@ from telegram.ext import (
 )
 
 from bot.errors import QueryError
+from bot.models import ChatRef
 from bot.service import NewsService
 from handlers.telegram import keyboards, views
 from handlers.telegram.chat_events import SUBSCRIBE_PATTERN, ChatEvents
 from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
+from handlers.telegram.destination_commands import DestinationCommands, destination_handlers
+from handlers.telegram.feed_files import FeedFiles
+from handlers.telegram.gate import PermissionGate
 from handlers.telegram.render import escape
 from handlers.telegram.source_commands import SourceCommands
 
@@ -36,6 +40,10 @@ class SubscriptionCommands:
     def __init__(self, service: NewsService) -> None:
         self.service = service
 
+    def target(self, update: Update) -> ChatRef:
+        """The chat (or topic) the command came from, or the channel a private chat is bound to."""
+        return self.service.destinations.target(chat_of(update))
+
     async def subscribe_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
         text = command_argument(update.effective_message)
@@ -43,7 +51,7 @@ class SubscriptionCommands:
             await reply(update, f"Tell me what to watch for.\n{views.QUERY_EXAMPLE}")
             return
         try:
-            result = self.service.subscribe(chat_of(update), text)
+            result = self.service.subscribe(self.target(update), text)
         except QueryError as exc:
             await reply(update, f"{escape(str(exc))}\n{views.QUERY_EXAMPLE}")
             return
@@ -56,7 +64,7 @@ class SubscriptionCommands:
 
     async def unsubscribe_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
-        chat = chat_of(update)
+        chat = self.target(update)
         text = command_argument(update.effective_message)
         if text:
             removed = self.service.unsubscribe(chat, text)
@@ -72,7 +80,7 @@ class SubscriptionCommands:
     async def unsubscribe_button(self, update: Update, context: Context) -> None:
         callback = update.callback_query
         assert callback is not None and callback.data is not None
-        chat = chat_of(update)
+        chat = self.target(update)
         query = keyboards.resolve(keyboards.token_of(callback.data), self.service.subscriptions(chat))
         if query is None:
             note, text = "Already gone.", "That subscription was already removed."
@@ -91,7 +99,7 @@ class SubscriptionCommands:
                 log.debug("could not edit the unsubscribe menu: %s", exc)
 
     async def list_command(self, update: Update, context: Context) -> None:
-        chat = chat_of(update)
+        chat = self.target(update)
         paused = self.service.chat_state(chat).paused
         for part in views.subscriptions_messages(self.service.subscriptions(chat), paused):
             await reply(update, part)
@@ -99,7 +107,7 @@ class SubscriptionCommands:
     async def latest_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
         text = command_argument(update.effective_message)
-        alerts = self.service.latest(chat_of(update), text or None)
+        alerts = self.service.latest(self.target(update), text or None)
         if not alerts:
             what = f"matching {quoted(text)}" if text else "matching your subscriptions"
             await reply(update, f"No recent stories {what}. I will alert you when one appears.")
@@ -108,13 +116,13 @@ class SubscriptionCommands:
             await reply(update, part)
 
     async def pause_command(self, update: Update, context: Context) -> None:
-        if self.service.pause(chat_of(update)):
+        if self.service.pause(self.target(update)):
             await reply(update, "Alerts paused. Send /resume to get them again.")
         else:
             await reply(update, "Alerts were already paused. Send /resume to get them again.")
 
     async def resume_command(self, update: Update, context: Context) -> None:
-        if self.service.resume(chat_of(update)):
+        if self.service.resume(self.target(update)):
             await reply(update, "Alerts are on again.")
         else:
             await reply(update, "Alerts are already on.")
@@ -128,6 +136,10 @@ class TelegramCommands:
         self.subscriptions = SubscriptionCommands(service)
         self.sources = SourceCommands(service)
         self.events = ChatEvents(service)
+        self.gate = PermissionGate(service.destinations, service.policy, service.clock)
+        self.places = DestinationCommands(service.destinations, self.gate)
+        self.files = FeedFiles(service)
+        self.sources.files = self.files  # /addsource offers a page's several feeds as buttons
 
     def handlers(self) -> list[BaseHandler[Update, Context, object]]:
         """Every handler, in the order PTB tries them."""
@@ -148,6 +160,7 @@ class TelegramCommands:
             CallbackQueryHandler(
                 self.subscriptions.unsubscribe_button, pattern=keyboards.UNSUBSCRIBE_PATTERN
             ),
+            *destination_handlers(self.places, self.files),
             CallbackQueryHandler(self.events.subscribe_button, pattern=SUBSCRIBE_PATTERN),
             CallbackQueryHandler(self.events.stale_button),  # every tap is answered
             MessageHandler(filters.COMMAND, self.events.unknown_command),
@@ -160,6 +173,10 @@ class TelegramCommands:
                 self.events.media_message,
             ),
         ]
+
+    def gate_handler(self) -> BaseHandler[Update, Context, object]:
+        """Runs before everything (its own, earlier handler group): group permissions."""
+        return TypeHandler(Update, self.gate.check)
 
     def activity_handler(self) -> BaseHandler[Update, Context, object]:
         """Runs before the commands (its own handler group) on every update from a chat."""

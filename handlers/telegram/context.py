@@ -20,8 +20,12 @@ def command_argument(message: Message) -> str:
 
 
 def chat_of(update: Update) -> ChatRef:
-    assert update.effective_chat is not None  # every handler below is filtered to chat messages
-    return telegram_chat(update.effective_chat.id)
+    """The chat the update came from; in a forum supergroup, the topic it was sent in."""
+    chat = update.effective_chat
+    assert chat is not None  # every handler below is filtered to chat messages
+    message = update.effective_message
+    topic = getattr(message, "is_topic_message", False) and chat.is_forum
+    return telegram_chat(chat.id, getattr(message, "message_thread_id", None) if topic else None)
 
 
 def actor_of(update: Update) -> Actor:

@@ -8,9 +8,18 @@ import logging
 from telegram import Chat, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.destinations import Destinations
 from handlers.telegram.context import Context, chat_of, command_argument, reply
+from handlers.telegram.feed_files import FEED_PATTERN, FeedFiles
 from handlers.telegram.gate import ADMIN_STATUSES, PermissionGate
 from handlers.telegram.notifier import telegram_chat
 from handlers.telegram.render import escape, shorten
@@ -129,3 +138,20 @@ class DestinationCommands:
                     await context.bot.send_message(change.chat.id, GREETING)
                 except TelegramError as exc:  # e.g. added without the right to post
                     log.info("could not greet chat %s: %s", chat.key, exc)
+
+
+def destination_handlers(
+    places: DestinationCommands, files: FeedFiles
+) -> list[BaseHandler[Update, Context, object]]:
+    """Channels, topics, membership and feed files; tried before the catch-all handlers."""
+    return [
+        ChatMemberHandler(places.my_chat_member_update, ChatMemberHandler.MY_CHAT_MEMBER),
+        CommandHandler("bind", places.bind_command),
+        CommandHandler("unbind", places.unbind_command),
+        CommandHandler("images", places.images_command),
+        # vetting every listed feed takes a while: do not hold other chats' updates behind it
+        CommandHandler("import", files.import_command, block=False),
+        MessageHandler(filters.Document.ALL, files.document_message, block=False),
+        CommandHandler("export", files.export_command),
+        CallbackQueryHandler(files.feed_button, pattern=FEED_PATTERN, block=False),
+    ]

@@ -9,7 +9,7 @@ import time
 from collections import OrderedDict
 
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot.errors import PermissionDenied
@@ -92,6 +92,8 @@ class FeedFiles:
             [f"/import@{context.bot.username}"],
         )
         if not captioned and (asked is None or time.monotonic() - asked > WAIT_FOR_FILE):
+            if update.effective_chat.type == ChatType.PRIVATE:
+                await reply(update, "To import the feeds in a file, send it with the caption /import.")
             return
         if not self.service.is_admin(actor_of(update)):
             raise PermissionDenied(NOT_ADMIN)
@@ -155,8 +157,9 @@ class FeedFiles:
             return
         await callback.answer("Adding…")
         source = await self.service.add_source(actor_of(update), url)
+        where = escape(shorten(display_url(source.url), 600))
         text = (
-            f"Added <b>{escape(shorten(source.name, 200))}</b> ({escape(shorten(display_url(source.url), 600))}). "
+            f"Added <b>{escape(shorten(source.name, 200))}</b> ({where}). "
             "Its new stories will be matched from the next poll."
         )
         try:

@@ -22,7 +22,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.models import Alert, ChatRef
 from bot.ports import DeliveryResult, DeliveryStatus
 from handlers.telegram.flood import alert_rate_limit_args
-from handlers.telegram.render import render_alert, render_alert_plain
+from handlers.telegram.render import MAX_MESSAGE, render_alert, render_alert_plain, utf16_len
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,11 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Telegram's 400 descriptions for markup it cannot parse, e.g. "Can't parse entities: unsupported
 # start tag "br" at byte offset 5" or "can't find end of the entity starting at byte offset 3".
 _MARKUP_ERRORS = ("can't parse entities", "can't find end", "unsupported start tag", "unexpected end tag")
+_TOPIC_GONE = ("message thread not found", "topic_deleted", "topic deleted", "thread_id_invalid")
+TOPIC_GONE_NOTE = (
+    "<i>The topic these alerts were subscribed in is gone, so they come here now "
+    "(/list shows them; subscribe again in a topic to move them there).</i>"
+)
 _GONE_ERRORS = (
     "chat not found",
     "user not found",
@@ -47,8 +52,8 @@ def telegram_chat_id(chat: ChatRef) -> int | str:
         return chat.id
 
 
-def telegram_chat(chat_id: int | str) -> ChatRef:
-    return ChatRef("telegram", str(chat_id))
+def telegram_chat(chat_id: int | str, thread: int | None = None) -> ChatRef:
+    return ChatRef("telegram", str(chat_id), str(thread) if thread else "")
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -95,18 +100,59 @@ class TelegramNotifier:
         else:
             text, parse_mode = render_alert(alert), ParseMode.HTML
         try:
-            await self.bot.send_message(
-                chat_id=telegram_chat_id(alert.chat),
-                text=text,
-                parse_mode=parse_mode,
-                link_preview_options=NO_PREVIEW,
-                **alert_rate_limit_args(self.bot),  # the outbox retries a 429, not PTB
-            )
+            await self._send(alert.chat, text, parse_mode, alert.image)
+        except BadRequest as exc:
+            if alert.chat.thread and _topic_gone(exc):
+                return await self._to_general(alert, text, parse_mode)
+            return self._failed(alert, exc)
         except Exception as exc:
-            result = classify(exc)
-            if result.status is DeliveryStatus.FAILED and not isinstance(exc, TelegramError):
-                log.exception("sending alert %s failed unexpectedly", alert.id)
-            else:
-                log.info("alert %s: %s (%s)", alert.id, result.status.value, result.detail)
-            return result
+            return self._failed(alert, exc)
         return DeliveryResult(DeliveryStatus.SENT)
+
+    async def _send(self, chat: ChatRef, text: str, parse_mode: str | None, image: str = "") -> None:
+        await self.bot.send_message(
+            chat_id=telegram_chat_id(chat),
+            text=text,
+            parse_mode=parse_mode,
+            message_thread_id=int(chat.thread) if chat.thread else None,
+            # the picture as a large preview above the text: the text keeps its 4,096 characters
+            link_preview_options=image_preview(image) if image else NO_PREVIEW,
+            **alert_rate_limit_args(self.bot),  # the outbox retries a 429, not PTB
+        )
+
+    async def _to_general(self, alert: Alert, text: str, parse_mode: str | None) -> DeliveryResult:
+        """The topic was deleted: this alert goes to General with a note, the topic's subscriptions follow."""
+        general = alert.chat.whole
+        note = TOPIC_GONE_NOTE if parse_mode else TOPIC_GONE_NOTE.replace("<i>", "").replace("</i>", "")
+        try:
+            if utf16_len(note) + 1 + utf16_len(text) <= MAX_MESSAGE:
+                await self._send(general, f"{note}\n{text}", parse_mode, alert.image)
+            else:
+                await self._send(general, note, parse_mode)
+                await self._send(general, text, parse_mode, alert.image)
+        except Exception as exc:
+            return self._failed(alert, exc)
+        log.info(
+            "topic %s is gone: alert %s sent to General; its subscriptions move there",
+            alert.chat.key,
+            alert.id,
+        )
+        return DeliveryResult(DeliveryStatus.SENT, detail="topic gone", new_chat=general)
+
+    def _failed(self, alert: Alert, exc: Exception) -> DeliveryResult:
+        result = classify(exc)
+        if result.status is DeliveryStatus.FAILED and not isinstance(exc, TelegramError):
+            log.exception("sending alert %s failed unexpectedly", alert.id)
+        else:
+            log.info("alert %s: %s (%s)", alert.id, result.status.value, result.detail)
+        return result
+
+
+def image_preview(url: str) -> LinkPreviewOptions:
+    # is_disabled=False explicitly: the application default (no previews) would fill it in otherwise
+    return LinkPreviewOptions(is_disabled=False, url=url, prefer_large_media=True, show_above_text=True)
+
+
+def _topic_gone(exc: BadRequest) -> bool:
+    lowered = str(exc).casefold()
+    return any(marker in lowered for marker in _TOPIC_GONE)

@@ -7,10 +7,12 @@ import logging
 from telegram import Update
 from telegram.constants import ChatAction
 
+from bot.ingest.finder import SeveralFeeds
 from bot.service import NewsService
 from bot.text.urls import display_url
 from handlers.telegram import views
 from handlers.telegram.context import Context, actor_of, command_argument, reply
+from handlers.telegram.feed_files import FeedFiles
 from handlers.telegram.render import escape, shorten
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,7 @@ class SourceCommands:
 
     def __init__(self, service: NewsService) -> None:
         self.service = service
+        self.files: FeedFiles | None = None  # set by TelegramCommands: buttons for a page's feeds
 
     async def sources_command(self, update: Update, context: Context) -> None:
         for part in views.sources_messages(self.service.source_statuses()):
@@ -37,9 +40,16 @@ class SourceCommands:
             )
             return
         await update.effective_chat.send_action(ChatAction.TYPING)
-        source = await self.service.add_source(
-            actor_of(update), parts[0], parts[1] if len(parts) > 1 else None
-        )
+        try:
+            source = await self.service.add_source(
+                actor_of(update), parts[0], parts[1] if len(parts) > 1 else None
+            )
+        except SeveralFeeds as choice:
+            if self.files is None:
+                raise
+            text, markup = self.files.offer(choice)
+            await update.effective_message.reply_text(text, reply_markup=markup)
+            return
         where = escape(shorten(display_url(source.url), 600))  # no credentials or keys echoed
         await reply(
             update,

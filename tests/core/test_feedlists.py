@@ -5,17 +5,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.clock import FakeClock
 from bot.errors import PermissionDenied, SourceError
 from bot.feedlists import FeedLists, public_feed_url
-from bot.fetch import FeedFetcher
+from bot.ingest.fetch import FeedFetcher
 from bot.ingest.opml import parse_feed_list
 from bot.models import Source
-from bot.service import Actor
+from bot.sources_service import Actor
 from storage import Store
+from tests.support.clock import FakeClock
 from tests.support.services import build_service
 
-ADMIN, USER = Actor("telegram", "1"), Actor("telegram", "2")
+ADMIN, USER = Actor("telegram", "1", admin_id="1"), Actor("telegram", "2", admin_id="2")
 BBC = Source("BBC", "https://feeds.example/bbc.xml")
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>
 <item><title>Story</title><link>https://x.example/s</link></item></channel></rss>"""
@@ -25,7 +25,7 @@ OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></h
   <outline text="BBC again" xmlUrl="https://feeds.example/bbc.xml"/>
 </outline>
 <outline text="Missing" xmlUrl="https://good.example/404"/>
-<outline text="Page" xmlUrl="https://good.example/page"/>
+<outline text="Page" xmlUrl="https://other.example/page"/>
 <outline text="Internal" xmlUrl="http://10.0.0.1/rss"/>
 <outline text="Not a URL" xmlUrl="ftp://good.example/rss"/>
 <outline text="Untitled feed" xmlUrl="https://good.example/untitled"/>
@@ -40,7 +40,7 @@ def transport(request: httpx.Request) -> httpx.Response:
         )
     if url == "https://good.example/untitled":
         return httpx.Response(200, content=RSS % b"", headers={"content-type": "application/rss+xml"})
-    if url == "https://good.example/page":
+    if url == "https://other.example/page":
         return httpx.Response(
             200, content=b"<html><body>hello</body></html>", headers={"content-type": "text/html"}
         )
@@ -63,7 +63,7 @@ async def test_import_adds_vetted_feeds_and_reports_the_rest(lists: FeedLists, s
     assert report.existing == ["BBC"]
     reasons = dict(report.refused)
     assert "HTTP 404" in reasons["https://good.example/404"]
-    assert "not an RSS/Atom feed" in reasons["https://good.example/page"]
+    assert "web page, and I found no RSS/Atom feed" in reasons["https://other.example/page"]
     assert "not a public address" in reasons["http://10.0.0.1/rss"]
     assert "http://" in reasons["ftp://good.example/rss"]
     assert report.total == 7

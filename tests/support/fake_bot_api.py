@@ -92,6 +92,54 @@ def callback_payload(
     }
 
 
+_ADMIN_RIGHTS: Payload = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_messages": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+}
+
+
+def chat_member_payload(status: str, user: Payload) -> Payload:
+    """A ChatMember of `status` ("creator", "administrator", "member", "restricted", "left", "kicked")."""
+    member: Payload = {"status": status, "user": user}
+    if status == "administrator":
+        member.update(_ADMIN_RIGHTS)
+    elif status == "creator":
+        member["is_anonymous"] = False
+    elif status == "kicked":
+        member["until_date"] = 0
+    elif status == "restricted":
+        member.update(
+            is_member=True,
+            until_date=0,
+            can_send_messages=False,
+            can_send_audios=False,
+            can_send_documents=False,
+            can_send_photos=False,
+            can_send_videos=False,
+            can_send_video_notes=False,
+            can_send_voice_notes=False,
+            can_send_polls=False,
+            can_send_other_messages=False,
+            can_add_web_page_previews=False,
+            can_change_info=False,
+            can_invite_users=False,
+            can_pin_messages=False,
+            can_manage_topics=False,
+        )
+    return member
+
+
 def _decode_form(body: str) -> Payload:
     params: Payload = {}
     for key, values in parse_qs(body, keep_blank_values=True).items():

@@ -11,7 +11,14 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from tests.support.fake_bot_api import chat_member_payload
+
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "News", "username": "newsbot_test"}
+
+
+@dataclass
+class _Missing:
+    body: dict[str, Any]
 
 
 @dataclass
@@ -43,6 +50,12 @@ class RecordingRequest(BaseRequest):
         self.script: dict[str, list[Scripted]] = {}
         self._ids = itertools.count(100)
         self._changed = asyncio.Event()
+        # getChatMember: (chat id, user id) -> status; anyone else is an "administrator"
+        self.members: dict[tuple[int, int], str] = {}
+        self.chats: dict[str, dict[str, Any]] = {}  # getChat: "@name" or "id" -> the chat
+        self.files: dict[str, bytes] = {}  # getFile: file_id -> content, downloaded from /file/bot...
+        self.downloads: list[str] = []  # the URLs files were downloaded from
+        self.uploads: list[tuple[str, bytes]] = []  # (method, content) of every uploaded document
 
     def fail(self, method: str, *responses: Scripted) -> None:
         self.script.setdefault(method, []).extend(responses)
@@ -74,8 +87,15 @@ class RecordingRequest(BaseRequest):
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download (getFile's path under PTB's base_file_url)
+            self.downloads.append(url)
+            self._changed.set()
+            return 200, self.files.get(url.rsplit("/", 1)[-1], b"")
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            for _field, (_name, content, *_rest) in (request_data.multipart_data or {}).items():
+                self.uploads.append((name, bytes(content)))
         self.calls.append(Call(name, params))
         self._changed.set()
         queued = self.script.get(name)
@@ -85,7 +105,11 @@ class RecordingRequest(BaseRequest):
             if answer.raises is not None:
                 raise answer.raises
             return answer.status, json.dumps(answer.body).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+        result = self._result(name, params)
+        if isinstance(result, _Missing):
+            self.calls[-1].ok = False
+            return 400, json.dumps(result.body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
@@ -101,4 +125,29 @@ class RecordingRequest(BaseRequest):
             }
         if name == "getUpdates":
             return []
+        if name == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            status = self.members.get((chat_id, user_id), "administrator")
+            user = (
+                BOT_USER if user_id == BOT_USER["id"] else {"id": user_id, "is_bot": False, "first_name": "U"}
+            )
+            return chat_member_payload(status, user)
+        if name == "getChat":
+            found = self.chats.get(str(params.get("chat_id")))
+            if found is None:
+                raise_missing = {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+                return _Missing(raise_missing)
+            return {"accent_color_id": 0, "max_reaction_count": 11, **found}
+        if name == "getFile":
+            file_id = str(params["file_id"])
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": f"documents/{file_id}"}
+        if name == "sendDocument":
+            chat_id = params.get("chat_id", 1)
+            return {
+                "message_id": next(self._ids),
+                "date": 1_780_000_000,
+                "chat": {"id": chat_id, "type": "private" if int(chat_id) > 0 else "group"},
+                "from": BOT_USER,
+                "document": {"file_id": "up1", "file_unique_id": "uup1", "file_name": "x.opml"},
+            }
         return True

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bot.errors import SourceError
-from bot.fetch import FeedFetcher
+from bot.ingest.fetch import FeedFetcher
 from bot.ingest.finder import SeveralFeeds, find_feeds
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>

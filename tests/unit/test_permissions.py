@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.permissions import AdminCache, ChatKind, PermissionPolicy
+from tests.support.clock import FakeClock
 
 
 @pytest.mark.parametrize(
