@@ -36,6 +36,14 @@ def _listing(title: str, items: list[str]) -> list[str]:
     return [f"<b>{title}</b> ({len(items)}):", *(f"• {item}" for item in items)] if items else []
 
 
+def _reason(url: str, why: str) -> str:
+    """Under its address, "https://x/feed could not be fetched: HTTP 404." reads "could not be fetched..."."""
+    for shown in (display_url(url), url):
+        if why.startswith(shown + " "):
+            return why.removeprefix(shown + " ").rstrip(".")
+    return why
+
+
 def import_summary(report: ImportReport) -> list[str]:
     head = (
         f"Import: {len(report.added)} added, {len(report.existing)} already there, "
@@ -49,7 +57,7 @@ def import_summary(report: ImportReport) -> list[str]:
     lines += _listing(
         "Refused",
         [
-            f"{escape(shorten(display_url(u), 200))} — {escape(shorten(why, 300))}"
+            f"{escape(shorten(display_url(u), 200))} — {escape(shorten(_reason(u, why), 300))}"
             for u, why in report.refused
         ],
     )
