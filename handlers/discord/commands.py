@@ -11,7 +11,8 @@ from collections.abc import Collection
 import discord
 from discord import app_commands
 
-from bot.errors import SubscriptionError
+from bot.errors import PermissionDenied, SubscriptionError
+from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold
 from handlers.discord.context import CommandContext, reply, shows_domain_errors
@@ -33,6 +34,16 @@ class DiscordCommands(CommandContext, SourceCommands):
         self.service = service
         self.admin_guilds = frozenset(admin_guilds) if admin_guilds is not None else None
 
+    def require_channel_rights(self, interaction: discord.Interaction, chat: ChatRef) -> None:
+        """A server channel's (or thread's) alerts are changed by members with Manage Channels."""
+        if chat.platform != CHANNEL or self.service.policy.open_groups:
+            return
+        if not interaction.permissions.manage_channels:
+            raise PermissionDenied(
+                "You need the Manage Channels permission to change this channel's alerts. "
+                "For alerts of your own, use deliver_to: direct messages."
+            )
+
     # subscriptions ---------------------------------------------------------------------------
 
     @shows_domain_errors
@@ -40,6 +51,7 @@ class DiscordCommands(CommandContext, SourceCommands):
         self, interaction: discord.Interaction, query: str, deliver_to: str | None = None
     ) -> None:
         chat = self.target(interaction, deliver_to)
+        self.require_channel_rights(interaction, chat)
         if chat.platform == CHANNEL and (problem := self.cannot_post_here(interaction)):
             raise SubscriptionError(problem)
         result = self.service.subscribe(chat, query)
@@ -62,6 +74,7 @@ class DiscordCommands(CommandContext, SourceCommands):
         self, interaction: discord.Interaction, query: str, deliver_to: str | None = None
     ) -> None:
         chat = self.target(interaction, deliver_to)
+        self.require_channel_rights(interaction, chat)
         removed = self.service.unsubscribe(chat, query)
         await reply(
             interaction,
@@ -114,6 +127,7 @@ class DiscordCommands(CommandContext, SourceCommands):
     @shows_domain_errors
     async def pause_command(self, interaction: discord.Interaction, deliver_to: str | None = None) -> None:
         chat = self.target(interaction, deliver_to)
+        self.require_channel_rights(interaction, chat)
         changed = self.service.pause(chat)
         text = "Alerts paused" if changed else "Alerts were already paused"
         await reply(
@@ -125,6 +139,7 @@ class DiscordCommands(CommandContext, SourceCommands):
     @shows_domain_errors
     async def resume_command(self, interaction: discord.Interaction, deliver_to: str | None = None) -> None:
         chat = self.target(interaction, deliver_to)
+        self.require_channel_rights(interaction, chat)
         changed = self.service.resume(chat)
         text = "Alerts resumed" if changed else "Alerts are already on"
         await reply(interaction, f"{text} for {self.where(chat)}.", ephemeral=chat.platform == DIRECT)

@@ -116,6 +116,9 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
         embed["url"] = url
     if alert.published is not None:
         embed["timestamp"] = alert.published.isoformat()  # Discord shows it in each reader's time zone
+    image = safe_url(alert.image) if alert.image else None
+    if image:
+        embed["image"] = {"url": image}  # Discord fetches it for the embed; the bot never does
     return embed
 
 

@@ -129,6 +129,13 @@ class FakeFollowup:
         self.messages.append({"content": content, **kwargs})
 
 
+class FakeThread(discord.Thread):
+    """Passes `isinstance(channel, discord.Thread)`; only its id is read."""
+
+    def __init__(self, ident: int) -> None:  # a real Thread needs a guild and a gateway payload
+        self.id = ident
+
+
 class FakeInteraction:
     """What our callbacks read from a discord.Interaction, nothing more."""
 
@@ -139,6 +146,8 @@ class FakeInteraction:
         guild_id: int | None = 555,
         channel_id: int = 777,
         manage_guild: bool = False,
+        manage_channels: bool = True,
+        in_thread: bool = False,
         bot_permissions: discord.Permissions | None = None,
         namespace: dict[str, Any] | None = None,
     ) -> None:
@@ -146,9 +155,11 @@ class FakeInteraction:
         self.guild_id = guild_id
         self.guild = SimpleNamespace(id=guild_id) if guild_id is not None else None
         self.channel_id = channel_id
-        self.channel = SimpleNamespace(id=channel_id)
+        self.channel = FakeThread(channel_id) if in_thread else SimpleNamespace(id=channel_id)
         self.permissions = (
-            discord.Permissions(manage_guild=manage_guild) if guild_id else discord.Permissions.none()
+            discord.Permissions(manage_guild=manage_guild, manage_channels=manage_channels)
+            if guild_id
+            else discord.Permissions.none()
         )
         default_bot = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
         self.app_permissions = bot_permissions if bot_permissions is not None else default_bot
