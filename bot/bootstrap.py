@@ -121,6 +121,8 @@ async def start_adapters(settings: Settings, service: NewsService) -> list[Adapt
             webhooks = webhook_targets(settings.sources_path)
             if webhooks:
                 adapters.append(_webhook_adapter(service, webhooks))
+        if settings.sources_path:
+            _sync_telegram_targets(settings, service)
         if settings.telegram_token:
             from handlers.telegram.app import TelegramAdapter
 
@@ -139,6 +141,22 @@ async def start_adapters(settings: Settings, service: NewsService) -> list[Adapt
         await stop_adapters(adapters)
         raise
     return adapters
+
+
+def _sync_telegram_targets(settings: Settings, service: NewsService) -> None:
+    """`[[telegram]]` tables of the sources file: each chat's subscriptions become its `queries`."""
+    from handlers.telegram.targets import load_telegram_targets, sync_telegram_targets
+
+    assert settings.sources_path is not None
+    targets = load_telegram_targets(settings.sources_path)
+    if not targets:
+        return
+    if not settings.telegram_token:
+        log.warning(
+            "%d [[telegram]] targets in the sources file, but TELEGRAM_BOT_TOKEN is not set", len(targets)
+        )
+    added, removed = sync_telegram_targets(service, targets)
+    log.info("telegram targets: %d chats (%d subscriptions added, %d removed)", len(targets), added, removed)
 
 
 async def stop_adapters(adapters: Sequence[Adapter]) -> None:
