@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         nargs=argparse.REMAINDER,
         help="""subscriptions, one argument each, e.g. SOCAR '"Caspian Sea"' 'Armenia -peace'""",
     )
+    opml = sub.add_parser("opml", help="the sources as OPML: import FILE (vetted like /addsource) or export")
+    opml.add_argument("action", choices=("import", "export"))
+    opml.add_argument("file", nargs="?", help="import: an OPML file or a text list of feed URLs")
     return parser
 
 
@@ -54,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(
             settings.log_level, secrets=[s for s in (settings.telegram_token, settings.discord_token) if s]
         )
+        if args.command == "opml":
+            from bot.opml_cli import opml_command
+
+            return asyncio.run(opml_command(args.action, args.file, settings, single_instance))
         return asyncio.run(_run(settings))
     except ConfigError as exc:
         print(f"newsbot: configuration error: {exc}", file=sys.stderr)
