@@ -33,6 +33,11 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "/addsource https://example.com/rss.xml Example",
     ),
     ("removesource", "<name|url>", "remove a feed (admins only)", "/removesource Example"),
+    ("import", "", "add the feeds of an OPML file or URL list sent with it (admins only)", "/import"),
+    ("export", "", "the feeds as an OPML file for any feed reader", "/export"),
+    ("images", "on|off", "show story pictures in alerts, or not", "/images off"),
+    ("bind", "@channel", "manage a channel you administer from this private chat", "/bind @mychannel"),
+    ("unbind", "", "manage this chat's own alerts again", "/unbind"),
     ("help", "", "this message", "/help"),
 )
 
@@ -66,6 +71,12 @@ def help_text() -> str:
     for name, args, about, example in COMMANDS:
         usage = f"/{name} {escape(args)}".rstrip()
         lines.append(f"{usage} — {escape(about)}, e.g. <code>{escape(example)}</code>")
+    lines += [
+        "",
+        "<b>Where alerts go</b>: in groups only admins change the alerts (anyone may /list and /latest); "
+        "in a forum each topic has its own subscriptions; for a channel, post the commands in it "
+        "(with me as an admin) or /bind it here.",
+    ]
     return "\n".join(lines)
 
 
