@@ -27,7 +27,16 @@ Payload = dict[str, Any]
 BOT_USER: Payload = {"id": 4242, "is_bot": True, "first_name": "Newsbot", "username": "newsbot_test_bot"}
 MAX_LONG_POLL = 1.0  # seconds a getUpdates call may hang here, whatever timeout the bot asked for
 # PTB form-encodes every parameter, JSON-encoding the non-strings: decode these as numbers
-_INT_KEYS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "from_chat_id"}
+_INT_KEYS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "user_id",
+    "from_chat_id",
+    "message_thread_id",
+}
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,8 @@ class FakeBotApi:
         self.flooded = 0  # how many sends were refused that way
         self._updates: list[Payload] = []
         self._failures: dict[str, list[Failure]] = {}
+        # getChatMember: (chat id, user id) -> status; anyone not listed is an "administrator"
+        self.members: dict[tuple[int, int], str] = {}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._callback_ids = itertools.count(1)
@@ -232,6 +243,20 @@ class FakeBotApi:
         markup = message.get("reply_markup") if message else None
         query = callback_payload(str(next(self._callback_ids)), chat_id, user_id, data, message_id, markup)
         return self.push_update({"callback_query": query})
+
+    def push_channel_post(self, channel_id: int, text: str) -> int:
+        """A post in a channel (commands there come as channel_post, from the channel itself)."""
+        post = message_payload(next(self._message_ids), channel_id, 0, text, "channel")
+        del post["from"]
+        post["sender_chat"] = {"id": channel_id, "type": "channel", "title": "Test channel"}
+        return self.push_update({"channel_post": post})
+
+    def push_topic_message(self, chat_id: int, user_id: int, thread_id: int, text: str) -> int:
+        """A message in topic `thread_id` of a forum supergroup."""
+        message = message_payload(next(self._message_ids), chat_id, user_id, text, "supergroup")
+        message["chat"]["is_forum"] = True
+        message.update(message_thread_id=thread_id, is_topic_message=True)
+        return self.push_update({"message": message})
 
     def push_migration(self, old_chat_id: int, new_chat_id: int) -> int:
         message = {
@@ -368,6 +393,12 @@ class FakeBotApi:
     def _result(self, method: str, params: Payload) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            user = (
+                BOT_USER if user_id == BOT_USER["id"] else {"id": user_id, "is_bot": False, "first_name": "U"}
+            )
+            return chat_member_payload(self.members.get((chat_id, user_id), "administrator"), user)
         if method in ("sendMessage", "editMessageText"):
             message_id = params.get("message_id") or next(self._message_ids)
             if method == "sendMessage":
@@ -379,6 +410,8 @@ class FakeBotApi:
                 "from": BOT_USER,
                 "text": params.get("text", ""),
             }
+            if params.get("message_thread_id"):
+                message.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
             if isinstance(params.get("reply_markup"), dict):
                 message["reply_markup"] = params["reply_markup"]
             return message

@@ -72,6 +72,7 @@ async def test_an_image_is_the_large_preview_above_the_text(
     await notifier.send(make_alert(GENERAL, image="https://img.example/a.jpg"))
     [sent] = request_.sent()
     assert sent["link_preview_options"] == {
+        "is_disabled": False,
         "url": "https://img.example/a.jpg",
         "prefer_large_media": True,
         "show_above_text": True,
