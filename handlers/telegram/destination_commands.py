@@ -140,6 +140,9 @@ class DestinationCommands:
                     log.info("could not greet chat %s: %s", chat.key, exc)
 
 
+IMPORT_CAPTION = filters.CaptionRegex(r"^/import(?:@\w+)?(?:\s|$)")
+
+
 def destination_handlers(
     places: DestinationCommands, files: FeedFiles
 ) -> list[BaseHandler[Update, Context, object]]:
@@ -151,7 +154,10 @@ def destination_handlers(
         CommandHandler("images", places.images_command),
         # vetting every listed feed takes a while: do not hold other chats' updates behind it
         CommandHandler("import", files.import_command, block=False),
-        MessageHandler(filters.Document.ALL, files.document_message, block=False),
+        # a document for /import (captioned, or sent after /import); other captions are commands
+        MessageHandler(
+            filters.Document.ALL & (IMPORT_CAPTION | ~filters.CAPTION), files.document_message, block=False
+        ),
         CommandHandler("export", files.export_command),
         CallbackQueryHandler(files.feed_button, pattern=FEED_PATTERN, block=False),
     ]
