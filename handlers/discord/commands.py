@@ -25,7 +25,9 @@ HELP = (
     '`/subscribe query` — e.g. `SOCAR`, `"Caspian Sea"`, `Gazprom OR Rosneft`, `oil -palm`, `pipelin*`\n'
     "  `deliver_to`: this channel (default in a server) or your direct messages\n"
     "`/unsubscribe` · `/list` · `/latest [query]` · `/pause` · `/resume` · `/sources`\n"
-    "Server managers: `/addsource url [name]` · `/removesource source`"
+    "`/images on|off` · `/export` (the feeds as OPML)\n"
+    "In a thread, alerts arrive in that thread; a channel's alerts need Manage Channels.\n"
+    "Server managers: `/addsource url [name]` · `/removesource source` · `/import file`"
 )
 
 

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from handlers.discord.commands import DiscordCommands
+from handlers.discord.feed_files import DiscordFeedFiles
 
 DELIVER_TO = [
     app_commands.Choice(name="this channel", value="channel"),
@@ -18,6 +19,8 @@ DELIVER_TO_HELP = "where the alerts go: this channel (default in a server) or yo
 
 
 def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> None:
+    register_feed_files(tree, DiscordFeedFiles(cmds))
+
     @tree.command(name="subscribe", description="Get an alert whenever a story matches your keywords")
     @app_commands.describe(
         query='keywords, e.g. SOCAR, "Caspian Sea", Gazprom OR Rosneft', deliver_to=DELIVER_TO_HELP
@@ -85,3 +88,25 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
     @app_commands.guild_only()
     async def removesource(interaction: discord.Interaction, source: str) -> None:
         await cmds.removesource_command(interaction, source)
+
+
+def register_feed_files(tree: app_commands.CommandTree, files: DiscordFeedFiles) -> None:
+    @tree.command(name="import", description="Add the feeds of an OPML file or URL list (Manage Server)")
+    @app_commands.describe(file="an OPML file, or a text file with one feed address a line")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def import_(interaction: discord.Interaction, file: discord.Attachment) -> None:
+        await files.import_command(interaction, file)
+
+    @tree.command(name="export", description="The polled feeds as an OPML file for any feed reader")
+    async def export(interaction: discord.Interaction) -> None:
+        await files.export_command(interaction)
+
+    @tree.command(name="images", description="Show story pictures in alerts, or not")
+    @app_commands.describe(setting="on or off", deliver_to=DELIVER_TO_HELP)
+    @app_commands.choices(
+        setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")],
+        deliver_to=DELIVER_TO,
+    )
+    async def images(interaction: discord.Interaction, setting: str, deliver_to: str | None = None) -> None:
+        await files.images_command(interaction, setting, deliver_to)

@@ -92,3 +92,45 @@ def test_the_story_picture_is_the_embed_image() -> None:
     assert embed["image"] == {"url": "https://img.example/a.jpg"}
     assert "image" not in alert_embed(replace(make_alert(), image="javascript:alert(1)"))
     assert "image" not in alert_embed(make_alert())
+
+
+class FakeAttachment:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.size = len(data)
+
+    async def read(self) -> bytes:
+        return self.data
+
+
+async def test_import_an_attachment_and_export_a_file(store: Store) -> None:
+    from handlers.discord.feed_files import DiscordFeedFiles
+
+    service = build_service(store, FakeClock())  # no fetcher: every feed is refused with its reason
+    files = DiscordFeedFiles(DiscordCommands(service))
+    refused = FakeInteraction()
+    await files.import_command(refused, FakeAttachment(b"https://a.example/rss\n"))  # type: ignore[arg-type]
+    assert "Manage Server" in refused.text
+    it = FakeInteraction(manage_guild=True)
+    await files.import_command(it, FakeAttachment(b"https://a.example/rss\nftp://b.example/\n"))  # type: ignore[arg-type]
+    assert it.response.deferred is not None
+    assert (
+        "Import: 0 added, 0 already there, 2 refused." in it.text
+        and "cannot be added in this mode" in it.text
+    )
+    out = FakeInteraction()
+    await files.export_command(out)  # type: ignore[arg-type]
+    [sent] = out.answers
+    assert sent["file"].filename == "newsbot-sources.opml" and sent["ephemeral"]
+
+
+async def test_images_off_for_a_channel(store: Store) -> None:
+    from handlers.discord.feed_files import DiscordFeedFiles
+
+    service = build_service(store, FakeClock())
+    files = DiscordFeedFiles(DiscordCommands(service))
+    await files.images_command(FakeInteraction(manage_channels=False), "off")  # type: ignore[arg-type]
+    assert service.chat_state(ChatRef("discord", "777")).images
+    it = FakeInteraction()
+    await files.images_command(it, "off")  # type: ignore[arg-type]
+    assert "text only" in it.text and not service.chat_state(ChatRef("discord", "777")).images

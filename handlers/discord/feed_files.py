@@ -1,0 +1,78 @@
+"""/import (an OPML or URL-list attachment), /export (an OPML file) and /images on Discord."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+
+from bot.errors import SourceError
+from bot.feedlists import FeedLists, ImportReport
+from bot.ingest.opml import MAX_BYTES
+from bot.text.urls import display_url
+from handlers.discord.commands import DiscordCommands
+from handlers.discord.context import reply, shows_domain_errors
+from handlers.discord.render import MESSAGE_MAX, escape, truncate
+
+
+def import_summary(report: ImportReport) -> str:
+    lines = [
+        f"Import: {len(report.added)} added, {len(report.existing)} already there, "
+        f"{len(report.refused)} refused"
+        + (f", {report.truncated} beyond the limit not looked at" if report.truncated else "")
+        + "."
+    ]
+    lines += [f"• added **{escape(s.name, 120)}**" for s in report.added]
+    lines += [f"• already there: {escape(name, 120)}" for name in report.existing]
+    lines += [f"• refused {escape(display_url(url), 200)}: {escape(why, 300)}" for url, why in report.refused]
+    return truncate("\n".join(lines), MESSAGE_MAX)
+
+
+class DiscordFeedFiles:
+    def __init__(self, commands: DiscordCommands) -> None:
+        self.commands = commands
+        self.service = commands.service
+        self.lists = FeedLists(commands.service)
+
+    @shows_domain_errors
+    async def import_command(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        actor = self.commands.actor(interaction)
+        if not self.service.is_admin(actor):
+            raise SourceError("Only server managers (Manage Server) can import sources.")
+        if file.size > MAX_BYTES:
+            raise SourceError(
+                f"That file is too large to be a feed list (the limit is {MAX_BYTES // 1_000_000} MB)."
+            )
+        # vetting every feed takes longer than Discord's 3 s answer window: acknowledge first
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException:
+            raise SourceError("I could not download that attachment from Discord. Try again.") from None
+        report = await self.lists.import_list(actor, data)
+        await reply(interaction, import_summary(report), ephemeral=True)
+
+    @shows_domain_errors
+    async def export_command(self, interaction: discord.Interaction) -> None:
+        data = self.lists.export_list(self.commands.actor(interaction))
+        count = len(self.service.all_sources())
+        await interaction.response.send_message(
+            f"{count} sources as OPML: import them in any feed reader.",
+            file=discord.File(io.BytesIO(data), filename="newsbot-sources.opml"),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @shows_domain_errors
+    async def images_command(
+        self, interaction: discord.Interaction, setting: str, deliver_to: str | None = None
+    ) -> None:
+        chat = self.commands.target(interaction, deliver_to)
+        self.commands.require_channel_rights(interaction, chat)
+        on = setting == "on"
+        changed = self.service.destinations.set_images(chat, on)
+        where = self.commands.where(chat)
+        text = f"Alerts in {where} {'show the story picture' if on else 'are text only'} now."
+        await reply(
+            interaction, text if changed else f"Images were already {setting} for {where}.", ephemeral=True
+        )
