@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ingest.opml import parse_feed_list
 from tests.e2e.harness import BotProcess, write_sources
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feedserver import FeedServer
@@ -76,6 +77,11 @@ def test_a_channel_subscription_and_a_topic_alert(tmp_path: Path, api: FakeBotAp
         )
         assert in_topic["message_thread_id"] == TOPIC
         assert not api.sent_to(FORUM, "SOCAR signs") and not api.sent_to(CHANNEL, "Gazprom cuts")
+        api.push_message(ADMIN, ADMIN, "/export")  # an uploaded OPML document
+        api.wait_until(lambda a: bool(a.documents), 15)
+        [upload] = [v for k, v in api.documents[-1].items() if k.startswith("file:")]
+        exported = parse_feed_list(upload["content"])
+        assert [f.url for f in exported.feeds] == [feeds.url("/feed.xml")]
         assert bot.stop() == 0
     finally:
         if bot.proc and bot.proc.poll() is None:

@@ -149,6 +149,27 @@ def chat_member_payload(status: str, user: Payload) -> Payload:
     return member
 
 
+def _decode_multipart(content_type: str, body: bytes) -> Payload:
+    """Form fields as strings (numbers as ints), each uploaded file as {"filename", "content"}."""
+    from email import policy
+    from email.parser import BytesParser
+
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: Payload = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            params[f"file:{name}"] = {"filename": filename, "content": content}
+            continue
+        value = content.decode("utf-8")
+        params[str(name)] = int(value) if str(name) in _INT_KEYS and value.lstrip("-").isdigit() else value
+    return params
+
+
 def _decode_form(body: str) -> Payload:
     params: Payload = {}
     for key, values in parse_qs(body, keep_blank_values=True).items():
@@ -182,6 +203,8 @@ class FakeBotApi:
         self._failures: dict[str, list[Failure]] = {}
         # getChatMember: (chat id, user id) -> status; anyone not listed is an "administrator"
         self.members: dict[tuple[int, int], str] = {}
+        self.chats: dict[str, Payload] = {}  # getChat: "@name" or "id" -> the chat; others: not found
+        self.documents: list[Payload] = []  # sendDocument params; files under "file:<field>"
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._callback_ids = itertools.count(1)
@@ -347,6 +370,10 @@ class FakeBotApi:
             return failure.status, body
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        if method == "getChat" and str(params.get("chat_id")) not in self.chats:
+            with self._cond:
+                self._record(method, params)
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
         with self._cond:
             self._record(method, params)
             if method == "sendMessage":
@@ -393,6 +420,18 @@ class FakeBotApi:
     def _result(self, method: str, params: Payload) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChat":
+            chat = self.chats.get(str(params.get("chat_id")))
+            return {"accent_color_id": 0, "max_reaction_count": 11, **(chat or {})}
+        if method == "sendDocument":
+            self.documents.append(params)
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": _chat(params.get("chat_id", 0)),
+                "from": BOT_USER,
+                "document": {"file_id": "doc1", "file_unique_id": "udoc1", "file_name": "sources.opml"},
+            }
         if method == "getChatMember":
             chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
             user = (
@@ -423,15 +462,14 @@ class FakeBotApi:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                body = self.rfile.read(length) if length else b""
                 kind = self.headers.get("Content-Type", "")
-                if "json" in kind:
-                    params = json.loads(raw or "{}")
-                elif "multipart" in kind:
-                    self._send(400, {"ok": False, "error_code": 400, "description": "multipart not faked"})
+                if "multipart" in kind:  # an upload (sendDocument): fields as params, files kept aside
+                    params = _decode_multipart(kind, body)
+                    self._send(*api._handle(self.path.split("?", 1)[0], params))
                     return
-                else:
-                    params = _decode_form(raw)
+                raw = body.decode("utf-8")
+                params = json.loads(raw or "{}") if "json" in kind else _decode_form(raw)
                 self._send(*api._handle(self.path.split("?", 1)[0], params))
 
             def do_GET(self) -> None:
