@@ -1,0 +1,52 @@
+"""Read-only access to a store's main file for `newsbot export`, safe while the bot runs.
+
+The bot replaces the main file atomically (rename), so one read of it is one consistent
+version of subscriptions, chats and added sources together. Nothing here writes or locks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.errors import StorageError
+from bot.models import ChatState, Source, Subscription
+from storage.atomic import backup_path
+from storage.codec import chat_from, source_from, subscription_from
+from storage.store import Store, store_paths
+
+
+def read_records(db_path: Path) -> tuple[list[Subscription], list[ChatState], list[Source]]:
+    """The subscriptions, chats and added sources of the store at `db_path`, from one read."""
+    main = store_paths(db_path).main
+    data = None
+    for candidate in (main, backup_path(main)):
+        try:
+            data = json.loads(candidate.read_bytes())
+            break
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            if candidate != main:
+                raise StorageError(f"cannot read {main} nor its backup: {exc}") from None
+    if data is None:
+        raise StorageError(f"no database at {main} (check NEWSBOT_DB)")
+
+    def docs(table: str) -> list[dict]:  # type: ignore[type-arg]
+        rows = data.get(table, {})
+        return [rows[k] for k in sorted(rows, key=int)]
+
+    return (
+        [subscription_from(d) for d in docs("subscriptions")],
+        [chat_from(d) for d in docs("chats")],
+        [source_from(d) for d in docs("sources")],
+    )
+
+
+@contextlib.contextmanager
+def batched(store: Store) -> Iterator[None]:
+    """Every write to the main file inside this block is one durable write at its end."""
+    with store.subscriptions._storage.batch():  # subscriptions, chats and sources share the file
+        yield
