@@ -123,7 +123,7 @@ def _decode(kind: Any, raw: Any, where: str) -> Any:
         return _record(kind, raw, where)
     if kind is float and isinstance(raw, int | float) and not isinstance(raw, bool):
         return float(raw)
-    if kind is bool and not isinstance(raw, bool) or not isinstance(raw, kind):
+    if (kind is bool and not isinstance(raw, bool)) or not isinstance(raw, kind):
         raise BackupError(f"{where}: expected {getattr(kind, '__name__', kind)}, got {raw!r}")
     return raw
 

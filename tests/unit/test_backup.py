@@ -55,7 +55,7 @@ def test_restore_refuses_a_non_empty_store_unless_merge(tmp_path: Path) -> None:
     target = open_store(tmp_path / "b.json")
     target.subscriptions.add(Subscription(ALICE, "armenia", T0))
     target.chats.save(ChatState(ALICE))  # alice is not paused here: the store's own state wins
-    with pytest.raises(BackupError, match="not empty.*--merge"):
+    with pytest.raises(BackupError, match=r"not empty.*--merge"):
         restore(snap, target.subscriptions, target.chats, target.sources)
     assert len(target.subscriptions.all()) == 1
     report = restore(snap, target.subscriptions, target.chats, target.sources, merge=True)
