@@ -1,0 +1,292 @@
+"""Scale benchmark: a large community on one small server, with the real store on disk.
+
+At 100 % of the load: 10,000 chats, 50,000 subscriptions (5 a chat), 100,000 seen-story
+records; figures at 10 % and 50 % too, and on an empty store (the baseline, same run).
+
+- /subscribe: NewsService.subscribe over the loaded store (the durable write included), 200
+  calls, p50 / p95 / max. Target p95 < 50 ms.
+- A poll batch: the real Poller over 20 sources (2 new stories each) matching 1 % of the
+  subscriptions; every
+  durable write is counted per file with its bytes. Target: one write per file per batch.
+- File sizes of the store, and the start-up cost (open the store, load the subscriptions).
+- Memory: the whole `newsbot run` process (and any children) on that store, against a loopback
+  fake Bot API and feed server, resident set after its first poll. Target < 300 MB.
+
+    python benchmarks/bench_scale.py [--quick] [--data PATH]   (--data: unused)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from feed_farm import WORDS, FeedFarm, synthetic_feed  # noqa: E402
+
+import storage.atomic as atomic  # noqa: E402
+import storage.outbox as outbox_module  # noqa: E402
+from bot.book import SubscriptionBook  # noqa: E402
+from bot.clock import SystemClock  # noqa: E402
+from bot.fetch import FeedFetcher  # noqa: E402
+from bot.models import ChatRef, ChatState, Source, SourceState, Subscription  # noqa: E402
+from bot.pipeline import Poller, PollSettings  # noqa: E402
+from bot.service import NewsService, Repos  # noqa: E402
+from storage import open_store, store_paths  # noqa: E402
+from storage.codec import chat_doc, state_doc, subscription_doc  # noqa: E402
+from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
+
+SUBSCRIBE_P95_MS = 50.0
+RSS_MB = 300.0
+POLL_SOURCES = 20
+NOW = datetime.now(UTC)
+
+
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+VOCAB = sorted({rng_word for rng_word in (a + b + c for a in SYLLABLES for b in SYLLABLES[:9] for c in "nrsl")})
+NEWS_SHARE = 0.01  # queries about words the polled stories contain; the rest follow other topics
+
+
+def query_text(rng: random.Random) -> str:
+    words = WORDS if rng.random() < NEWS_SHARE else VOCAB
+    a, b, c = rng.sample(words, 3)
+    return rng.choice([a, f"{a} {b}", f"{a} OR {b}", f'"{a} {b}"', f"{a} -{c}", f"{b}*"])
+
+
+def seed(db: Path, chats: int, subs: int, seen: int, sources: list[Source]) -> None:
+    """Write the store's files directly, in the format storage writes them."""
+    rng = random.Random(chats)
+    chat_refs = [ChatRef("telegram", str(100_000 + i)) for i in range(chats)]
+    sub_docs, used = [], set()
+    while len(sub_docs) < subs:
+        chat = chat_refs[len(sub_docs) % chats]
+        text = query_text(rng)
+        if (chat, text) not in used:
+            used.add((chat, text))
+            sub_docs.append(subscription_doc(Subscription(chat, text, NOW - timedelta(days=3))))
+    from bot.query import parse_query
+
+    for doc in sub_docs:  # the normal form, as subscribe would store it
+        doc["query"] = parse_query(doc["query"]).normalized
+    states = [SourceState(s.url, primed=True, last_success=NOW - timedelta(minutes=5)) for s in sources]
+    main = {
+        "subscriptions": {str(i + 1): d for i, d in enumerate(sub_docs)},
+        "chats": {str(i + 1): chat_doc(ChatState(c)) for i, c in enumerate(chat_refs)},
+        "source_states": {str(i + 1): state_doc(s) for i, s in enumerate(states)},
+    }
+    seen_docs = {
+        str(i + 1): {
+            "key": f"https://old{i % 500}.example.org/story/{i}",
+            "url": f"https://old{i % 500}.example.org/story/{i}",
+            "title_key": f"old story {i}",
+            "seen_at": (NOW - timedelta(hours=i % 600)).isoformat(),
+            "source": f"Old {i % 500}",
+        }
+        for i in range(seen)
+    }
+    paths = store_paths(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    paths.main.write_text(json.dumps(main))
+    paths.articles.write_text(json.dumps({"seen": seen_docs, "cache": {}}))
+
+
+class WriteLog:
+    """Counts every durable write, per file, with its bytes."""
+
+    def __init__(self) -> None:
+        self.writes: Counter[str] = Counter()
+        self.bytes: Counter[str] = Counter()
+
+    def __enter__(self) -> WriteLog:
+        self._atomic = atomic.write_atomically
+        self._append = outbox_module.JournalOutboxRepo._append
+
+        def write(path: Path, payload: bytes, keep_backup: bool = False) -> None:
+            self.writes[Path(path).name] += 1
+            self.bytes[Path(path).name] += len(payload)
+            self._atomic(path, payload, keep_backup)
+
+        log = self
+        original_append = self._append
+
+        def append(repo, records):  # type: ignore[no-untyped-def]
+            log.writes[repo.path.name] += 1
+            log.bytes[repo.path.name] += sum(len(outbox_module._encode(r)) for r in records)
+            return original_append(repo, records)
+
+        atomic.write_atomically = write
+        for module in (sys.modules["storage.atomic"],):
+            module.write_atomically = write
+        outbox_module.JournalOutboxRepo._append = append  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        atomic.write_atomically = self._atomic
+        outbox_module.JournalOutboxRepo._append = self._append  # type: ignore[method-assign]
+
+
+def feed_transport(sources: list[Source]) -> httpx.MockTransport:
+    bodies = {s.url: synthetic_feed(i + 7, items=2) for i, s in enumerate(sources)}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=bodies[str(request.url)], headers={"content-type": "application/rss+xml"})
+
+    return httpx.MockTransport(handler)
+
+
+async def in_process(db: Path, sources: list[Source]) -> dict:
+    start = time.perf_counter()
+    store = open_store(db)
+    book = SubscriptionBook()
+    book.load(store.subscriptions.all())
+    open_s = time.perf_counter() - start
+    clock = SystemClock()
+    repos = Repos.of(store)
+    service = NewsService(repos, book, clock)
+    rng = random.Random(1)
+    samples = []
+    for i in range(200):
+        chat = ChatRef("telegram", str(100_000 + rng.randrange(10_000) if i % 2 else 900_000 + i))
+        text = f"{query_text(rng)} {WORDS[i % len(WORDS)]}{i}"
+        t = time.perf_counter()
+        service.subscribe(chat, text)
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    fetcher = FeedFetcher(transport=feed_transport(sources))
+    settings = PollSettings(fetch_pages=False, max_story_age=timedelta(days=36500), batch_seconds=30.0)
+    poller = Poller(repos, book, fetcher, clock, lambda: sources, settings, alerts=service.alerts)
+    with WriteLog() as writes:
+        report = await poller.poll_once()
+    await fetcher.aclose()
+    store.close()
+    paths = store_paths(db)
+    sizes = {p.name: p.stat().st_size for p in (paths.main, paths.articles, paths.outbox) if p.exists()}
+    return {
+        "open_and_load_s": open_s,
+        "subscribe_ms": {
+            "p50": statistics.median(samples),
+            "p95": samples[int(len(samples) * 0.95) - 1],
+            "max": samples[-1],
+        },
+        "poll": {"new_stories": report.new_stories, "alerts_queued": report.alerts_queued},
+        "writes": dict(writes.writes),
+        "bytes_written": dict(writes.bytes),
+        "file_bytes": sizes,
+    }
+
+
+def process_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return total
+    return total + sum(process_rss_kb(int(c)) for c in children)
+
+
+def whole_bot_rss(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) -> dict:
+    """Start the real `newsbot run` on the store; resident memory once its first poll is done."""
+    sources_file = db.with_name("sources.toml")
+    sources_file.write_text(
+        "".join(f'[[sources]]\nname = "Feed {i}"\nurl = "{farm.url(i)}"\n\n' for i in range(count))
+    )
+    with FakeBotApi() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": "123456:SCALE",
+            "TELEGRAM_API_URL": api.url,
+            "NEWSBOT_DB": str(db),
+            "NEWSBOT_SOURCES": str(sources_file),
+            "NEWSBOT_LOG_LEVEL": "INFO",
+        }
+        log_path = db.with_name("bot.log")
+        with log_path.open("w") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, stderr=log, stdout=log, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and "poll: " not in log_path.read_text():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"newsbot exited: {log_path.read_text()[-2000:]}")
+                time.sleep(0.2)
+            time.sleep(1.0)  # delivery of the first poll's alerts starts
+            rss = process_rss_kb(proc.pid)
+            peak = 0
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1])
+        finally:
+            proc.terminate()
+            proc.wait(20)
+    return {"rss_mb": rss / 1024, "peak_mb": peak / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, no process start")
+    parser.add_argument("--data", type=Path, default=None, help="unused: the data is generated")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    full = (1000, 5000, 10_000) if args.quick else (10_000, 50_000, 100_000)
+    levels = [(0, 0, 0)] + [tuple(n * pct // 100 for n in full) for pct in (10, 50, 100)]
+    sources = [Source(f"Feed {i}", f"https://feed{i}.example.org/rss.xml") for i in range(POLL_SOURCES)]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, FeedFarm(POLL_SOURCES) as farm:
+        for n, (chats, subs, seen) in enumerate(levels):
+            db = Path(tmp) / f"level{n}" / "newsbot.json"
+            seed(db, chats, subs, seen, sources)
+            row = {"chats": chats, "subscriptions": subs, "seen": seen, **asyncio.run(in_process(db, sources))}
+            if not args.quick:
+                mem_db = Path(tmp) / f"mem{n}" / "newsbot.json"
+                farm_sources = [Source(f"Feed {i}", farm.url(i)) for i in range(POLL_SOURCES)]
+                seed(mem_db, chats, subs, seen, farm_sources)
+                row["memory"] = whole_bot_rss(mem_db, farm, POLL_SOURCES)
+            rows.append(row)
+    print("store on disk (TinyDB + atomic writes); level 0 = empty store (baseline)")
+    print(f"{'chats':>6} {'subs':>6} {'seen':>7} {'open s':>7} {'sub p50':>8} {'sub p95':>8} {'sub max':>8}"
+          f" {'main MB':>8} {'art MB':>7} {'RSS MB':>7}  writes per file in one poll batch (KB)")  # fmt: skip
+    for r in rows:
+        sizes = r["file_bytes"]
+        writes = ", ".join(
+            f"{name.split('.', 1)[1] if '.' in name else name}: {count}x ({r['bytes_written'][name] / 1024:.0f})"
+            for name, count in sorted(r["writes"].items())
+        )
+        rss = f"{r['memory']['rss_mb']:.0f}" if "memory" in r else "-"
+        print(
+            f"{r['chats']:>6} {r['subscriptions']:>6} {r['seen']:>7} {r['open_and_load_s']:>7.2f} "
+            f"{r['subscribe_ms']['p50']:>8.1f} {r['subscribe_ms']['p95']:>8.1f} {r['subscribe_ms']['max']:>8.1f} "
+            f"{sizes.get('newsbot.json', 0) / 2**20:>8.1f} {sizes.get('newsbot.articles.json', 0) / 2**20:>7.1f} "
+            f"{rss:>7}  {writes}"
+        )
+    last = rows[-1]
+    verdict = {
+        "subscribe_p95_ok": last["subscribe_ms"]["p95"] < SUBSCRIBE_P95_MS,
+        "one_write_per_file": all(v == 1 for v in last["writes"].values()),
+        "memory_ok": ("memory" not in last) or last["memory"]["rss_mb"] < RSS_MB,
+    }
+    print(f"targets: subscribe p95 < {SUBSCRIBE_P95_MS:g} ms, one write per file per batch, RSS < {RSS_MB:g} MB")
+    print(json.dumps({"bench": "scale", "quick": args.quick, "results": rows, **verdict}))
+
+
+if __name__ == "__main__":
+    main()
