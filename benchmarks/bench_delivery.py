@@ -24,18 +24,19 @@ import logging
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.book import SubscriptionBook  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.delivery import DeliverySettings, Dispatcher  # noqa: E402
+from bot.delivery.dispatcher import DeliverySettings, Dispatcher  # noqa: E402
+from bot.matching.audience import SubscriptionBook  # noqa: E402
 from bot.models import Alert, ChatRef  # noqa: E402
-from bot.service import NewsService, Repos  # noqa: E402
+from bot.ports import Repos  # noqa: E402
+from bot.service import NewsService  # noqa: E402
 from handlers.telegram.app import TelegramAdapter  # noqa: E402
 from storage import open_store  # noqa: E402
 from tests.support.limited_bot_api import GLOBAL_PER_SECOND, PAID_PER_SECOND, LimitedBotApi  # noqa: E402

@@ -32,13 +32,13 @@ for path in (ROOT, ROOT / "benchmarks"):
 
 from feed_farm import FeedFarm, corpus_feeds  # noqa: E402
 
-from bot.book import SubscriptionBook  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.fetch import FeedFetcher  # noqa: E402
+from bot.ingest.fetch import FeedFetcher  # noqa: E402
+from bot.matching.audience import SubscriptionBook  # noqa: E402
+from bot.matching.query import parse_query  # noqa: E402
 from bot.models import ChatRef, Source  # noqa: E402
 from bot.pipeline import Poller, PollSettings  # noqa: E402
-from bot.query import parse_query  # noqa: E402
-from bot.service import Repos  # noqa: E402
+from bot.ports import Repos  # noqa: E402
 from storage import open_store  # noqa: E402
 
 FIRST_TARGET_S = 10.0
@@ -81,7 +81,12 @@ def baseline(farm: FeedFarm, count: int) -> dict:
         for i, r in enumerate(results)
     ]
     second_s = time.perf_counter() - start
-    return {"first_s": first_s, "not_modified_s": second_s, "entries": entries, "second_304": statuses.count(304)}
+    return {
+        "first_s": first_s,
+        "not_modified_s": second_s,
+        "entries": entries,
+        "second_304": statuses.count(304),
+    }
 
 
 def main() -> None:
@@ -91,7 +96,11 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     feeds = corpus_feeds(args.data) if args.data and args.data.is_dir() else None
-    note = f"feeds: {len(feeds)} real documents from {args.data}" if feeds else "feeds: synthetic, 20 items, ~10 KB"
+    note = (
+        f"feeds: {len(feeds)} real documents from {args.data}"
+        if feeds
+        else "feeds: synthetic, 20 items, ~10 KB"
+    )
     full = 60 if args.quick else 1000
     loads = [full // 10, full // 2, full]
     rows = []
@@ -101,7 +110,10 @@ def main() -> None:
             base = baseline(farm, count)
             rows.append({"sources": count, "ours": mine, "baseline": base})
     print(note, f"| {os.cpu_count()} cores")
-    print(f"{'sources':>8} {'first s':>8} {'base s':>8} {'ratio':>6}  {'304 s':>7} {'base s':>8} {'ratio':>6}  304s")
+    print(
+        f"{'sources':>8} {'first s':>8} {'base s':>8} {'ratio':>6}  "
+        f"{'304 s':>7} {'base s':>8} {'ratio':>6}  304s"
+    )
     for r in rows:
         o, b = r["ours"], r["baseline"]
         print(

@@ -43,12 +43,13 @@ from feed_farm import WORDS, FeedFarm, synthetic_feed  # noqa: E402
 
 import storage.atomic as atomic  # noqa: E402
 import storage.outbox as outbox_module  # noqa: E402
-from bot.book import SubscriptionBook  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from bot.fetch import FeedFetcher  # noqa: E402
+from bot.ingest.fetch import FeedFetcher  # noqa: E402
+from bot.matching.audience import SubscriptionBook  # noqa: E402
 from bot.models import ChatRef, ChatState, Source, SourceState, Subscription  # noqa: E402
 from bot.pipeline import Poller, PollSettings  # noqa: E402
-from bot.service import NewsService, Repos  # noqa: E402
+from bot.ports import Repos  # noqa: E402
+from bot.service import NewsService  # noqa: E402
 from storage import open_store, store_paths  # noqa: E402
 from storage.codec import chat_doc, state_doc, subscription_doc  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
@@ -60,7 +61,9 @@ NOW = datetime.now(UTC)
 
 
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
-VOCAB = sorted({rng_word for rng_word in (a + b + c for a in SYLLABLES for b in SYLLABLES[:9] for c in "nrsl")})
+VOCAB = sorted(
+    {rng_word for rng_word in (a + b + c for a in SYLLABLES for b in SYLLABLES[:9] for c in "nrsl")}
+)
 NEWS_SHARE = 0.01  # queries about words the polled stories contain; the rest follow other topics
 
 
@@ -81,7 +84,7 @@ def seed(db: Path, chats: int, subs: int, seen: int, sources: list[Source]) -> N
         if (chat, text) not in used:
             used.add((chat, text))
             sub_docs.append(subscription_doc(Subscription(chat, text, NOW - timedelta(days=3))))
-    from bot.query import parse_query
+    from bot.matching.query import parse_query
 
     for doc in sub_docs:  # the normal form, as subscribe would store it
         doc["query"] = parse_query(doc["query"]).normalized
@@ -146,7 +149,9 @@ def feed_transport(sources: list[Source]) -> httpx.MockTransport:
     bodies = {s.url: synthetic_feed(i + 7, items=2) for i, s in enumerate(sources)}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=bodies[str(request.url)], headers={"content-type": "application/rss+xml"})
+        return httpx.Response(
+            200, content=bodies[str(request.url)], headers={"content-type": "application/rss+xml"}
+        )
 
     return httpx.MockTransport(handler)
 
@@ -222,7 +227,9 @@ def whole_bot_rss(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) 
         }
         log_path = db.with_name("bot.log")
         with log_path.open("w") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, stderr=log, stdout=log, cwd=ROOT)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "run"], env=env, stderr=log, stdout=log, cwd=ROOT
+            )
         try:
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and "poll: " not in log_path.read_text():
@@ -255,7 +262,12 @@ def main() -> None:
         for n, (chats, subs, seen) in enumerate(levels):
             db = Path(tmp) / f"level{n}" / "newsbot.json"
             seed(db, chats, subs, seen, sources)
-            row = {"chats": chats, "subscriptions": subs, "seen": seen, **asyncio.run(in_process(db, sources))}
+            row = {
+                "chats": chats,
+                "subscriptions": subs,
+                "seen": seen,
+                **asyncio.run(in_process(db, sources)),
+            }
             if not args.quick:
                 mem_db = Path(tmp) / f"mem{n}" / "newsbot.json"
                 farm_sources = [Source(f"Feed {i}", farm.url(i)) for i in range(POLL_SOURCES)]
@@ -266,16 +278,17 @@ def main() -> None:
     print(f"{'chats':>6} {'subs':>6} {'seen':>7} {'open s':>7} {'sub p50':>8} {'sub p95':>8} {'sub max':>8}"
           f" {'main MB':>8} {'art MB':>7} {'RSS MB':>7}  writes per file in one poll batch (KB)")  # fmt: skip
     for r in rows:
-        sizes = r["file_bytes"]
+        sizes, ms = r["file_bytes"], r["subscribe_ms"]
         writes = ", ".join(
-            f"{name.split('.', 1)[1] if '.' in name else name}: {count}x ({r['bytes_written'][name] / 1024:.0f})"
+            f"{name.partition('.')[2] or name}: {count}x ({r['bytes_written'][name] / 1024:.0f})"
             for name, count in sorted(r["writes"].items())
         )
         rss = f"{r['memory']['rss_mb']:.0f}" if "memory" in r else "-"
         print(
             f"{r['chats']:>6} {r['subscriptions']:>6} {r['seen']:>7} {r['open_and_load_s']:>7.2f} "
-            f"{r['subscribe_ms']['p50']:>8.1f} {r['subscribe_ms']['p95']:>8.1f} {r['subscribe_ms']['max']:>8.1f} "
-            f"{sizes.get('newsbot.json', 0) / 2**20:>8.1f} {sizes.get('newsbot.articles.json', 0) / 2**20:>7.1f} "
+            f"{ms['p50']:>8.1f} {ms['p95']:>8.1f} {ms['max']:>8.1f} "
+            f"{sizes.get('newsbot.json', 0) / 2**20:>8.1f} "
+            f"{sizes.get('newsbot.articles.json', 0) / 2**20:>7.1f} "
             f"{rss:>7}  {writes}"
         )
     last = rows[-1]
@@ -284,7 +297,9 @@ def main() -> None:
         "one_write_per_file": all(v == 1 for v in last["writes"].values()),
         "memory_ok": ("memory" not in last) or last["memory"]["rss_mb"] < RSS_MB,
     }
-    print(f"targets: subscribe p95 < {SUBSCRIBE_P95_MS:g} ms, one write per file per batch, RSS < {RSS_MB:g} MB")
+    print(
+        f"targets: subscribe p95 < {SUBSCRIBE_P95_MS:g} ms, one write per file per batch, RSS < {RSS_MB:g} MB"
+    )
     print(json.dumps({"bench": "scale", "quick": args.quick, "results": rows, **verdict}))
 
 

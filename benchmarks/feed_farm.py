@@ -16,10 +16,31 @@ from typing import Any
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 LAST_MODIFIED = format_datetime(T0, usegmt=True)
-WORDS = (
-    "pipeline gas energy minister parliament election talks border trade market oil export "
-    "sanctions agreement river harbour railway drought harvest festival court ruling strike"
-).split()
+WORDS = [
+    "pipeline",
+    "gas",
+    "energy",
+    "minister",
+    "parliament",
+    "election",
+    "talks",
+    "border",
+    "trade",
+    "market",
+    "oil",
+    "export",
+    "sanctions",
+    "agreement",
+    "river",
+    "harbour",
+    "railway",
+    "drought",
+    "harvest",
+    "festival",
+    "court",
+    "ruling",
+    "strike",
+]
 
 
 def synthetic_feed(i: int, items: int = 20) -> bytes:

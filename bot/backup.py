@@ -22,9 +22,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.errors import NewsbotError, QueryError
+from bot.matching.query import parse_query
 from bot.models import ChatRef, ChatState, Source, Subscription
 from bot.ports import ChatRepo, SourceRepo, SubscriptionRepo
-from bot.query import parse_query
 
 FORMAT = "newsbot-backup"
 VERSION = 1

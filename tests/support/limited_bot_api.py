@@ -166,7 +166,9 @@ def _serve(ready: Any) -> None:
 class LimitedBotApi:
     def __init__(self) -> None:
         self._parent, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(target=_serve, args=(child,), daemon=True)
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(child,), daemon=True
+        )
         self.port = 0
 
     @property
