@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.bootstrap import PAID_CONCURRENCY  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.delivery.dispatcher import DeliverySettings, Dispatcher  # noqa: E402
 from bot.matching.audience import SubscriptionBook  # noqa: E402
@@ -84,7 +85,7 @@ async def one_run(api: LimitedBotApi, chats: int, *, rate_limit: bool, paid: boo
     options = {"paid_broadcast": True} if paid else {}
     adapter = TelegramAdapter(TOKEN, service, base_url=api.url, rate_limit=rate_limit, **options)
     await adapter.application.initialize()
-    settings = getattr(adapter, "delivery_settings", None) or DeliverySettings()
+    settings = DeliverySettings(concurrency=PAID_CONCURRENCY) if paid else DeliverySettings()
     dispatcher = Dispatcher(store.outbox, store.chats, [adapter.notifier], clock, settings)
     store.outbox.enqueue([alert(i, clock.now()) for i in range(chats)])
     start = time.perf_counter()

@@ -228,7 +228,11 @@ def whole_bot_rss(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) 
         log_path = db.with_name("bot.log")
         with log_path.open("w") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "run"], env=env, stderr=log, stdout=log, cwd=ROOT
+                [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())", "run"],
+                env=env,
+                stderr=log,
+                stdout=log,
+                cwd=ROOT,
             )
         try:
             deadline = time.monotonic() + timeout

@@ -83,6 +83,7 @@ def build_core(
     admins: frozenset[str] = frozenset(),
     alerts: AlertFactory | None = None,
     open_groups: bool = False,
+    bundled_sources: bool = False,
 ) -> Core:
     """The core over an opened store (`storage.Store` or anything with its repositories)."""
     repos = Repos.of(store)
@@ -100,6 +101,7 @@ def build_core(
         alerts=alerts,
         open_groups=open_groups,
     )
+    service.bundled_sources = bundled_sources
     return Core(repos, book, clock, fetcher, service)
 
 
@@ -109,8 +111,14 @@ def open_store(db_path: Path) -> Any:
     return open_tinydb(db_path)
 
 
+PAID_CONCURRENCY = 64  # chats served at once with paid broadcasts: 1,000/s needs many sends in flight
+
+
 def delivery_settings(settings: Settings) -> DeliverySettings:
-    return DeliverySettings(max_age=timedelta(seconds=settings.alert_max_age_seconds))
+    max_age = timedelta(seconds=settings.alert_max_age_seconds)
+    if settings.paid_broadcast:
+        return DeliverySettings(max_age=max_age, concurrency=PAID_CONCURRENCY)
+    return DeliverySettings(max_age=max_age)
 
 
 async def start_adapters(settings: Settings, service: NewsService) -> list[Adapter]:
@@ -126,7 +134,12 @@ async def start_adapters(settings: Settings, service: NewsService) -> list[Adapt
         if settings.telegram_token:
             from handlers.telegram.app import TelegramAdapter
 
-            telegram = TelegramAdapter(settings.telegram_token, service, base_url=settings.telegram_api_url)
+            telegram = TelegramAdapter(
+                settings.telegram_token,
+                service,
+                base_url=settings.telegram_api_url,
+                paid_broadcast=settings.paid_broadcast,
+            )
             await telegram.start()
             adapters.append(telegram)
         if settings.discord_token:

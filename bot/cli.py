@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.config import MISSING_TOKEN, Settings, load_settings
+from bot.config import MISSING_TOKEN, Settings, db_path_problem, load_settings
 from bot.demo import DEFAULT_QUERIES, sample_sources_path, sample_transport
 from bot.errors import ConfigError, NewsbotError, StorageError
 from bot.ingest.fetch import FeedFetcher
@@ -92,6 +92,7 @@ async def _run(settings: Settings) -> int:
             config_sources=sources,
             admins=settings.admins,
             open_groups=settings.open_groups,
+            bundled_sources=settings.sources_path is None,
         )
         adapters: list[bootstrap.Adapter] = []
         runtime: Runtime | None = None
@@ -126,6 +127,9 @@ async def _run(settings: Settings) -> int:
 def single_instance(db_path: Path) -> Iterator[None]:
     """Two processes on one store would send every alert twice and overwrite each other's writes."""
     lock_path = db_path.with_name(db_path.name + ".lock")
+    problem = db_path_problem(db_path)
+    if problem:
+        raise StorageError(problem)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = lock_path.open("a+")

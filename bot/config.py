@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.logs import redact
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "data/newsbot.json"
 DEFAULT_POLL_SECONDS = 300.0
+MAX_POLL_SECONDS = 86400.0  # a day: beyond it a typo (1e12) would stop polling for good
 MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export TELEGRAM_BOT_TOKEN=... "
     "(or set DISCORD_BOT_TOKEN; `newsbot demo` runs without any token)"
@@ -34,13 +36,17 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int | None = None  # None: no HTTP server unless a feature needs one
     open_groups: bool = False  # NEWSBOT_OPEN_GROUPS=1: any group member may change the group's alerts
+    paid_broadcast: bool = False  # Telegram paid broadcasts: up to 1,000 msg/s, billed in Stars
+    parse_workers: int = 0  # processes parsing feeds beside the event loop (0: a thread)
 
     def redact(self, text: str) -> str:
         """Remove secrets from text that is about to be logged or shown."""
         return redact(text, (self.telegram_token, self.discord_token))
 
 
-def _positive_float(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+def _positive_float(
+    env: Mapping[str, str], name: str, default: float, minimum: float, maximum: float | None = None
+) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -50,7 +56,31 @@ def _positive_float(env: Mapping[str, str], name: str, default: float, minimum: 
         raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
     if not value >= minimum or value == float("inf"):
         raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum:g} seconds (a day), got {raw!r}")
     return value
+
+
+def db_path_problem(db_path: Path) -> str | None:
+    """Why NEWSBOT_DB cannot be used, when a file stands where a directory must be."""
+    if db_path.is_dir():
+        return f"NEWSBOT_DB {db_path} is a directory; it must name a file, e.g. {db_path / 'newsbot.json'}"
+    for parent in db_path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"NEWSBOT_DB {db_path}: its parent {parent} is a file, not a directory"
+            return None
+    return None
+
+
+def _workers(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        cores = os.cpu_count() or 1
+        return min(cores, 4) if cores > 1 else 0
+    if not raw.isdigit() or int(raw) > 64:
+        raise ConfigError(f"{name} must be a number of processes from 0 to 64, got {raw!r}")
+    return int(raw)
 
 
 def _admins(raw: str) -> frozenset[str]:
@@ -100,7 +130,9 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         discord_token=discord,
         db_path=Path(env.get("NEWSBOT_DB", "").strip() or DEFAULT_DB),
         sources_path=Path(sources) if sources else None,
-        poll_seconds=_positive_float(env, "NEWSBOT_POLL_SECONDS", DEFAULT_POLL_SECONDS, 1.0),
+        poll_seconds=_positive_float(
+            env, "NEWSBOT_POLL_SECONDS", DEFAULT_POLL_SECONDS, 1.0, MAX_POLL_SECONDS
+        ),
         admins=_admins(env.get("NEWSBOT_ADMINS", "")),
         discord_admin_guilds=_guilds(env.get("DISCORD_ADMIN_GUILDS", "")),
         alert_max_age_seconds=_positive_float(env, "NEWSBOT_ALERT_MAX_AGE", 24 * 3600.0, 60.0),
@@ -108,6 +140,8 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         http_host=env.get("NEWSBOT_HTTP_HOST", "").strip() or "127.0.0.1",
         http_port=_port(env.get("NEWSBOT_HTTP_PORT", "")),
         open_groups=_flag(env, "NEWSBOT_OPEN_GROUPS"),
+        paid_broadcast=_flag(env, "NEWSBOT_PAID_BROADCAST"),
+        parse_workers=_workers(env, "NEWSBOT_PARSE_WORKERS"),
     )
 
 

@@ -116,3 +116,4 @@ class PollReport:
     new_stories: int = 0
     alerts_queued: int = 0
     errors: tuple[str, ...] = field(default=())
+    fetch_errors: tuple[str, ...] = field(default=())  # the failed sources' error texts alone (metrics)

@@ -18,6 +18,7 @@ from bot.alerts.router import AlertRouter
 from bot.ingest import schedule
 from bot.ingest.enrich import PageEnricher
 from bot.ingest.fetch import FeedFetcher
+from bot.ingest.parse_pool import ParsePool
 from bot.ingest.poll import Outcome, SourceOutcome, SourcePoller
 from bot.matching.audience import SubscriptionBook
 from bot.models import Article, PollReport, Source, SourceState
@@ -43,6 +44,7 @@ class PollSettings:
     guard_pages: bool = True  # article links come from third-party feeds: keep them off private networks
     page_concurrency: int = 4
     batch_seconds: float = 2.0  # sources finishing within this window share one write
+    parse_workers: int = 0  # processes parsing feeds (0: a thread; see bot.ingest.parse_pool)
 
 
 class Poller:
@@ -64,7 +66,10 @@ class Poller:
         self.settings = s = settings or PollSettings()
         self.on_alerts = on_alerts
         self.housekeeping = tuple(housekeeping)
-        self.ingest = SourcePoller(fetcher, clock, poll_seconds=s.poll_seconds, max_backoff=s.max_backoff)
+        self.parser = ParsePool(s.parse_workers)
+        self.ingest = SourcePoller(
+            fetcher, clock, poll_seconds=s.poll_seconds, max_backoff=s.max_backoff, parser=self.parser
+        )
         self.fresh = FreshFilter(
             repos.articles,
             prime_new_sources=s.prime_new_sources,
@@ -77,6 +82,10 @@ class Poller:
             fetcher, enabled=s.fetch_pages, guarded=s.guard_pages, concurrency=s.page_concurrency
         )
         self._last_prune: datetime | None = None
+
+    def close(self) -> None:
+        """Stop the feed-parsing processes, if any."""
+        self.parser.close()
 
     async def poll_once(self) -> PollReport:
         now = self.clock.now()
@@ -100,6 +109,7 @@ class Poller:
             errors=tuple(
                 f"{o.source.name}: {o.state.last_error}" for o in outcomes if o.status is Outcome.FAILED
             ),
+            fetch_errors=tuple(o.state.last_error or "" for o in outcomes if o.status is Outcome.FAILED),
         )
         log.info(
             "poll: %d sources polled, %d not modified, %d failed, %d backing off, "

@@ -6,18 +6,30 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher, DrainReport
+from bot.models import PollReport
 from bot.pipeline import Poller
 
 log = logging.getLogger(__name__)
 
 POLL_JOB = "poll"
 IDLE_WAKE_SECONDS = 5.0  # the delivery loop re-checks the outbox at least this often
+RESCHEDULE_SECONDS = 60.0  # when scheduling the next poll fails, try again this much later
+
+
+class Observer(Protocol):
+    """Told what each poll cycle and delivery round did (bot.web.metrics.Metrics is one)."""
+
+    def observe_poll(self, report: PollReport) -> None: ...
+
+    def observe_drain(self, sent: int, retried: int, dropped: int) -> None: ...
 
 
 class Runtime:
@@ -27,7 +39,10 @@ class Runtime:
         dispatcher: Dispatcher,
         poll_seconds: float,
         wake: asyncio.Event | None = None,  # set by whoever queues alerts (the poller's on_alerts)
+        observer: Observer | None = None,
     ) -> None:
+        self.observer = observer
+        self._schedule_broken = False
         self.poller = poller
         self.dispatcher = dispatcher
         self.poll_seconds = poll_seconds
@@ -62,14 +77,36 @@ class Runtime:
         )
 
     def _cycle_ended(self, event: JobEvent) -> None:
-        if event.job_id == POLL_JOB and not self._stopping:
-            self._schedule_poll(max(0.0, self.poll_seconds - (time.monotonic() - self._cycle_started)))
+        if event.job_id != POLL_JOB or self._stopping:
+            return
+        delay = max(0.0, self.poll_seconds - (time.monotonic() - self._cycle_started))
+        for attempt in (delay, RESCHEDULE_SECONDS):
+            try:
+                self._schedule_poll(attempt)
+                self._schedule_broken = False
+                return
+            except Exception:  # e.g. OverflowError: without a next run, polling would stop silently
+                log.exception("scheduling the next poll in %gs failed", attempt)
+        self._schedule_broken = True
+        log.error("polling has STOPPED: no next poll could be scheduled; /healthz reports it")
+
+    def liveness(self) -> dict[str, bool]:
+        """Whether the poll schedule and the delivery loop are alive (for /healthz)."""
+        scheduler = self._scheduler
+        poll_alive = (
+            scheduler is not None
+            and scheduler.running
+            and not self._schedule_broken
+            and (self._polling is not None or scheduler.get_job(POLL_JOB) is not None)
+        )
+        delivery_alive = self._delivery is not None and not self._delivery.done()
+        return {"poller": bool(poll_alive), "delivery": delivery_alive}
 
     async def poll_job(self) -> None:
         self._cycle_started = time.monotonic()
         self._polling = asyncio.current_task()
         try:
-            await self.poller.poll_once()
+            report = await self.poller.poll_once()
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
@@ -79,9 +116,18 @@ class Runtime:
             return
         except Exception:
             log.exception("poll cycle failed")
+        else:
+            self._observe(lambda o: o.observe_poll(report))
         finally:
             self._polling = None
         self._wake.set()
+
+    def _observe(self, call: Callable[[Observer], object]) -> None:
+        if self.observer is not None:
+            try:
+                call(self.observer)
+            except Exception:  # counting must never stop polling or delivery
+                log.exception("recording metrics failed")
 
     def wake_delivery(self) -> None:
         self._wake.set()
@@ -90,9 +136,11 @@ class Runtime:
         while not self._stopping:
             self._wake.clear()  # before draining: a wake-up during the drain is not lost
             try:
-                await self.dispatcher.drain()
+                drained: DrainReport = await self.dispatcher.drain()
             except Exception:
                 log.exception("delivery round failed")
+            else:
+                self._observe(lambda o, d=drained: o.observe_drain(d.sent, d.retried, d.dropped))
             if self._stopping:
                 break
             due = self.dispatcher.next_due_in()
@@ -112,6 +160,9 @@ class Runtime:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(self._polling, 2.0)
+        close = getattr(self.poller, "close", None)  # the parse processes, if any
+        if close is not None:
+            close()
         if self._delivery is not None:
             try:
                 await asyncio.wait_for(self._delivery, grace)

@@ -22,6 +22,7 @@ from bot.models import Alert, ChatRef, ChatState, Source, Subscription
 from bot.permissions import PermissionPolicy
 from bot.ports import Clock, Repos
 from bot.sources_service import SourceCatalog
+from bot.stats import AdminStats, SentLog
 
 MAX_SUBSCRIPTIONS_PER_CHAT = 200
 LATEST_WINDOW = timedelta(days=3)
@@ -34,7 +35,7 @@ class SubscribeResult:
     created: bool  # False: the chat already had it
 
 
-class NewsService(SourceCatalog):
+class NewsService(SourceCatalog, AdminStats):
     def __init__(
         self,
         repos: Repos,
@@ -56,6 +57,7 @@ class NewsService(SourceCatalog):
         self.alerts = alerts or AlertFactory()
         self.destinations = Destinations(repos, book, clock)  # bindings, membership, images
         self.policy = PermissionPolicy(open_groups=open_groups)  # who may change a group's alerts
+        self.sent_log = SentLog(clock)  # alerts delivered lately, for /stats
 
     # subscriptions -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from bot.errors import PermissionDenied, SourceError
 from bot.ingest.fetch import FeedFetcher
 from bot.ingest.finder import SeveralFeeds, find_feeds
+from bot.ingest.sources import bundled_sources_path
 from bot.models import Source, SourceState
 from bot.ports import Repos
 from bot.text.urls import normalize_url
@@ -38,6 +39,7 @@ class SourceCatalog:
     config_sources: tuple[Source, ...]
     admins: frozenset[str]
     fetcher: FeedFetcher | None
+    bundled_sources: bool = False  # config_sources is the bundled list (NEWSBOT_SOURCES unset)
 
     # sources -------------------------------------------------------------------------------
 
@@ -54,6 +56,11 @@ class SourceCatalog:
 
     def is_admin(self, actor: Actor) -> bool:
         return actor.elevated or (actor.admin_id is not None and actor.admin_id in self.admins)
+
+    def _config_source_help(self, source: Source) -> str:
+        if self.bundled_sources:
+            return bundled_help(source.name)
+        return f"{source.name} comes from the sources file; remove it there and restart."
 
     def _require_admin(self, actor: Actor) -> None:
         if not self.is_admin(actor):
@@ -92,7 +99,7 @@ class SourceCatalog:
         wanted = name_or_url.strip()
         for s in self.config_sources:
             if wanted in (s.url, s.name) or wanted.casefold() == s.name.casefold():
-                raise SourceError(f"{s.name} comes from the sources file; remove it there and restart.")
+                raise SourceError(self._config_source_help(s))
         removed = self.repos.sources.remove(wanted)
         if removed is None:
             for s in self.repos.sources.list():
@@ -102,6 +109,14 @@ class SourceCatalog:
         if removed is None:
             raise SourceError(f"No source is named {wanted}. Send /sources to see them.")
         return removed
+
+
+def bundled_help(name: str) -> str:
+    return (
+        f"{name} is in newsbot's bundled source list, which cannot be changed from chat. To choose "
+        f"your own sources, copy {bundled_sources_path()} to a file of your own, edit it, point "
+        "NEWSBOT_SOURCES at that file and restart."
+    )
 
 
 def _source_name(asked: str | None, title: str | None, url: str, existing: Sequence[Source]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from bot.config import db_path_problem
 from bot.errors import StorageError
 from storage.articles import TinyDBArticleRepo
 from storage.atomic import AtomicJSONStorage
@@ -71,6 +72,9 @@ def open_store(db_path: Path) -> Store:
 
 
 def _check_usable(path: Path) -> None:
+    problem = db_path_problem(path)
+    if problem:
+        raise StorageError(problem)
     if path.is_dir():
         raise StorageError(f"database path {path} is a directory; NEWSBOT_DB must name a file")
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +9,7 @@ from enum import Enum
 
 from bot.ingest import schedule
 from bot.ingest.fetch import FeedFetcher, FetchStatus
-from bot.ingest.parse import parse_feed
+from bot.ingest.parse_pool import ParsePool
 from bot.models import Article, Source, SourceState
 from bot.ports import Clock
 
@@ -33,8 +32,15 @@ class SourceOutcome:
 
 class SourcePoller:
     def __init__(
-        self, fetcher: FeedFetcher, clock: Clock, *, poll_seconds: float, max_backoff: timedelta
+        self,
+        fetcher: FeedFetcher,
+        clock: Clock,
+        *,
+        poll_seconds: float,
+        max_backoff: timedelta,
+        parser: ParsePool | None = None,
     ) -> None:
+        self.parser = parser or ParsePool()
         self.fetcher = fetcher
         self.clock = clock
         self.poll_seconds = poll_seconds
@@ -58,8 +64,8 @@ class SourcePoller:
             return self.failed(source, state, result.error or "fetch failed")
         try:
             # a big feed takes feedparser seconds: keep the event loop (chat commands) responsive
-            parsed = await asyncio.to_thread(
-                parse_feed, result.body, source=source.name, url=result.url, headers=result.headers, now=now
+            parsed = await self.parser.parse(
+                result.body, source=source.name, url=result.url, headers=result.headers, now=now
             )
         except Exception as exc:
             log.exception("parsing %s raised", source.name)

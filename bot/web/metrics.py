@@ -125,7 +125,9 @@ class Metrics:
         self.not_modified.inc(report.not_modified)
         self.new_stories.inc(report.new_stories)
         self.alerts_queued.inc(report.alerts_queued)
-        for text in report.errors if error_texts is None else error_texts:
+        if error_texts is None:
+            error_texts = report.fetch_errors or report.errors
+        for text in error_texts:
             self.fetch_errors.labels(error_kind(text)).inc()
 
     def observe_drain(self, sent: int, retried: int, dropped: int) -> None:

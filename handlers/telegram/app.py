@@ -72,6 +72,7 @@ class TelegramAdapter:
         request: BaseRequest | None = None,
         get_updates_request: BaseRequest | None = None,
         rate_limit: bool = True,
+        paid_broadcast: bool = False,
         startup_patience: float = 120.0,
     ) -> None:
         # at boot the network may come up after us: keep trying to reach Telegram this long
@@ -80,7 +81,7 @@ class TelegramAdapter:
         # kept so that a failed start can close them: PTB only shuts down what it initialised
         self._requests = (
             # room for command replies beside the dispatcher's 16 concurrent alert sends
-            request or HTTPXRequest(connection_pool_size=32),
+            request or HTTPXRequest(connection_pool_size=80 if paid_broadcast else 32),
             get_updates_request or HTTPXRequest(),
         )
         builder = (
@@ -111,7 +112,7 @@ class TelegramAdapter:
         self.application.add_handlers(with_channel_posts(self.commands.handlers()))
         self._errors = ErrorReporter(token)
         self.application.add_error_handler(self._errors.error_handler)
-        self.notifier = TelegramNotifier(self.application.bot)
+        self.notifier = TelegramNotifier(self.application.bot, paid_broadcast=paid_broadcast)
 
     async def start(self) -> None:
         try:

@@ -157,6 +157,7 @@ class TelegramCommands:
             # fetching a candidate feed takes seconds: do not hold other chats' updates behind it
             CommandHandler("addsource", self.sources.addsource_command, block=False),
             CommandHandler("removesource", self.sources.removesource_command),
+            CommandHandler("stats", self.sources.stats_command),
             CallbackQueryHandler(
                 self.subscriptions.unsubscribe_button, pattern=keyboards.UNSUBSCRIBE_PATTERN
             ),

@@ -57,6 +57,9 @@ class SourceCommands:
             "Its new stories will be matched from the next poll.",
         )
 
+    async def stats_command(self, update: Update, context: Context) -> None:
+        await reply(update, views.stats_message(self.service.stats(actor_of(update))))
+
     async def removesource_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
         wanted = command_argument(update.effective_message)

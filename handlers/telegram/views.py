@@ -16,6 +16,7 @@ from handlers.telegram.render import MAX_MESSAGE, escape, render_alert, shorten,
 
 if TYPE_CHECKING:
     from bot.sources_service import SourceStatus
+    from bot.stats import BotStats
 
 # (command, arguments, what it does, example): one table feeds /help and setMyCommands
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (
@@ -38,6 +39,7 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("images", "on|off", "show story pictures in alerts, or not", "/images off"),
     ("bind", "@channel", "manage a channel you administer from this private chat", "/bind @mychannel"),
     ("unbind", "", "manage this chat's own alerts again", "/unbind"),
+    ("stats", "", "chats, subscriptions, sources and alerts sent (admins only)", "/stats"),
     ("help", "", "this message", "/help"),
 )
 
@@ -128,3 +130,27 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[str]:
 def latest_messages(alerts: Sequence[Alert]) -> list[str]:
     """One alert a message, or several together while they fit in one."""
     return split_lines([render_alert(alert) for alert in alerts], sep="\n\n")
+
+
+def stats_message(stats: BotStats) -> str:
+    failing = ""
+    if stats.failing:
+        names = ", ".join(escape(shorten(n, 60)) for n in stats.failing[:10])
+        more = f" and {len(stats.failing) - 10} more" if len(stats.failing) > 10 else ""
+        failing = f" ({names}{more})"
+    window = (
+        f"since the restart at {format_utc(stats.window_start)}"
+        if stats.restarted_lately
+        else "in the last 24 h"
+    )
+    return "\n".join(
+        [
+            "<b>newsbot stats</b>",
+            f"Chats: {stats.chats} receiving ({stats.paused_chats} paused), {stats.inactive_chats} gone",
+            f"Subscriptions: {stats.subscriptions}",
+            f"Sources: {stats.sources}: {stats.healthy} healthy, {len(stats.failing)} failing{failing}"
+            + (f", {stats.not_polled} not polled yet" if stats.not_polled else ""),
+            f"Alerts sent {window}: {stats.sent_24h}",
+            f"Outbox: {stats.outbox} waiting",
+        ]
+    )

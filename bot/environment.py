@@ -1,0 +1,44 @@
+"""Every environment variable newsbot reads, with its default and meaning.
+
+One table for `newsbot run --help` and the README's configuration table; a test checks that
+every variable the code reads is listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    default: str
+    meaning: str
+
+
+_V = Variable
+ENVIRONMENT: tuple[Variable, ...] = (
+    _V("TELEGRAM_BOT_TOKEN", "none (required for Telegram)", "the bot token from @BotFather"),
+    _V("TELEGRAM_API_URL", "https://api.telegram.org/bot", "Bot API base URL (a self-hosted Bot API)"),
+    _V("DISCORD_BOT_TOKEN", "none", "run the Discord bot too (or alone)"),
+    _V("DISCORD_ADMIN_GUILDS", "any server", "Discord server ids whose managers may manage sources"),
+    _V("NEWSBOT_DB", "data/newsbot.json", "the database file; the store's other files live beside it"),
+    _V("NEWSBOT_SOURCES", "the bundled list", "a TOML file of [[sources]] tables with name and url"),
+    _V("NEWSBOT_POLL_SECONDS", "300", "seconds between polls, 1 to 86400 (a day)"),
+    _V("NEWSBOT_ADMINS", "none", "Telegram user ids (comma-separated) who manage sources, see /stats"),
+    _V("NEWSBOT_ALERT_MAX_AGE", "86400", "seconds after which an unsent alert is dropped, not sent late"),
+    _V("NEWSBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    _V("NEWSBOT_HTTP_HOST", "127.0.0.1", "address of the HTTP server; 0.0.0.0 in Docker"),
+    _V("NEWSBOT_HTTP_PORT", "unset: no HTTP server", "port of the HTTP server (/healthz, /metrics)"),
+    _V("NEWSBOT_PAID_BROADCAST", "0", "1: Telegram paid broadcasts, 1,000 alerts/s, billed in Stars"),
+    _V("NEWSBOT_PARSE_WORKERS", "CPU cores, at most 4", "processes parsing feeds; 0: a thread"),
+)  # fmt: skip
+
+
+def help_text() -> str:
+    """The environment as `newsbot run --help` shows it."""
+    width = max(len(v.name) for v in ENVIRONMENT)
+    lines = ["environment variables (default, meaning):"]
+    for v in ENVIRONMENT:
+        lines.append(f"  {v.name:<{width}}  {v.meaning} (default: {v.default})")
+    return "\n".join(lines)
