@@ -24,7 +24,11 @@ from bot.matching.audience import SubscriptionBook
 from bot.models import Source
 from bot.pipeline import Poller, PollSettings
 from bot.ports import Clock, Notifier, Repos
+from bot.runtime import Runtime
 from bot.service import NewsService
+from bot.web.health import Health, add_routes
+from bot.web.metrics import Metrics
+from bot.web.server import WebServer
 
 log = logging.getLogger("newsbot")
 
@@ -112,6 +116,40 @@ def open_store(db_path: Path) -> Any:
 
 
 PAID_CONCURRENCY = 64  # chats served at once with paid broadcasts: 1,000/s needs many sends in flight
+
+
+def metrics(core: Core) -> Metrics:
+    """Prometheus metrics over the core's store: outbox depth and source ages read when scraped."""
+    repos, service = core.repos, core.service
+    return Metrics(
+        outbox_depth=lambda: len(repos.outbox.pending()),
+        last_success=lambda: {s.name: repos.sources.state(s.url).last_success for s in service.all_sources()},
+    )
+
+
+def web_server(settings: Settings, runtime: Runtime, metrics: Metrics) -> WebServer | None:
+    """The one HTTP server with /healthz and /metrics; None when NEWSBOT_HTTP_PORT is not set."""
+    if settings.http_port is None:
+        return None
+    server = WebServer(settings.http_host, settings.http_port)
+    add_routes(server, Health(runtime.liveness, settings.db_path.parent), metrics)
+    return server
+
+
+def read_snapshot(db_path: Path) -> Any:
+    """The subscriptions, chats and added sources of a store, read once (safe while it runs)."""
+    from bot.backup import Snapshot
+    from storage.snapshot import read_records
+
+    subs, chats, sources = read_records(db_path)
+    return Snapshot(tuple(subs), tuple(chats), tuple(sources))
+
+
+def store_batch(store: Any) -> Any:
+    """A context in which the store's main-file writes become one durable write."""
+    from storage.snapshot import batched
+
+    return batched(store)
 
 
 def delivery_settings(settings: Settings) -> DeliverySettings:

@@ -16,9 +16,11 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from bot import ops
 from bot.clock import SystemClock
 from bot.config import MISSING_TOKEN, Settings, db_path_problem, load_settings
 from bot.demo import DEFAULT_QUERIES, sample_sources_path, sample_transport
+from bot.environment import help_text
 from bot.errors import ConfigError, NewsbotError, StorageError
 from bot.ingest.fetch import FeedFetcher
 from bot.ingest.sources import load_sources
@@ -26,14 +28,32 @@ from bot.logs import setup_logging
 from bot.models import ChatRef
 from bot.pipeline import PollSettings
 from bot.runtime import Runtime
+from bot.stats import Observers
+from bot.web.server import WebServer
 
 log = logging.getLogger("newsbot")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description="News alerts for Telegram and Discord.")
+    parser.add_argument("--version", action="version", version=f"newsbot {ops.version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start the bot (needs TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN)")
+    sub.add_parser(
+        "run",
+        help="start the bot (needs TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN)",
+        description="Start the bot. Everything is configured from the environment.",
+        epilog=help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check = sub.add_parser(
+        "check", help="validate the configuration and the sources file, list what would be polled"
+    )
+    check.add_argument("--online", action="store_true", help="also fetch each source once and report")
+    export = sub.add_parser("export", help="write a JSON backup of subscriptions, chats and added sources")
+    export.add_argument("--out", required=True, metavar="FILE", help="the backup file ('-': stdout)")
+    restore = sub.add_parser("import", help="restore a backup into an empty store (the bot stopped)")
+    restore.add_argument("file", metavar="FILE", help="a file written by newsbot export ('-': stdin)")
+    restore.add_argument("--merge", action="store_true", help="add to a store that is not empty")
     demo = sub.add_parser(
         "demo", help="run the real pipeline on the bundled sample feeds, no token, no network"
     )
@@ -61,6 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.opml_cli import opml_command
 
             return asyncio.run(opml_command(args.action, args.file, settings, single_instance))
+        if args.command == "check":
+            sources, code = ops.check(settings, os.environ)
+            if args.online and code == 0:
+                code = asyncio.run(ops.check_online(sources))
+            return code
+        if args.command == "export":
+            return ops.export(settings, args.out)
+        if args.command == "import":
+            with single_instance(settings.db_path):
+                return ops.import_(settings, args.file, args.merge)
         return asyncio.run(_run(settings))
     except ConfigError as exc:
         print(f"newsbot: configuration error: {exc}", file=sys.stderr)
@@ -96,14 +126,27 @@ async def _run(settings: Settings) -> int:
         )
         adapters: list[bootstrap.Adapter] = []
         runtime: Runtime | None = None
+        web: WebServer | None = None
         try:
             adapters = await bootstrap.start_adapters(settings, core.service)
-            poller = core.poller(PollSettings(poll_seconds=settings.poll_seconds))
-            dispatcher = core.dispatcher(
-                [a.notifier for a in adapters], bootstrap.delivery_settings(settings)
+            poller = core.poller(
+                PollSettings(poll_seconds=settings.poll_seconds, parse_workers=settings.parse_workers)
             )
-            runtime = Runtime(poller, dispatcher, settings.poll_seconds, wake=core.wake)
+            metrics = bootstrap.metrics(core)
+            dispatcher = core.dispatcher(
+                [metrics.timed(a.notifier) for a in adapters], bootstrap.delivery_settings(settings)
+            )
+            runtime = Runtime(
+                poller,
+                dispatcher,
+                settings.poll_seconds,
+                wake=core.wake,
+                observer=Observers(metrics, core.service.sent_log),
+            )
             await runtime.start()
+            web = bootstrap.web_server(settings, runtime, metrics)
+            if web is not None:
+                await web.start()
             log.info(
                 "newsbot running: %d sources, %d subscriptions, polling every %gs",
                 len(core.service.all_sources()),
@@ -113,6 +156,8 @@ async def _run(settings: Settings) -> int:
             await _wait_for_signal()
             log.info("stopping")
         finally:
+            if web is not None:
+                await web.stop()
             if runtime is not None:
                 await runtime.stop()
             await bootstrap.stop_adapters(adapters)
