@@ -33,6 +33,7 @@ for path in (ROOT, ROOT / "benchmarks"):
 from feed_farm import FeedFarm, corpus_feeds  # noqa: E402
 
 from bot.clock import SystemClock  # noqa: E402
+from bot.config import load_settings  # noqa: E402
 from bot.ingest.fetch import FeedFetcher  # noqa: E402
 from bot.matching.audience import SubscriptionBook  # noqa: E402
 from bot.matching.query import parse_query  # noqa: E402
@@ -52,13 +53,15 @@ async def ours(farm: FeedFarm, count: int, root: Path) -> dict:
         book.add(ChatRef("telegram", str(n)), parse_query(text))
     sources = [Source(f"Source {i}", farm.url(i)) for i in range(count)]
     fetcher = FeedFetcher()
-    poller = Poller(Repos.of(store), book, fetcher, SystemClock(), lambda: sources, PollSettings())
+    settings = PollSettings(parse_workers=load_settings({}).parse_workers)  # as `newsbot run` does
+    poller = Poller(Repos.of(store), book, fetcher, SystemClock(), lambda: sources, settings)
     start = time.perf_counter()
     first = await poller.poll_once()
     first_s = time.perf_counter() - start
     start = time.perf_counter()
     second = await poller.poll_once()
     second_s = time.perf_counter() - start
+    poller.close()
     await fetcher.aclose()
     store.close()
     return {
@@ -109,7 +112,8 @@ def main() -> None:
             mine = asyncio.run(ours(farm, count, Path(tmp)))
             base = baseline(farm, count)
             rows.append({"sources": count, "ours": mine, "baseline": base})
-    print(note, f"| {os.cpu_count()} cores")
+    workers = load_settings({}).parse_workers
+    print(note, f"| {os.cpu_count()} cores, {workers} parse processes (NEWSBOT_PARSE_WORKERS default)")
     print(
         f"{'sources':>8} {'first s':>8} {'base s':>8} {'ratio':>6}  "
         f"{'304 s':>7} {'base s':>8} {'ratio':>6}  304s"

@@ -26,6 +26,7 @@ ENVIRONMENT: tuple[Variable, ...] = (
     _V("NEWSBOT_SOURCES", "the bundled list", "a TOML file of [[sources]] tables with name and url"),
     _V("NEWSBOT_POLL_SECONDS", "300", "seconds between polls, 1 to 86400 (a day)"),
     _V("NEWSBOT_ADMINS", "none", "Telegram user ids (comma-separated) who manage sources, see /stats"),
+    _V("NEWSBOT_OPEN_GROUPS", "0", "1: any group member may change the group's alerts (else its admins)"),
     _V("NEWSBOT_ALERT_MAX_AGE", "86400", "seconds after which an unsent alert is dropped, not sent late"),
     _V("NEWSBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
     _V("NEWSBOT_HTTP_HOST", "127.0.0.1", "address of the HTTP server; 0.0.0.0 in Docker"),
