@@ -68,7 +68,10 @@ def db_path_problem(db_path: Path) -> str | None:
     for parent in db_path.parents:
         if parent.exists():
             if not parent.is_dir():
-                return f"NEWSBOT_DB {db_path}: its parent {parent} is a file, not a directory"
+                return (
+                    f"NEWSBOT_DB {db_path}: cannot create the database directory: "
+                    f"its parent {parent} is a file, not a directory"
+                )
             return None
     return None
 

@@ -98,7 +98,8 @@ class OutboxRepo(Protocol):
         """Replace the pending alert with the same id (attempts, next_attempt, plain)."""
 
     def complete(self, alert_id: str) -> None:
-        """Remove a delivered (or dropped) alert; durable before returning."""
+        """Remove a delivered (or dropped) alert; it survives a crash of the process before returning
+        (a power cut may lose the last few: those alerts are sent again, never lost)."""
 
     def discard_chat(self, chat: ChatRef) -> int:
         """Drop every pending alert of a chat that can no longer receive."""
