@@ -1,0 +1,277 @@
+"""Copies and same-event reports: precision / recall on labelled pairs, and the cost per new story.
+
+How the pairs were made: see benchmarks/dedup_pairs.py (its docstring lists every kind). In short:
+copies are syndicated variants generated from the real articles of ../shared/corpus/summaries
+(new headline, trimmed or re-ordered paragraphs, byline and boilerplate, another outlet's name,
+tracking parameters) plus four real copies found in the corpus feeds; not copies are different
+stories under one generic or identical title and the most similar pairs of different articles.
+Same-event pairs are reports of one event from the corpus's January 2017 feeds (Japan Today,
+Japan Times, Mirror, NYT, Indian Express, Reuters, CTV), labelled by hand into 31 events, plus
+BBC lead vs deeper summary sentences; not the same event: every other pair of those feed stories
+within 24 h, and every pair of different corpus articles.
+
+Cost: an index filled with N synthetic stories (words drawn with the corpus's own word
+frequencies: titles of 9 words, leads of 90), then 1,000 new stories each fingerprinted, looked up and added,
+against the naive way (compare with every stored story) in the same run.
+
+    python benchmarks/bench_dedup.py [--quick] [--data CORPUS_DIR] [--seen N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import dedup_pairs as data  # noqa: E402
+from bot.stories import events, near  # noqa: E402
+
+SAMPLE = [  # used only when the corpus is absent (our own text), so the script runs end to end
+    data.Story(
+        "Harbour bridge closed after ship strike",
+        "A cargo ship struck the Eastbay harbour bridge early on Tuesday, forcing its closure.\n"
+        "No one was injured, the port authority said.\nEngineers will inspect the damaged pillar.\n"
+        "Traffic was diverted through the tunnel, causing long queues in the city centre.",
+    ),
+    data.Story(
+        "City council approves new cycle lanes",
+        "The city council voted 7-2 on Monday to build twelve miles of protected cycle lanes.\n"
+        "Work starts in spring and should take two years.\nShop owners on Main Street opposed the plan.\n"
+        "The mayor, Dana Ortiz, called the vote historic and thanked the campaigners.",
+    ),
+    data.Story(
+        "Storm leaves thousands without power",
+        "High winds brought down power lines across the northern valleys overnight.\n"
+        "About 40,000 homes were still without electricity on Wednesday morning.\n"
+        "The utility said crews would work through the weekend to restore supply.",
+    ),
+]
+
+
+def prf(results: list[tuple[bool, bool]]) -> dict[str, float]:
+    tp = sum(p and t for p, t in results)
+    fp = sum(p and not t for p, t in results)
+    fn = sum(t and not p for p, t in results)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "tp": tp, "fp": fp, "fn": fn}
+
+
+def simhash(items: set[str]) -> int:
+    counts = np.zeros(64)
+    for item in items:
+        h = int.from_bytes(__import__("hashlib").blake2b(item.encode(), digest_size=8).digest(), "big")
+        bits = np.array([(h >> i) & 1 for i in range(64)])
+        counts += bits * 2 - 1
+    return sum(1 << i for i in range(64) if counts[i] > 0)
+
+
+def copy_eval(pairs: list[data.Pair]) -> tuple[list[str], dict]:
+    """Through the index (LSH candidates, then the estimate), at several thresholds; SimHash and exact
+    Jaccard on the same shingles as references."""
+    rows, table = [], {}
+    prints = [(near.fingerprint(p.a.title, p.a.text), near.fingerprint(p.b.title, p.b.text)) for p in pairs]
+    sets = [
+        (
+            near.shingles(near.copy_tokens(p.a.title, p.a.text)),
+            near.shingles(near.copy_tokens(p.b.title, p.b.text)),
+        )
+        for p in pairs
+    ]
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+        results = []
+        for pair, (fa, fb) in zip(pairs, prints, strict=True):
+            index = near.NearIndex(threshold)
+            index.add("a", fa, 0.0)
+            results.append((index.copy_of(fb) is not None, pair.positive))
+        table[f"minhash+lsh J>={threshold}"] = prf(results)
+    for threshold in (0.4, 0.5):
+        results = [
+            (len(a & b) / len(a | b) >= threshold if a and b else False, p.positive)
+            for p, (a, b) in zip(pairs, sets, strict=True)
+        ]
+        table[f"exact Jaccard >={threshold}"] = prf(results)
+    hashes = [(simhash(a), simhash(b)) for a, b in sets]
+    for bits in (3, 6, 10, 14):
+        results = [
+            ((ha ^ hb).bit_count() <= bits, p.positive) for p, (ha, hb) in zip(pairs, hashes, strict=True)
+        ]
+        table[f"simhash hamming<={bits}"] = prf(results)
+    rows.append(f"{'method':28} {'precision':>9} {'recall':>7} {'fp':>5} {'fn':>5}")
+    for name, r in table.items():
+        mark = "  <- used" if name == f"minhash+lsh J>={near.COPY_THRESHOLD}" else ""
+        rows.append(f"{name:28} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:5} {r['fn']:5}{mark}")
+    return rows, table
+
+
+def by_kind(pairs: list[data.Pair], predicted: list[bool]) -> list[str]:
+    kinds: dict[str, list[int]] = {}
+    for pair, p in zip(pairs, predicted, strict=True):
+        key = pair.kind.split(":")[0] + (": " + pair.kind.split(":")[1].split("+")[0] if ":" in pair.kind else "")
+        kinds.setdefault(f"{'+' if pair.positive else '-'} {key.strip()}", [0, 0])
+        kinds[f"{'+' if pair.positive else '-'} {key.strip()}"][0] += 1
+        kinds[f"{'+' if pair.positive else '-'} {key.strip()}"][1] += p == pair.positive
+    return [f"  {k[:52]:52} {v[0]:6} pairs, {v[1] / v[0]:6.1%} right" for k, v in sorted(kinds.items())]
+
+
+def event_eval(pairs: list[data.Pair]) -> tuple[list[str], dict, list[bool]]:
+    terms = [(events.event_terms(p.a.title, p.a.text), events.event_terms(p.b.title, p.b.text)) for p in pairs]
+    scores = [events.event_score(a, b) for a, b in terms]
+    head = f"{'overlap >=':>10} {'shared >=':>9} {'strong >=':>9} {'precision':>9} {'recall':>7} {'fp':>5} {'fn':>5}"
+    rows, table = [head], {}
+    used = (events.EVENT_THRESHOLD, events.MIN_SHARED, events.MIN_STRONG)
+    for overlap, shared, strong in sorted(
+        {(0.4, 6.0, 2), (0.5, 6.0, 2), (0.5, 8.0, 3), (0.6, 6.0, 2), (0.6, 8.0, 2), (0.7, 8.0, 3), used}
+    ):
+        r = prf(
+            [
+                (o >= overlap and s >= shared and n >= strong, p.positive)
+                for p, (o, s, n) in zip(pairs, scores, strict=True)
+            ]
+        )
+        table[f"{overlap}/{shared}/{strong}"] = r
+        rows.append(
+            f"{overlap:10.2f} {shared:9.1f} {strong:9} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:5} "
+            f"{r['fn']:5}" + ("  <- used" if (overlap, shared, strong) == used else "")
+        )
+    predicted = [events.same_event(a, b) for a, b in terms]
+    return rows, table, predicted
+
+
+def synthetic(n: int, pool: list[str], rng: random.Random) -> list[data.Story]:
+    """Stories of words drawn with the corpus's own word frequencies (Zipfian, like news text):
+    realistic shingle and term statistics, but no two share a sentence by construction."""
+    counts: dict[str, int] = {}
+    for line in pool:
+        for w in line.split():
+            counts[w] = counts.get(w, 0) + 1
+    vocab, weights = list(counts), list(counts.values())
+    out = []
+    for i in range(n):
+        body = rng.choices(vocab, weights, k=90)
+        text = "\n".join(" ".join(body[k : k + 30]) + "." for k in range(0, 90, 30))
+        out.append(data.Story(" ".join(rng.choices(vocab, weights, k=9)), text, at=float(i)))
+    return out
+
+
+def cost(seen: int, pool: list[str], rng: random.Random, new: int = 1000) -> dict[str, float]:
+    fill = synthetic(seen + new, pool, rng)
+    copies, evs = near.NearIndex(), events.EventIndex()
+    t0 = time.perf_counter()
+    for n, s in enumerate(fill[:seen]):
+        copies.add(f"s{n}", near.fingerprint(s.title, s.text), s.at)
+        evs.add(f"s{n}", events.event_terms(s.title, s.text), s.at)
+    fill_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for n, s in enumerate(fill[seen:], seen):
+        words = near.story_words(s.title, s.text)
+        fp = near.fingerprint(s.title, s.text, words)
+        copies.copy_of(fp)
+        copies.add(f"s{n}", fp, s.at)
+        terms = events.event_terms(s.title, s.text, words=words)
+        evs.match(terms, since=0.0)
+        evs.add(f"s{n}", terms, s.at)
+    indexed_ms = (time.perf_counter() - t0) / new * 1000
+    # the naive way: every stored signature compared (vectorised), every stored story's terms scored
+    matrix = np.stack([copies._sigs[k] for k in list(copies._sigs)[:seen]])
+    stored = [e.terms for e in list(evs._entries.values())[:seen]]
+    probe = fill[seen : seen + 20]
+    t0 = time.perf_counter()
+    for s in probe:
+        fp = near.fingerprint(s.title, s.text)
+        np.count_nonzero(matrix == fp.signature, axis=1).max()
+        terms = events.event_terms(s.title, s.text)
+        max(events.event_score(terms, other)[0] for other in stored)
+    naive_ms = (time.perf_counter() - t0) / len(probe) * 1000
+    return {"seen": seen, "fill_s": round(fill_s, 2), "indexed_ms": round(indexed_ms, 3), "naive_ms": round(naive_ms, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run on a few articles")
+    parser.add_argument("--data", type=Path, default=data.CORPUS, help="the corpus folder")
+    parser.add_argument("--seen", type=int, default=100_000, help="stories in the index for the cost")
+    args = parser.parse_args()
+    data.CORPUS = args.data
+    rng = random.Random(12)
+    limit = 12 if args.quick else None
+    stories = data.articles(limit)
+    source = str(args.data)
+    if len(stories) < 3:
+        stories, source = SAMPLE, f"built-in sample ({len(SAMPLE)} stories): {args.data} is absent"
+    feeds = data.feed_stories() if not args.quick else {}
+    ev_pairs = data.event_pairs(feeds) + data.built_event_pairs(limit)
+    # hard copy negatives: the most event-similar pairs of different articles
+    terms = [events.event_terms(s.title, s.text) for s in stories]
+    scored = sorted(
+        ((events.event_score(terms[i], terms[j])[0], i, j) for i in range(len(stories)) for j in range(i)),
+        reverse=True,
+    )
+    hard = [(i, j) for _, i, j in scored[:400]]
+    ev_pairs += [
+        data.Pair(stories[i], stories[j], False, "summaries: different articles")
+        for _, i, j in scored[: 4000 if not args.quick else 50]
+    ]
+    copy_pairs = data.copy_pairs(stories, rng, hard) + data.feed_copy_pairs(feeds)
+    copy_pairs += [data.Pair(p.a, p.b, False, "feeds: same event, not copied") for p in ev_pairs if p.positive
+                   and p.kind.startswith("feeds") and not any(p.a is c.a and p.b is c.b for c in data.feed_copy_pairs(feeds))]  # fmt: skip
+    print(f"data: {source}; {len(stories)} articles, {len(feeds)} feed stories")
+    print(f"\nCOPIES: {len(copy_pairs)} pairs ({sum(p.positive for p in copy_pairs)} copies)")
+    rows, copy_table = copy_eval(copy_pairs)
+    print("\n".join(rows))
+    chosen = near.NearIndex()
+    predicted = []
+    for pair in copy_pairs:
+        chosen = near.NearIndex()
+        chosen.add("a", near.fingerprint(pair.a.title, pair.a.text), 0.0)
+        predicted.append(chosen.copy_of(near.fingerprint(pair.b.title, pair.b.text)) is not None)
+    print("\n".join(by_kind(copy_pairs, predicted)))
+    print(f"\nSAME EVENT: {len(ev_pairs)} pairs ({sum(p.positive for p in ev_pairs)} same event)")
+    rows, event_table, ev_pred = event_eval(ev_pairs)
+    print("\n".join(rows))
+    print("\n".join(by_kind(ev_pairs, ev_pred)))
+    wrong = [p for p, q in zip(ev_pairs, ev_pred, strict=True) if q and not p.positive][:8]
+    for p in wrong:
+        print(f"  false merge: {p.a.title[:60]!r} ~ {p.b.title[:60]!r}")
+    pool = [line for s in stories for line in s.text.split("\n") if len(line.split()) >= 8]
+    seen = 2_000 if args.quick else args.seen
+    small = cost(1_000, pool, random.Random(3), new=200 if args.quick else 1000)
+    big = cost(seen, pool, random.Random(4), new=200 if args.quick else 1000)
+    print("\nCOST per new story (fingerprint + copy look-up + add, event terms + look-up + add)")
+    print(f"{'seen':>8} {'indexed ms':>11} {'naive ms':>9} {'fill s':>7}")
+    for r in (small, big):
+        print(f"{r['seen']:8} {r['indexed_ms']:11.3f} {r['naive_ms']:9.2f} {r['fill_s']:7.2f}")
+    used_copy = copy_table[f"minhash+lsh J>={near.COPY_THRESHOLD}"]
+    used_event = event_table[f"{events.EVENT_THRESHOLD}/{events.MIN_SHARED}/{events.MIN_STRONG}"]
+    print(
+        json.dumps(
+            {
+                "bench": "dedup",
+                "data": source,
+                "copy_pairs": len(copy_pairs),
+                "copy_precision": used_copy["precision"],
+                "copy_recall": used_copy["recall"],
+                "event_pairs": len(ev_pairs),
+                "event_precision": used_event["precision"],
+                "event_recall": used_event["recall"],
+                "seen": big["seen"],
+                "ms_per_story": big["indexed_ms"],
+                "naive_ms_per_story": big["naive_ms"],
+                "ms_per_story_at_1000": small["indexed_ms"],
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
