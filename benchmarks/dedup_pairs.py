@@ -152,7 +152,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def articles(limit: int | None) -> list[Story]:
     """Corpus articles as feed stories: a headline (BBC's own, else the first highlight) + text."""
-    from bot.text import html_to_text
+    from bot.text.clean import html_to_text
 
     out = []
     for row in _rows("dev.jsonl", limit) + _rows("bbc_extractive_dev.jsonl", limit):
@@ -165,7 +165,7 @@ def articles(limit: int | None) -> list[Story]:
 
 def variant(story: Story, rng: random.Random) -> tuple[Story, str]:
     """A syndicated copy: a random mix of the edits copies go through."""
-    from bot.text import html_to_text
+    from bot.text.clean import html_to_text
 
     paragraphs = story.text.split("\n")
     title, edits = story.title, []
@@ -184,11 +184,17 @@ def variant(story: Story, rng: random.Random) -> tuple[Story, str]:
         edits.append("reordered")
     if rng.random() < 0.6:
         outlet = rng.choice(OUTLETS)
-        paragraphs = [f"By Staff Reporter, {outlet}", f"LONDON ({outlet}) - " + paragraphs[0], *paragraphs[1:]]
+        paragraphs = [
+            f"By Staff Reporter, {outlet}",
+            f"LONDON ({outlet}) - " + paragraphs[0],
+            *paragraphs[1:],
+        ]
         paragraphs += [rng.choice(PLUGS), f"The post {story.title[:60]} appeared first on {outlet}."]
         edits.append("byline+boilerplate")
     if rng.random() < 0.4:
-        paragraphs = [re.sub(r"\b(?:CNN|Reuters|BBC|Daily Mail)\b", rng.choice(OUTLETS), p) for p in paragraphs]
+        paragraphs = [
+            re.sub(r"\b(?:CNN|Reuters|BBC|Daily Mail)\b", rng.choice(OUTLETS), p) for p in paragraphs
+        ]
         edits.append("outlet name")
     url = story.url + "?utm_source=rss&utm_medium=feed&fbclid=x1"
     if not edits:
@@ -217,7 +223,7 @@ def feed_stories() -> dict[tuple[str, int], Story]:
     """English stories of the January 2017 feeds, keyed (feed prefix, entry index)."""
     import feedparser
 
-    from bot.text import html_to_text
+    from bot.text.clean import html_to_text
 
     out: dict[tuple[str, int], Story] = {}
     for feed in FEEDS:
@@ -252,7 +258,7 @@ def event_pairs(feeds: dict[tuple[str, int], Story], window: float = 86400.0) ->
 
 def built_event_pairs(limit: int | None) -> list[Pair]:
     """A BBC article's headline + lead vs a 'report' of summary sentences from deeper in it."""
-    from bot.text import html_to_text
+    from bot.text.clean import html_to_text
 
     pairs = []
     for row in _rows("bbc_extractive_dev.jsonl", limit):
@@ -266,4 +272,6 @@ def built_event_pairs(limit: int | None) -> list[Pair]:
 
 
 def feed_copy_pairs(feeds: dict[tuple[str, int], Story]) -> list[Pair]:
-    return [Pair(feeds[a], feeds[b], True, "feeds: real syndicated copy") for a, b in FEED_COPIES if a in feeds]
+    return [
+        Pair(feeds[a], feeds[b], True, "feeds: real syndicated copy") for a, b in FEED_COPIES if a in feeds
+    ]

@@ -22,13 +22,19 @@ def title_key(title: str) -> str:
 
 
 def article_key(guid: str | None, link: str | None, title: str, summary: str) -> str:
-    """The story's identity: its canonical link, else its guid, else a hash of its words."""
+    """The story's identity: its guid, else its canonical link, else a hash of its words.
+
+    The guid comes first because a publisher keeps it when it fixes a headline and its URL slug;
+    the caller passes None for a guid that does not identify one story (a bare link that other
+    entries of the feed share). The canonical link and the title stay extra keys (url_key,
+    title_key) so the same story in two feeds is still seen once.
+    """
+    if guid and guid.strip():
+        return guid.strip()
     if link and link.strip():
         canonical = canonical_url(link)
         if canonical.startswith(("http://", "https://")):
             return canonical
-    if guid and guid.strip():
-        return guid.strip()
     if link and link.strip():
         return link.strip()
     digest = hashlib.sha256(f"{fold(title).strip()}\n{summary.strip()}".encode()).hexdigest()

@@ -78,8 +78,9 @@ def parse_feed(
         kind = "an HTML page" if _HTML_START.match(body[:_PROLOG]) else "no feed elements"
         return ParsedFeed((), None, False, f"not an RSS/Atom feed ({kind})")
     articles = []
+    shared = _shared_guids(entries[:MAX_ENTRIES], parsed.get("feed", {}).get("link") or "")
     for entry in entries[:MAX_ENTRIES]:
-        article = _article(entry, source, now)
+        article = _article(entry, source, now, shared)
         if article is not None:
             articles.append(article)
     problem = None
@@ -172,7 +173,20 @@ def _repair_mojibake(text: str) -> str:
     return repaired
 
 
-def _article(entry: Any, source: str, now: datetime) -> Article | None:
+def _shared_guids(entries: list[Any], site: str) -> set[str]:
+    """Guids that do not identify one story: used by two entries of the feed, or the site's own link."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        guid = str(entry.get("id") or "").strip()
+        if guid:
+            counts[guid] = counts.get(guid, 0) + 1
+    shared = {guid for guid, n in counts.items() if n > 1}
+    if site:
+        shared |= {guid for guid in counts if canonical_url(guid) == canonical_url(site)}
+    return shared
+
+
+def _article(entry: Any, source: str, now: datetime, shared: set[str] = frozenset()) -> Article | None:  # type: ignore[assignment]
     link = _http_link(entry.get("link", ""))
     guid = str(entry.get("id") or "").strip()
     summary = entry.get("summary") or ""
@@ -189,7 +203,7 @@ def _article(entry: Any, source: str, now: datetime) -> Article | None:
     if not title:
         return None  # nothing to show or to match
     return Article(
-        key=article_key(_qualified(guid, source), link or None, title, text),
+        key=article_key(_qualified(guid, source) if guid not in shared else None, link or None, title, text),
         source=source,
         title=title,
         url=link,

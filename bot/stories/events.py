@@ -4,10 +4,11 @@ Three outlets covering one airport shooting write three headlines and three lead
 not copies (bot.stories.near), yet a user wants one alert and a line "Also reported by". A story's
 event terms are the words of its title and lead weighted by how rare they are in the language
 (wordfreq's Zipf scale: "said" weighs almost nothing, "Lauderdale" a lot), names and numbers
-favoured, the title counted more than the lead. Two stories report the same event when the cosine
-of the shorter one's term weight that the other shares is high AND that shared weight is large
-AND at least MIN_STRONG rare terms are shared AND they are at most a window apart. Precision first: two stories about one person (two different Trump stories) share
-names but not the rest, and stay apart; when unsure, it is not the same event.
+favoured, the title counted more than the lead. Two stories report the same event when the share
+of the smaller one's term weight that the other has too is high AND that shared weight is large
+AND at least MIN_STRONG rare terms are shared AND they are at most a window apart. Precision
+first: two stories about one person (two different Trump stories) share names but not the rest,
+and stay apart; when unsure, it is not the same event.
 
 Pure: no storage, no clock; `EventIndex.dump()` / `EventIndex.load()` give storage plain records.
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.stories.near import StoryWords, story_words
-from bot.tokens import STOPWORDS, tokenize
+from bot.text.tokens import STOPWORDS, tokenize
 
 EVENT_LEAD_WORDS = 60
 # Chosen on bench_dedup's labelled pairs for precision (>= 0.97), not recall: see the README.
@@ -203,5 +204,3 @@ class EventIndex:
             terms = EventTerms(weights, sum(weights.values()))
             index.add(str(record["key"]), terms, float(record["at"]), str(record["event"]))  # type: ignore[arg-type]
         return index
-
-

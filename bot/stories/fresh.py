@@ -1,14 +1,19 @@
 """The never-seen filter: of a poll batch's stories, those not seen before, once each, across
-sources, links (canonical URL) and syndicated titles; and whether a story is recent enough to alert."""
+sources, links (canonical URL), syndicated titles and near-duplicate texts (bot.stories.near);
+and whether a story is recent enough to alert."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.ingest.poll import SourceOutcome
 from bot.models import Article
 from bot.ports import ArticleRepo
+from bot.stories.near import MIN_LEAD_WORDS, NearIndex, fingerprint, story_words
+
+log = logging.getLogger(__name__)
 
 
 class FreshFilter:
@@ -26,9 +31,22 @@ class FreshFilter:
         self.syndication_window = syndication_window
         self.seen_retention = seen_retention
         self.max_story_age = max_story_age
+        self.copies: NearIndex | None = None  # built from the article cache on first use
+
+    def _copies(self, now: datetime) -> NearIndex:
+        if self.copies is None:  # after a restart: the cached stories of the window
+            self.copies = NearIndex()
+            since = now - self.syndication_window
+            for article in sorted(self.articles.recent(since, 100_000), key=lambda a: a.fetched_at):
+                self.copies.add(
+                    article.key, fingerprint(article.title, article.text), article.fetched_at.timestamp()
+                )
+        self.copies.expire((now - self.syndication_window).timestamp())
+        return self.copies
 
     def new_articles(self, outcomes: Sequence[SourceOutcome], now: datetime) -> list[tuple[bool, Article]]:
-        """(alertable source, story) for stories never seen before."""
+        """(alertable, story) for stories never seen before. A copy of a story of the window (near-
+        duplicate title and lead, any source) comes back not alertable: recorded, never alerted."""
         primed_first = sorted(  # a story in a primed and a new source is alerted, not only recorded
             ((o.state.primed or not self.prime_new_sources, a) for o in outcomes for a in o.articles),
             key=lambda pair: not pair[0],
@@ -42,6 +60,7 @@ class FreshFilter:
         if seen_keys:
             self.articles.touch(seen_keys, now, now - self.seen_retention / 2)
         syndicated = self._syndicated(primed_first, now - self.syndication_window)
+        copies = self._copies(now)
         fresh: list[tuple[bool, Article]] = []
         batch_keys: set[str] = set()
         batch_titles: dict[str, str] = {}  # title key -> the source that brought it in this batch
@@ -49,16 +68,30 @@ class FreshFilter:
             url_key = article.url_key or article.key
             if any(k in seen_keys or k in batch_keys for k in (article.key, url_key)):
                 continue
+            words = story_words(article.title, article.text)
             title = article.title_key
-            if title and (
-                (article.source, title) in syndicated
-                or batch_titles.get(title, article.source) != article.source
+            # one title over two different texts is two stories ("What we know so far"): the title
+            # decides only when there is no text to compare
+            if (
+                title
+                and len(words.lead) < MIN_LEAD_WORDS
+                and (
+                    (article.source, title) in syndicated
+                    or batch_titles.get(title, article.source) != article.source
+                )
             ):
                 continue
             batch_keys.update((article.key, url_key))
             if title:
                 batch_titles.setdefault(title, article.source)
-            fresh.append((primed, article))
+            print_ = fingerprint(article.title, article.text, words)
+            copy = copies.copy_of(print_, exclude=article.key)
+            copies.add(article.key, print_, article.fetched_at.timestamp())
+            if copy is not None:
+                log.info(
+                    "%r (%s) is a copy of %s (%.2f)", article.title[:60], article.source, copy.key, copy.score
+                )
+            fresh.append((primed and copy is None, article))
         return fresh
 
     def _syndicated(self, stories: Sequence[tuple[bool, Article]], since: datetime) -> set[tuple[str, str]]:

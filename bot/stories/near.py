@@ -26,15 +26,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.text import is_boilerplate
-from bot.tokens import tokenize
+from bot.text.clean import is_boilerplate
+from bot.text.tokens import tokenize
 
 LEAD_WORDS = 200  # the lead: enough to tell two stories apart (measured: 120 loses re-ordered copies)
 SHINGLE = 3  # words per shingle
 PERMUTATIONS = 64
 BANDS, ROWS = 32, 2  # 32 bands of 2 rows: a pair at Jaccard 0.3 is a candidate 95% of the time
 COPY_THRESHOLD = 0.5  # estimated Jaccard of the shingle sets at or above which a story is a copy
-MIN_SHINGLES = 4  # fewer (a title of five words, no text) says too little to call anything a copy
+MIN_LEAD_WORDS = 8  # a shorter lead ("SOCAR.", none) says too little to call anything a copy
 
 _MASK = (1 << 32) - 1
 _rng = np.random.default_rng(20261201)  # fixed: signatures are stored and must stay comparable
@@ -138,17 +138,16 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     signature: np.ndarray
-    shingles: int  # how many shingles it was made of
+    lead_words: int  # tokens of lead it was made of (besides the title)
 
     @property
     def informative(self) -> bool:
-        return self.shingles >= MIN_SHINGLES
+        return self.lead_words >= MIN_LEAD_WORDS
 
 
 def fingerprint(title: str, text: str, words: StoryWords | None = None) -> Fingerprint:
     words = words or story_words(title, text)
-    found = shingle_hashes(words.title + words.lead)
-    return Fingerprint(signature(found), len(found))
+    return Fingerprint(signature(shingle_hashes(words.title + words.lead)), len(words.lead))
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +235,7 @@ class NearIndex:
         return removed
 
     def dump(self) -> list[dict[str, object]]:
-        """Plain records (key, at, signature as a hex string, shingle count) for storage."""
+        """Plain records (key, at, signature as a hex string) for storage."""
         return [
             {"key": self._keys[slot], "at": at, "sig": self._sigs[slot].tobytes().hex()}
             for at, slot in self._order
@@ -248,5 +247,5 @@ class NearIndex:
         for record in sorted(records, key=lambda r: float(r["at"])):  # type: ignore[arg-type]
             sig = np.frombuffer(bytes.fromhex(str(record["sig"])), dtype=np.uint32)
             if sig.size == PERMUTATIONS:
-                index.add(str(record["key"]), Fingerprint(sig.copy(), MIN_SHINGLES), float(record["at"]))  # type: ignore[arg-type]
+                index.add(str(record["key"]), Fingerprint(sig.copy(), MIN_LEAD_WORDS), float(record["at"]))  # type: ignore[arg-type]
         return index

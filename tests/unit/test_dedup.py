@@ -68,10 +68,11 @@ def test_title_key_is_empty_for_generic_short_titles() -> None:
     assert title_key("!!!") == ""
 
 
-def test_article_key_prefers_canonical_link_then_guid_then_hash() -> None:
-    assert (
-        article_key("g-1", "https://x.example.com/a/?utm_source=rss", "T", "S") == "https://x.example.com/a"
-    )
+def test_article_key_prefers_guid_then_canonical_link_then_hash() -> None:
+    # the guid survives a fixed headline and URL slug (issue 12); the link is the fallback
+    assert article_key("g-1", "https://x.example.com/a/?utm_source=rss", "T", "S") == "g-1"
+    assert article_key("g-1", "https://x.example.com/a-fixed-slug", "T fixed", "S") == "g-1"
+    assert article_key(None, "https://x.example.com/a/?utm_source=rss", "T", "S") == "https://x.example.com/a"
     assert article_key("g-1", None, "T", "S") == "g-1"
     assert article_key("  g-1 ", "", "T", "S") == "g-1"
     hashed = article_key(None, None, "Title", "Summary")
@@ -80,9 +81,8 @@ def test_article_key_prefers_canonical_link_then_guid_then_hash() -> None:
     assert hashed != article_key(None, None, "Title", "Other summary")
 
 
-def test_same_story_in_two_feeds_has_one_key() -> None:
-    a = article_key("feed-a-991", "https://wire.example.com/s/1?utm_source=feed-a", "Story", "")
-    b = article_key(
-        "https://b.example.org/?p=77", "https://wire.example.com/s/1?ref=b", "Story (B)", "teaser"
-    )
+def test_same_story_in_two_feeds_has_one_key_without_guids() -> None:
+    # with guids, the two feeds' copies differ in key but share the canonical URL (url_key)
+    a = article_key(None, "https://wire.example.com/s/1?utm_source=feed-a", "Story", "")
+    b = article_key(None, "https://wire.example.com/s/1?ref=b", "Story (B)", "teaser")
     assert a == b

@@ -40,9 +40,10 @@ def test_rss2_entries_become_articles() -> None:
         "• Volumes rise through 2027",
         "The deal was welcomed by the European Commission & Kyiv.",
     ]
-    # the link keeps its tracking tags; the key does not
+    # the link keeps its tracking tags; the canonical URL key does not; the guid is the key
     assert "utm_source" in first.url
-    assert first.key == "https://wire.example.com/news/socar-naftogaz"
+    assert first.url_key == "https://wire.example.com/news/socar-naftogaz"
+    assert first.key == "Test#wire-1001"
     assert first.title_key == "socar signs gas deal with ukraine s naftogaz"
     assert second.title == "Oil prices climb after OPEC+ meeting"  # escaped markup in a title is dropped
     assert second.text == "Brent rose 2% to $78 a barrel.\nTraders cited the cuts."
@@ -217,7 +218,8 @@ def test_real_feeds() -> None:
     assert "für NVIDIA" in finanzen.articles[0].text  # UTF-8 bytes despite the iso-8859-1 declaration
     broken = parse("real-stackoverflow-nmea-INVALID-BYTES.atom.xml")
     assert broken.problem and broken.problem.startswith("SAXParseException")
-    assert [a.key for a in broken.articles] == [
+    assert [a.key for a in broken.articles] == ["https://stackoverflow.com/q/49812816"]  # its guid
+    assert [a.url_key for a in broken.articles] == [
         canonical_url(
             "https://stackoverflow.com/questions/49812816/decode-nmea-bytes-received-via-external-gps-bluetooth-device"
         )
@@ -251,3 +253,43 @@ def test_comparison_signs_in_titles_are_text_not_tags() -> None:
     )
     [article] = parse_feed(feed, source="F", url="http://x.example/", now=datetime.now(UTC)).articles
     assert article.title == "Inflation < 3% in Baku, rates > 4% stay"
+
+
+def test_a_guid_identifies_a_story_unless_other_entries_share_it() -> None:
+    from datetime import UTC, datetime
+
+    from bot.ingest.parse import parse_feed
+
+    def feed(*items: tuple[str, str, str]) -> bytes:
+        body = "".join(
+            f"<item><title>{t}</title><link>{link}</link><guid>{g}</guid></item>" for t, link, g in items
+        )
+        return (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>'
+            f"<link>https://w.example/</link>{body}</channel></rss>"
+        ).encode()
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    before = parse_feed(
+        feed(("Typo in headlne", "https://w.example/typo-headlne", "w-77")),
+        source="W",
+        url="https://w.example/feed",
+        now=now,
+    )
+    after = parse_feed(
+        feed(("Typo in headline", "https://w.example/typo-headline", "w-77")),
+        source="W",
+        url="https://w.example/feed",
+        now=now,
+    )
+    assert before.articles[0].key == after.articles[0].key  # new link and title, one story
+    shared = parse_feed(
+        feed(
+            ("One story", "https://w.example/1", "https://w.example/"),
+            ("Another story", "https://w.example/2", "https://w.example/"),
+        ),
+        source="W",
+        url="https://w.example/feed",
+        now=now,
+    )
+    assert [a.key for a in shared.articles] == ["https://w.example/1", "https://w.example/2"]

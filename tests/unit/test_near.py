@@ -1,0 +1,101 @@
+"""Near-duplicate copies (bot.stories.near) and same-event reports (bot.stories.events)."""
+
+from __future__ import annotations
+
+from bot.stories import events, near
+
+LEAD = (
+    "A gunman opened fire Friday at Fort Lauderdale-Hollywood airport, a major tourist hub in Florida, "
+    "killing five people and injuring eight, as panicked travelers fled for safety.\n"
+    "The suspect, identified by a local lawmaker as Esteban Santiago, was in custody and being "
+    "questioned by the FBI and homicide detectives over the attack in the baggage claim area."
+)
+OTHER = (
+    "The city council voted on Monday to build twelve miles of protected cycle lanes across the centre.\n"
+    "Work starts in spring and should take two years; shop owners on Main Street opposed the plan."
+)
+
+
+def test_a_syndicated_variant_is_a_copy() -> None:
+    variant = "By Staff Reporter\nMIAMI (AP) - " + LEAD + "\nSign up for our daily newsletter"
+    index = near.NearIndex()
+    index.add("orig", near.fingerprint("Five dead in Fort Lauderdale airport shooting", LEAD), 0.0)
+    found = index.copy_of(near.fingerprint("AP: Florida airport gunman kills five", variant))
+    assert found is not None and found.key == "orig" and found.score >= near.COPY_THRESHOLD
+
+
+def test_the_same_title_over_another_text_is_not_a_copy() -> None:
+    index = near.NearIndex()
+    index.add("a", near.fingerprint("What we know so far", LEAD), 0.0)
+    assert index.copy_of(near.fingerprint("What we know so far", OTHER)) is None
+
+
+def test_a_title_without_text_is_never_called_a_copy() -> None:
+    index = near.NearIndex()
+    index.add("a", near.fingerprint("SOCAR daily market report today", "SOCAR."), 0.0)
+    assert len(index) == 0  # too little text to compare: not even indexed
+    assert index.copy_of(near.fingerprint("SOCAR daily market report today", "SOCAR.")) is None
+
+
+def test_furniture_lines_do_not_count() -> None:
+    assert near.lead_lines("By Jane Smith\nPublished 5 Jan 2017\nThe story.\nRead more") == ["The story."]
+
+
+def test_the_index_expires_and_round_trips_through_plain_records() -> None:
+    index = near.NearIndex()
+    index.add("old", near.fingerprint("Harbour plan", OTHER), 10.0)
+    index.add("new", near.fingerprint("Airport shooting", LEAD), 20.0)
+    again = near.NearIndex.load(index.dump())
+    assert len(again) == 2
+    assert again.copy_of(near.fingerprint("Airport shooting", LEAD)).key == "new"
+    assert again.expire(15.0) == 1 and "old" not in again and "new" in again
+    assert again.copy_of(near.fingerprint("Harbour plan", OTHER)) is None
+
+
+def test_lookups_visit_band_candidates_only() -> None:
+    index = near.NearIndex()
+    for n in range(300):
+        text = " ".join(f"word{n}x{k}" for k in range(40))
+        index.add(f"s{n}", near.fingerprint(f"story {n}", text), float(n))
+    probe = near.fingerprint("Airport shooting", LEAD)
+    assert len(index.candidates(probe)) < 10  # not a scan of the 300 stored stories
+
+
+REPORT_A = events.event_terms(
+    "5 dead, 8 injured in Fort Lauderdale airport shooting",
+    "A gunman opened fire Friday at Fort Lauderdale-Hollywood airport, killing five people. "
+    "The suspect, Esteban Santiago, was in custody.",
+)
+REPORT_B = events.event_terms(
+    "Fort Lauderdale airport shooting suspect named as Esteban Santiago",
+    "The gunman who killed five people and injured eight at Fort Lauderdale airport on Friday is "
+    "Esteban Santiago, 26, now in custody.",
+)
+TRUMP_A = events.event_terms("Donald Trump asks US ambassadors appointed by Barack Obama to quit", "")
+TRUMP_B = events.event_terms("Barack Obama calls for seamless transition for US military to Donald Trump", "")
+
+
+def test_two_reports_of_one_event_are_the_same_event() -> None:
+    assert events.same_event(REPORT_A, REPORT_B)
+
+
+def test_two_stories_about_the_same_people_are_not_the_same_event() -> None:
+    assert not events.same_event(TRUMP_A, TRUMP_B)
+    assert not events.same_event(REPORT_A, TRUMP_A)
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    assert events.rarity("lauderdale") > events.rarity("airport") > events.rarity("said")
+
+
+def test_the_event_index_threads_reports_onto_the_first_story() -> None:
+    index = events.EventIndex()
+    assert index.add("first", REPORT_A, 100.0) == "first"
+    index.add("trump", TRUMP_A, 110.0)
+    found = index.match(REPORT_B, since=0.0)
+    assert found is not None and found.event == "first"
+    assert index.add("second", REPORT_B, 120.0, found.event) == "first"
+    assert index.match(REPORT_B, since=101.0, exclude="second") is None  # outside the window
+    again = events.EventIndex.load(index.dump())
+    assert again.event_of("second") == "first" and len(again) == 3
+    assert again.expire(115.0) == 2 and len(again) == 1
