@@ -93,7 +93,7 @@ def copy_eval(pairs: list[data.Pair]) -> tuple[list[str], dict]:
             index = near.NearIndex(threshold)
             index.add("a", fa, 0.0)
             results.append((index.copy_of(fb) is not None, pair.positive))
-        table[f"minhash+lsh J>={threshold}"] = prf(results)
+        table[f"minhash+lsh J>={threshold} or cont."] = prf(results)
     for threshold in (0.4, 0.5):
         results = [
             (len(a & b) / len(a | b) >= threshold if a and b else False, p.positive)
@@ -108,7 +108,7 @@ def copy_eval(pairs: list[data.Pair]) -> tuple[list[str], dict]:
         table[f"simhash hamming<={bits}"] = prf(results)
     rows.append(f"{'method':28} {'precision':>9} {'recall':>7} {'fp':>5} {'fn':>5}")
     for name, r in table.items():
-        mark = "  <- used" if name == f"minhash+lsh J>={near.COPY_THRESHOLD}" else ""
+        mark = "  <- used" if name == f"minhash+lsh J>={near.COPY_THRESHOLD} or cont." else ""
         rows.append(f"{name:28} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:5} {r['fn']:5}{mark}")
     return rows, table
 
@@ -187,7 +187,7 @@ def cost(seen: int, pool: list[str], rng: random.Random, new: int = 1000) -> dic
         evs.add(f"s{n}", terms, s.at)
     indexed_ms = (time.perf_counter() - t0) / new * 1000
     # the naive way: every stored signature compared (vectorised), every stored story's terms scored
-    matrix = np.stack([copies._sigs[k] for k in list(copies._sigs)[:seen]])
+    matrix = np.stack([copies._prints[k].signature for k in list(copies._prints)[:seen]])
     stored = [e.terms for e in list(evs._entries.values())[:seen]]
     probe = fill[seen : seen + 20]
     t0 = time.perf_counter()
@@ -265,7 +265,7 @@ def main() -> int:
     print(f"{'seen':>8} {'indexed ms':>11} {'naive ms':>9} {'fill s':>7}")
     for r in (small, big):
         print(f"{r['seen']:8} {r['indexed_ms']:11.3f} {r['naive_ms']:9.2f} {r['fill_s']:7.2f}")
-    used_copy = copy_table[f"minhash+lsh J>={near.COPY_THRESHOLD}"]
+    used_copy = copy_table[f"minhash+lsh J>={near.COPY_THRESHOLD} or cont."]
     used_event = event_table[f"{events.EVENT_THRESHOLD}/{events.MIN_SHARED}/{events.MIN_STRONG}"]
     print(
         json.dumps(

@@ -34,6 +34,8 @@ SHINGLE = 3  # words per shingle
 PERMUTATIONS = 64
 BANDS, ROWS = 32, 2  # 32 bands of 2 rows: a pair at Jaccard 0.3 is a candidate 95% of the time
 COPY_THRESHOLD = 0.5  # estimated Jaccard of the shingle sets at or above which a story is a copy
+# or: one lead cut short ("... to scale ...") inside the other's: most of the smaller set is shared
+CONTAINED, CONTAINED_MIN_JACCARD, CONTAINED_MIN_SHINGLES = 0.6, 0.25, 20
 MIN_LEAD_WORDS = 8  # a shorter lead ("SOCAR.", none) says too little to call anything a copy
 
 _MASK = (1 << 32) - 1
@@ -139,6 +141,7 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 class Fingerprint:
     signature: np.ndarray
     lead_words: int  # tokens of lead it was made of (besides the title)
+    size: int = 0  # distinct shingles
 
     @property
     def informative(self) -> bool:
@@ -147,7 +150,20 @@ class Fingerprint:
 
 def fingerprint(title: str, text: str, words: StoryWords | None = None) -> Fingerprint:
     words = words or story_words(title, text)
-    return Fingerprint(signature(shingle_hashes(words.title + words.lead)), len(words.lead))
+    hashes = shingle_hashes(words.title + words.lead)
+    return Fingerprint(signature(hashes), len(words.lead), len(hashes))
+
+
+def is_copy(a: Fingerprint, b: Fingerprint, threshold: float = COPY_THRESHOLD) -> tuple[bool, float]:
+    """(copy?, estimated Jaccard) of two informative fingerprints."""
+    jaccard = similarity(a.signature, b.signature)
+    if jaccard >= threshold:
+        return True, jaccard
+    smaller = min(a.size, b.size)
+    if jaccard < CONTAINED_MIN_JACCARD or smaller < CONTAINED_MIN_SHINGLES:
+        return False, jaccard
+    shared = jaccard * (a.size + b.size) / (1 + jaccard)  # |A ∩ B| from J, |A| and |B|
+    return shared / smaller >= CONTAINED, jaccard
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,14 +182,14 @@ class NearIndex:
     def __init__(self, threshold: float = COPY_THRESHOLD) -> None:
         self.threshold = threshold
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-        self._sigs: dict[int, np.ndarray] = {}
+        self._prints: dict[int, Fingerprint] = {}
         self._keys: dict[int, str] = {}
         self._slots: dict[str, int] = {}
         self._order: deque[tuple[float, int]] = deque()
         self._next = 0
 
     def __len__(self) -> int:
-        return len(self._sigs)
+        return len(self._prints)
 
     def __contains__(self, key: str) -> bool:
         return key in self._slots
@@ -202,8 +218,8 @@ class NearIndex:
             key = self._keys[slot]
             if key == exclude:
                 continue
-            score = similarity(print_.signature, self._sigs[slot])
-            if score >= self.threshold and (best is None or score > best.score):
+            copy, score = is_copy(print_, self._prints[slot], self.threshold)
+            if copy and (best is None or score > best.score):
                 best = Copy(key, score)
         return best
 
@@ -215,7 +231,7 @@ class NearIndex:
         self._next += 1
         self._slots[key] = slot
         self._keys[slot] = key
-        self._sigs[slot] = print_.signature
+        self._prints[slot] = print_
         self._order.append((at, slot))
         for band, value in self._bands(print_.signature):
             self._tables[band].setdefault(value, []).append(slot)
@@ -224,7 +240,7 @@ class NearIndex:
         removed = 0
         while self._order and self._order[0][0] < before:
             _, slot = self._order.popleft()
-            sig = self._sigs.pop(slot)
+            sig = self._prints.pop(slot).signature
             del self._slots[self._keys.pop(slot)]
             for band, value in self._bands(sig):
                 slots = self._tables[band][value]
@@ -235,9 +251,14 @@ class NearIndex:
         return removed
 
     def dump(self) -> list[dict[str, object]]:
-        """Plain records (key, at, signature as a hex string) for storage."""
+        """Plain records (key, at, signature as a hex string, shingle count) for storage."""
         return [
-            {"key": self._keys[slot], "at": at, "sig": self._sigs[slot].tobytes().hex()}
+            {
+                "key": self._keys[slot],
+                "at": at,
+                "sig": self._prints[slot].signature.tobytes().hex(),
+                "size": self._prints[slot].size,
+            }
             for at, slot in self._order
         ]
 
@@ -247,5 +268,8 @@ class NearIndex:
         for record in sorted(records, key=lambda r: float(r["at"])):  # type: ignore[arg-type]
             sig = np.frombuffer(bytes.fromhex(str(record["sig"])), dtype=np.uint32)
             if sig.size == PERMUTATIONS:
-                index.add(str(record["key"]), Fingerprint(sig.copy(), MIN_LEAD_WORDS), float(record["at"]))  # type: ignore[arg-type]
+                size = int(record.get("size", 0))  # type: ignore[call-overload]
+                index.add(
+                    str(record["key"]), Fingerprint(sig.copy(), MIN_LEAD_WORDS, size), float(record["at"])
+                )  # type: ignore[arg-type]
         return index
