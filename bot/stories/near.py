@@ -36,7 +36,7 @@ BANDS, ROWS = 32, 2  # 32 bands of 2 rows: a pair at Jaccard 0.3 is a candidate 
 COPY_THRESHOLD = 0.5  # estimated Jaccard of the shingle sets at or above which a story is a copy
 # or: one lead cut short ("... to scale ...") inside the other's: most of the smaller set is shared
 CONTAINED, CONTAINED_MIN_JACCARD, CONTAINED_MIN_SHINGLES = 0.6, 0.25, 20
-MIN_LEAD_WORDS = 8  # a shorter lead ("SOCAR.", none) says too little to call anything a copy
+MIN_LEAD_WORDS = 15  # a shorter lead ("SOCAR.", a stock line every item shares) says too little
 
 _MASK = (1 << 32) - 1
 _rng = np.random.default_rng(20261201)  # fixed: signatures are stored and must stay comparable

@@ -99,3 +99,10 @@ def test_the_event_index_threads_reports_onto_the_first_story() -> None:
     again = events.EventIndex.load(index.dump())
     assert again.event_of("second") == "first" and len(again) == 3
     assert again.expire(115.0) == 2 and len(again) == 1
+
+
+def test_a_stock_description_every_item_shares_does_not_make_copies() -> None:
+    stock = "SOCAR said gas flows rose. Officials spoke. Talks go on."
+    index = near.NearIndex()
+    index.add("a", near.fingerprint("SOCAR truncated old", stock), 0.0)
+    assert index.copy_of(near.fingerprint("SOCAR truncated feed keeps its first story", stock)) is None
