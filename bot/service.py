@@ -18,11 +18,12 @@ from bot.matching.audience import SubscriptionBook
 from bot.matching.document import analyze
 from bot.matching.index import SubscriptionIndex
 from bot.matching.query import Query, parse_query
-from bot.models import Alert, ChatRef, ChatState, Source, Subscription
+from bot.models import Alert, Article, ChatRef, ChatState, Source, Subscription
 from bot.permissions import PermissionPolicy
 from bot.ports import Clock, Repos
 from bot.sources_service import SourceCatalog
 from bot.stats import AdminStats, SentLog
+from bot.stories.recent import Preview, distinct_stories, preview
 
 MAX_SUBSCRIPTIONS_PER_CHAT = 200
 LATEST_WINDOW = timedelta(days=3)
@@ -33,6 +34,15 @@ LATEST_SCAN = 1000  # cached articles looked at for /latest, newest first
 class SubscribeResult:
     query: str
     created: bool  # False: the chat already had it
+    preview: Preview | None = None  # what it would have matched lately
+
+
+@dataclass(frozen=True, slots=True)
+class LatestPage:
+    alerts: tuple[Alert, ...]
+    offset: int  # index of the first alert among all matches
+    total: int  # every distinct recent story that matches
+    subscribed: bool  # the chat gets alerts for this query (or, without a query, has subscriptions)
 
 
 class NewsService(SourceCatalog, AdminStats):
@@ -74,7 +84,21 @@ class NewsService(SourceCatalog, AdminStats):
         sub = Subscription(chat=chat, query=query.normalized, created=self.clock.now())
         created = self.repos.subscriptions.add(sub)  # durable before we acknowledge
         self.book.add(chat, query)
-        return SubscribeResult(query.normalized, created)
+        return SubscribeResult(query.normalized, created, self.preview(query))
+
+    def preview(self, query: Query) -> Preview:
+        """How many of the last days' stories `query` would have matched, and why none did."""
+        recent = self.repos.articles.recent(self.clock.now() - LATEST_WINDOW, LATEST_SCAN)
+        return preview(recent, query, days=LATEST_WINDOW.days)
+
+    def unsubscribe_all(self, chat: ChatRef) -> int:
+        """Remove every subscription of the chat; how many there were."""
+        removed = 0
+        for sub in self.repos.subscriptions.for_chat(chat):
+            if self.repos.subscriptions.remove(chat, sub.query):
+                self.book.remove(chat, sub.query)
+                removed += 1
+        return removed
 
     def unsubscribe(self, chat: ChatRef, text: str) -> str:
         stored = {s.query for s in self.repos.subscriptions.for_chat(chat)}
@@ -137,26 +161,34 @@ class NewsService(SourceCatalog, AdminStats):
 
     def latest(self, chat: ChatRef, text: str | None = None, limit: int = 5) -> list[Alert]:
         """Newest cached stories matching `text`, or any of the chat's subscriptions."""
+        return list(self.latest_page(chat, text, limit=limit).alerts)
+
+    def latest_page(
+        self, chat: ChatRef, text: str | None = None, offset: int = 0, limit: int = 5
+    ) -> LatestPage:
+        """One page of the distinct recent stories matching `text` (or the chat's subscriptions)."""
+        mine = self.subscriptions(chat)
         if text and text.strip():
             queries = [parse_query(text)]
+            subscribed = queries[0].normalized in mine
         else:
-            queries = [q for q in map(self.book.query, self.subscriptions(chat)) if q is not None]
+            queries = [q for q in map(self.book.query, mine) if q is not None]
             if not queries:
                 raise SubscriptionError(
                     "You have no subscriptions yet. Try /latest SOCAR, or /subscribe SOCAR first."
                 )
+            subscribed = True
         index = SubscriptionIndex()
         by_key: dict[str, Query] = {}
         for query in queries:
             index.add(query)
             by_key[query.normalized] = query
         now = self.clock.now()
-        found: list[Alert] = []
-        for article in self.repos.articles.recent(now - LATEST_WINDOW, LATEST_SCAN):
-            hits = index.match(analyze(article.title, article.text))
-            if hits:
-                matched = [by_key[k] for k in sorted(hits)]
-                found.append(self.alerts.build(chat, article, matched, now))
-                if len(found) >= limit:
-                    break
-        return found
+        hits: list[tuple[Article, list[Query]]] = []
+        for article in distinct_stories(self.repos.articles.recent(now - LATEST_WINDOW, LATEST_SCAN)):
+            keys = index.match(analyze(article.title, article.text))
+            if keys:
+                hits.append((article, [by_key[k] for k in sorted(keys)]))
+        offset = max(0, offset)
+        page = [self.alerts.build(chat, a, matched, now) for a, matched in hits[offset : offset + limit]]
+        return LatestPage(tuple(page), offset, len(hits), subscribed)

@@ -77,7 +77,7 @@ def _make(title: str, text: str, terms: tuple[str, ...], max_bullets: int) -> li
     furniture = default_rules()  # credits, rights lines, prompts, related links: never a bullet
     lines = [
         line
-        for line in (furniture.clean_block(raw) for raw in text.splitlines() if raw.strip())
+        for line in (furniture.clean_line(raw) for raw in text.splitlines() if raw.strip())
         if line and not is_boilerplate(line)
     ]
     title_key = _key(title)
@@ -142,7 +142,8 @@ def _publisher_bullets(lines: list[str], title_key: str, max_bullets: int) -> li
             break
     if not 2 <= len(run) <= 5 or not all(4 <= len(item.split()) <= 60 for item in run):
         return []
-    return [shorten(item) for item in run if _key(item) != title_key][:max_bullets]
+    items = [b for b in (default_rules().clean_block(item) for item in run) if b]  # sentence by sentence
+    return [shorten(item) for item in items if _key(item) != title_key][:max_bullets]
 
 
 def _sentences(lines: list[str], title_key: str) -> list[_Sentence]:

@@ -29,6 +29,7 @@ LANGUAGES = ("en", "ru", "uk", "de", "fr", "es", "tr", "az")
 MAX_WORDS = 60
 _MODES = ("drop", "cut")
 _SPACE = re.compile(r"\s+")
+_SEVERAL = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S")  # a sentence ends before the text does
 _LEFTOVER = re.compile(r"^[\s|:;,.–—-]+|[\s|:;,–—-]+$")
 
 
@@ -55,6 +56,8 @@ def parse_rules(text: str, lang: str) -> list[Rule]:
         if len(parts) != 3 or parts[0] not in _MODES:
             raise RuleError(f"{lang}:{number}: expected '<drop|cut> <kind> <regex>', got {line!r}")
         mode, kind, source = parts
+        if mode == "drop" and not source.startswith("^"):
+            raise RuleError(f"{lang}:{number}: a drop rule matches from the start: begin it with ^")
         try:
             pattern = re.compile(source, re.IGNORECASE)
         except re.error as exc:
@@ -81,14 +84,17 @@ def default_rules() -> FurnitureRules:
 class FurnitureRules:
     rules: tuple[Rule, ...]
     _drop: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _cuts: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    _cut: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         drops = [r.pattern.pattern for r in self.rules if r.mode == "drop"]
         # one alternation: a sentence costs one regex scan, not one per rule
         combined = re.compile("|".join(f"(?:{p})" for p in drops), re.IGNORECASE) if drops else None
         object.__setattr__(self, "_drop", combined)
-        object.__setattr__(self, "_cuts", tuple(r for r in self.rules if r.mode == "cut"))
+        cuts = [r.pattern.pattern for r in self.rules if r.mode == "cut"]
+        object.__setattr__(
+            self, "_cut", re.compile("|".join(f"(?:{p})" for p in cuts), re.IGNORECASE) if cuts else None
+        )
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -99,10 +105,10 @@ class FurnitureRules:
         body = _body(text)
         if not body or self._drop is None or len(body.split()) > MAX_WORDS:
             return None
-        if not self._drop.search(body):
+        if not self._drop.match(body):  # every drop rule is anchored: match, never a scan
             return None
         for rule in self.rules:
-            if rule.mode == "drop" and rule.pattern.search(body):
+            if rule.mode == "drop" and rule.pattern.match(body):
                 return rule.kind
         return None  # pragma: no cover - the alternation matched, so one rule does
 
@@ -111,10 +117,10 @@ class FurnitureRules:
 
     def cut(self, text: str) -> str:
         """The text without its furniture prefixes and tails (whole furniture is not judged here)."""
-        out = text
-        for rule in self._cuts:
-            out = rule.pattern.sub(" ", out)
-        if out is text or out == text:
+        if self._cut is None:
+            return text
+        out = self._cut.sub(" ", text)  # one pass for every rule
+        if out == text:
             return text
         return _LEFTOVER.sub("", _SPACE.sub(" ", out)).strip()
 
@@ -126,6 +132,15 @@ class FurnitureRules:
             return ""
         return bullet + body
 
+    def clean_line(self, block: str) -> str:
+        """Cheap block pass for callers that judge sentences themselves: prefixes and tails cut,
+        a one-sentence furniture block dropped; several sentences are left for `clean_sentence`."""
+        bullet, body = _split_bullet(block)
+        body = self.cut(body)
+        if not body or (not _SEVERAL.search(body) and self.is_furniture(body)):
+            return ""
+        return bullet + body
+
     def clean_block(self, block: str) -> str:
         """A block (one line of clean text) without its furniture sentences; "" when nothing is left.
 
@@ -134,7 +149,11 @@ class FurnitureRules:
         """
         bullet, body = _split_bullet(block)
         body = self.cut(body)
-        sentences = split_sentences(body) if body else []
+        if not body:
+            return ""
+        if not _SEVERAL.search(body):  # one sentence: judged whole, without splitting
+            return "" if self.is_furniture(body) else bullet + body
+        sentences = split_sentences(body)
         if len(sentences) <= 1:
             return "" if not body or self.is_furniture(body) else bullet + body
         kept = [s for s in (self.clean_sentence(s) for s in sentences) if s]

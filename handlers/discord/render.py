@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from discord.utils import escape_markdown
 
+from bot.alerts.emphasis import matched_terms, spans
 from bot.clock import format_utc
+from bot.matching.query import Term
 from bot.models import Alert
 
 TITLE_MAX = 256
@@ -64,6 +66,23 @@ def escape(text: str, limit: int) -> str:
     return truncate(neutralize_mentions(escape_markdown(raw)), limit)
 
 
+def marked(text: str, terms: Sequence[Term], limit: int) -> str:
+    """`escape(text)` with the words that matched in **bold**; unmarked when the marks do not fit."""
+    where = spans(text, terms)
+    if not where:
+        return escape(text, limit)
+    out, at = [], 0
+    for start, end in where:
+        before, word = text[at:start], text[start:end]
+        out.append(
+            neutralize_mentions(escape_markdown(before)) + f"**{neutralize_mentions(escape_markdown(word))}**"
+        )
+        at = end
+    out.append(neutralize_mentions(escape_markdown(text[at:])))
+    result = "".join(out)
+    return result if utf16_len(result) <= limit else escape(text, limit)
+
+
 def one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
@@ -100,7 +119,8 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     matched = escape(", ".join(alert.matched) or "—", min(FIELD_VALUE_MAX, budget // 5))
     used = utf16_len(title) + utf16_len(footer) + utf16_len(MATCHED_NAME) + utf16_len(matched)
     room = min(DESCRIPTION_MAX, budget - used)
-    lines = [f"• {escape(one_line(b), room)}" for b in alert.bullets if b.strip()]
+    terms = matched_terms(alert.matched)
+    lines = [f"• {marked(one_line(b), terms, room)}" for b in alert.bullets if b.strip()]
     description = truncate("\n".join(lines), room)
     embed: dict[str, Any] = {
         "type": "rich",

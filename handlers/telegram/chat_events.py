@@ -123,7 +123,7 @@ class ChatEvents:
         assert callback is not None and callback.data is not None
         text = callback.data.removeprefix(SUBSCRIBE_PREFIX)
         try:
-            result = self.service.subscribe(chat_of(update), text)
+            result = self.service.subscribe(self.service.destinations.target(chat_of(update)), text)
         except QueryError as exc:
             await callback.answer(str(exc)[:200], show_alert=True)
             return

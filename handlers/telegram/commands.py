@@ -28,6 +28,7 @@ from handlers.telegram.context import Context, chat_of, command_argument, quoted
 from handlers.telegram.destination_commands import DestinationCommands, destination_handlers
 from handlers.telegram.feed_files import FeedFiles
 from handlers.telegram.gate import PermissionGate
+from handlers.telegram.latest_commands import MORE_PATTERN, LatestCommands
 from handlers.telegram.render import escape
 from handlers.telegram.source_commands import SourceCommands
 
@@ -56,9 +57,9 @@ class SubscriptionCommands:
             await reply(update, f"{escape(str(exc))}\n{views.QUERY_EXAMPLE}")
             return
         if result.created:
-            await reply(
-                update, f"Subscribed to {quoted(result.query)}. I will send new matching stories here."
-            )
+            done = f"Subscribed to {quoted(result.query)}. I will send new matching stories here."
+            preview = views.preview_text(result.preview)
+            await reply(update, f"{done}\n{preview}" if preview else done)
         else:
             await reply(update, f"You are already subscribed to {quoted(result.query)}.")
 
@@ -66,6 +67,15 @@ class SubscriptionCommands:
         assert update.effective_message is not None
         chat = self.target(update)
         text = command_argument(update.effective_message)
+        if text.casefold() == "all":
+            count = len(self.service.subscriptions(chat))
+            if not count:
+                await reply(update, "You have no subscriptions to remove.")
+                return
+            await update.effective_message.reply_text(
+                f"Remove all {count} subscriptions of this chat?", reply_markup=keyboards.confirm_all(count)
+            )
+            return
         if text:
             removed = self.service.unsubscribe(chat, text)
             await reply(update, f"Unsubscribed from {quoted(removed)}.")
@@ -98,21 +108,25 @@ class SubscriptionCommands:
             except BadRequest as exc:  # "message is not modified" after a double tap
                 log.debug("could not edit the unsubscribe menu: %s", exc)
 
+    async def unsubscribe_all_button(self, update: Update, context: Context) -> None:
+        callback = update.callback_query
+        assert callback is not None and callback.data is not None
+        if callback.data != keyboards.ALL_YES:
+            await callback.answer("Kept.")
+            text = "Nothing was removed."
+        else:
+            removed = self.service.unsubscribe_all(self.target(update))
+            await callback.answer("Removed.")
+            text = f"Removed {removed} subscriptions. Send /subscribe to add one again."
+        try:
+            await callback.edit_message_text(text)
+        except BadRequest as exc:  # "message is not modified" after a double tap
+            log.debug("could not edit the confirmation: %s", exc)
+
     async def list_command(self, update: Update, context: Context) -> None:
         chat = self.target(update)
         paused = self.service.chat_state(chat).paused
         for part in views.subscriptions_messages(self.service.subscriptions(chat), paused):
-            await reply(update, part)
-
-    async def latest_command(self, update: Update, context: Context) -> None:
-        assert update.effective_message is not None
-        text = command_argument(update.effective_message)
-        alerts = self.service.latest(self.target(update), text or None)
-        if not alerts:
-            what = f"matching {quoted(text)}" if text else "matching your subscriptions"
-            await reply(update, f"No recent stories {what}. I will alert you when one appears.")
-            return
-        for part in views.latest_messages(alerts):
             await reply(update, part)
 
     async def pause_command(self, update: Update, context: Context) -> None:
@@ -140,6 +154,7 @@ class TelegramCommands:
         self.places = DestinationCommands(service.destinations, self.gate)
         self.files = FeedFiles(service)
         self.sources.files = self.files  # /addsource offers a page's several feeds as buttons
+        self.latest = LatestCommands(service)
 
     def handlers(self) -> list[BaseHandler[Update, Context, object]]:
         """Every handler, in the order PTB tries them."""
@@ -150,7 +165,7 @@ class TelegramCommands:
             CommandHandler("subscribe", self.subscriptions.subscribe_command),
             CommandHandler("unsubscribe", self.subscriptions.unsubscribe_command),
             CommandHandler("list", self.subscriptions.list_command),
-            CommandHandler("latest", self.subscriptions.latest_command),
+            CommandHandler("latest", self.latest.latest_command),
             CommandHandler("pause", self.subscriptions.pause_command),
             CommandHandler("resume", self.subscriptions.resume_command),
             CommandHandler("sources", self.sources.sources_command),
@@ -162,6 +177,8 @@ class TelegramCommands:
                 self.subscriptions.unsubscribe_button, pattern=keyboards.UNSUBSCRIBE_PATTERN
             ),
             *destination_handlers(self.places, self.files),
+            CallbackQueryHandler(self.subscriptions.unsubscribe_all_button, pattern=keyboards.ALL_PATTERN),
+            CallbackQueryHandler(self.latest.more_button, pattern=MORE_PATTERN),
             CallbackQueryHandler(self.events.subscribe_button, pattern=SUBSCRIBE_PATTERN),
             CallbackQueryHandler(self.events.stale_button),  # every tap is answered
             MessageHandler(filters.COMMAND, self.events.unknown_command),

@@ -10,6 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 UNSUBSCRIBE_PREFIX = "unsub:"
 UNSUBSCRIBE_PATTERN = r"^unsub:[0-9a-f]+$"
+ALL_YES, ALL_NO = "unsuball:yes", "unsuball:no"
+ALL_PATTERN = r"^unsuball:(?:yes|no)$"
 BUTTONS_PER_MESSAGE = 50  # Telegram refuses keyboards of more than about 100 buttons
 LABEL_CHARS = 60
 
@@ -55,3 +57,11 @@ def without_button(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyb
     rows = [[b for b in row if b.callback_data != data] for row in markup.inline_keyboard]
     rows = [row for row in rows if row]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def confirm_all(count: int) -> InlineKeyboardMarkup:
+    """/unsubscribe all asks first: one tap must not lose a chat's every subscription by accident."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"Remove all {count}", callback_data=ALL_YES)],
+         [InlineKeyboardButton("Keep them", callback_data=ALL_NO)]]
+    )  # fmt: skip

@@ -10,7 +10,9 @@ import html
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
+from bot.alerts.emphasis import Span, matched_terms, spans
 from bot.clock import format_utc
+from bot.matching.query import Term
 from bot.models import Alert
 
 MAX_MESSAGE = 4096  # UTF-16 code units
@@ -106,6 +108,16 @@ def _fit_bullets(bullets: Sequence[str], budget: int, esc: Escape) -> list[str]:
     return [b for b in out if b]
 
 
+def emphasize(text: str, where: Sequence[Span], tag: str, esc: Escape = escape) -> str:
+    """`text` escaped, with each span wrapped in <tag>…</tag> (spans do not overlap)."""
+    out, at = [], 0
+    for start, end in where:
+        out.append(f"{esc(text[at:start])}<{tag}>{esc(text[start:end])}</{tag}>")
+        at = end
+    out.append(esc(text[at:]))
+    return "".join(out)
+
+
 def _compose(
     title: str, meta: str, matched: str, bullets: Sequence[str], link: str, esc: Escape, markup: bool
 ) -> str:
@@ -153,8 +165,27 @@ def _render(alert: Alert, esc: Escape, markup: bool) -> str:
 
 
 def render_alert(alert: Alert) -> str:
-    """Telegram HTML: bold title, source and UTC time, matched queries, bullets, "Read more" link."""
-    return _render(alert, escape, markup=True)
+    """Telegram HTML: bold title, source and UTC time, matched queries, bullets, "Read more" link.
+
+    The words that matched are bold in the bullets (the title is bold as a whole) when the message
+    still fits with the extra tags; otherwise the alert goes without the marks.
+    """
+    plain = _render(alert, escape, markup=True)
+    terms = matched_terms(alert.matched)
+    if not terms:
+        return plain
+    marked = _emphasized(plain, alert, terms)
+    return marked if utf16_len(marked) <= MAX_MESSAGE else plain
+
+
+def _emphasized(rendered: str, alert: Alert, terms: Sequence[Term]) -> str:
+    """The rendered alert again, its bullets (as fitted) with the matched words bold."""
+    lines = rendered.split("\n")
+    for i, line in enumerate(lines):
+        if i and line.startswith("• "):
+            body = html.unescape(line[2:])
+            lines[i] = "• " + emphasize(body, spans(body, terms), "b")
+    return "\n".join(lines)
 
 
 def render_alert_plain(alert: Alert) -> str:

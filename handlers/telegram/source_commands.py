@@ -26,7 +26,8 @@ class SourceCommands:
         self.files: FeedFiles | None = None  # set by TelegramCommands: buttons for a page's feeds
 
     async def sources_command(self, update: Update, context: Context) -> None:
-        for part in views.sources_messages(self.service.source_statuses()):
+        detailed = self.service.is_admin(actor_of(update))  # feed addresses and errors: admins only
+        for part in views.sources_messages(self.service.source_statuses(), detailed):
             await reply(update, part)
 
     async def addsource_command(self, update: Update, context: Context) -> None:

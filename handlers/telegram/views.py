@@ -3,6 +3,7 @@ feed-supplied is escaped here, and every multi-part reply is split within Telegr
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -12,21 +13,46 @@ from telegram import BotCommand
 from bot.clock import format_utc
 from bot.models import Alert
 from bot.text.urls import display_url
-from handlers.telegram.render import MAX_MESSAGE, escape, render_alert, shorten, split_lines, utf16_len
+from handlers.telegram.render import (
+    MAX_MESSAGE,
+    escape,
+    one_line,
+    render_alert,
+    safe_link,
+    shorten,
+    split_lines,
+    utf16_len,
+)
 
 if TYPE_CHECKING:
     from bot.sources_service import SourceStatus
     from bot.stats import BotStats
+    from bot.stories.recent import Preview
 
 # (command, arguments, what it does, example): one table feeds /help and setMyCommands
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("subscribe", "<query>", "get alerts for news matching a query", '/subscribe "Caspian Sea"'),
-    ("unsubscribe", "[query]", "stop a subscription (no query: pick one from a list)", "/unsubscribe SOCAR"),
+    (
+        "unsubscribe",
+        "[query|all]",
+        "stop a subscription (no query: pick one from a list; all: every one, after a confirmation)",
+        "/unsubscribe SOCAR",
+    ),
     ("list", "", "your subscriptions", "/list"),
-    ("latest", "[query]", "the latest stories for a query or your subscriptions", "/latest Gazprom"),
+    (
+        "latest",
+        "[query]",
+        "the latest stories (last 3 days) for a query or your subscriptions, with a More button",
+        "/latest Gazprom",
+    ),
     ("pause", "", "stop alerts for a while", "/pause"),
     ("resume", "", "get alerts again", "/resume"),
-    ("sources", "", "the feeds I watch and how they are doing", "/sources"),
+    (
+        "sources",
+        "",
+        "the feeds I watch and how they are doing (admins also see addresses and errors)",
+        "/sources",
+    ),
     (
         "addsource",
         "<url> [name]",
@@ -52,6 +78,7 @@ SUBSCRIBE_EXAMPLES = (
 QUERY_EXAMPLE = 'Example: <code>/subscribe "Caspian Sea"</code> or <code>/subscribe Gazprom OR Rosneft</code>'
 HINT = "I did not understand that. Send /help to see what I can do."
 SOMETHING_WRONG = "Something went wrong, try again."
+LATEST_DAYS = 3  # bot.service.LATEST_WINDOW
 MAX_LIST_ITEM = 400  # a stored query is at most 200 characters; this only guards odd data
 
 
@@ -67,6 +94,8 @@ def help_text() -> str:
         '<b>Queries</b>: words must all appear; <code>"exact phrase"</code>; <code>A OR B</code>; '
         "<code>-word</code> excludes; <code>prefix*</code>. For example:",
         *(f"<code>{escape(example)}</code>" for example in SUBSCRIBE_EXAMPLES),
+        "Each new subscription tells you what it would have matched in the last 3 days. In a private "
+        "chat you can also just send a word, like <code>SOCAR</code>, and tap Subscribe.",
         "",
         "<b>Commands</b>",
     ]
@@ -121,15 +150,51 @@ def source_block(status: SourceStatus) -> str:
     return "\n".join(lines)
 
 
-def sources_messages(statuses: Sequence[SourceStatus]) -> list[str]:
+def health(status: SourceStatus) -> str:
+    state = status.state
+    failing = state.last_error and (
+        state.last_success is None
+        or (state.last_error_at is not None and state.last_error_at > state.last_success)
+    )
+    if failing:
+        return "failing"
+    return f"ok, last read {_when(state.last_success)}" if state.last_success else "not read yet"
+
+
+def source_summary(status: SourceStatus) -> str:
+    """What anyone may see: the name and how the feed is doing (no address, no error text)."""
+    return f"• <b>{escape(shorten(status.source.name, 120))}</b>: {health(status)}"
+
+
+def sources_messages(statuses: Sequence[SourceStatus], detailed: bool = True) -> list[str]:
+    """Admins see each feed's address and last error; everyone else names and health only."""
     if not statuses:
         return ["No sources are configured yet."]
-    return split_lines([source_block(s) for s in statuses], header=f"Sources ({len(statuses)}):")
+    blocks = [source_block(s) if detailed else source_summary(s) for s in statuses]
+    return split_lines(blocks, header=f"Sources ({len(statuses)}):")
 
 
-def latest_messages(alerts: Sequence[Alert]) -> list[str]:
+def latest_messages(alerts: Sequence[Alert], header: str = "") -> list[str]:
     """One alert a message, or several together while they fit in one."""
-    return split_lines([render_alert(alert) for alert in alerts], sep="\n\n")
+    return split_lines([render_alert(alert) for alert in alerts], header=header, sep="\n\n")
+
+
+def preview_text(preview: Preview | None) -> str:
+    """What a new subscription would have found lately: a count, up to three linked titles, or why none."""
+    if preview is None:
+        return ""
+    if not preview.matched:
+        why = f": {escape(preview.reason)}" if preview.reason else ""
+        return f"In the last {LATEST_DAYS} days it would have matched no story{why}."
+    lines = [
+        f"In the last {LATEST_DAYS} days it would have matched {preview.matched} "
+        f"of {preview.scanned} stories:"
+    ]
+    for article in preview.examples:
+        title = escape(shorten(one_line(article.title) or "(untitled)", 200))
+        link = safe_link(article.url)
+        lines.append(f'• <a href="{html.escape(link, quote=True)}">{title}</a>' if link else f"• {title}")
+    return "\n".join(lines)
 
 
 def stats_message(stats: BotStats) -> str:

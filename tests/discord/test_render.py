@@ -65,7 +65,9 @@ def test_embed_shows_linked_title_source_time_keywords_and_bullets() -> None:
     assert embed["footer"] == {"text": "Energy Wire"}
     assert embed["timestamp"] == "2026-03-02T09:30:00+00:00"
     assert embed["fields"] == [{"name": "Matched", "value": "socar", "inline": False}]
-    assert embed["description"] == "• SOCAR signed a deal.\n• Output will double by 2030."
+    assert (
+        embed["description"] == "• **SOCAR** signed a deal.\n• Output will double by 2030."
+    )  # matched: bold
 
 
 def test_feed_markdown_is_escaped_and_mentions_neutralised() -> None:

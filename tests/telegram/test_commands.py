@@ -173,15 +173,18 @@ async def test_latest_renders_stored_stories_as_alerts(chat: Chat, store: Any, c
         _article("a2", "Weather in Baku", "Sunny all week.", clock),
     ])  # fmt: skip
     [reply] = await chat.send("/latest SOCAR")
-    assert reply.startswith("<b>SOCAR &amp; BP &lt;sign&gt; deal</b>\nReuters · 25 Nov 2026 11:00 UTC")
+    header, story = reply.split("\n\n", 1)
+    assert header == "Latest stories matching <code>SOCAR</code>: 1–1 of 1"
+    assert story.startswith("<b>SOCAR &amp; BP &lt;sign&gt; deal</b>\nReuters · 25 Nov 2026 11:00 UTC")
     assert 'href="https://example.com/a1"' in reply and "Baku" not in reply
     [nothing] = await chat.send("/latest Rosneft")
-    assert nothing.startswith("No recent stories matching <code>Rosneft</code>")
+    assert nothing.startswith("No stories matching <code>Rosneft</code> in the last 3 days. Send")
+    assert "I will alert you" not in nothing  # no subscription, no promise
     [no_subs] = await chat.send("/latest")
     assert "no subscriptions yet" in no_subs
     await chat.send("/subscribe weather")
     [mine] = await chat.send("/latest")
-    assert mine.startswith("<b>Weather in Baku</b>")
+    assert mine.split("\n\n", 1)[1].startswith("<b>Weather in Baku</b>")
 
 
 async def test_sources_show_last_success_and_error(chat: Chat, store: Any, clock: FakeClock) -> None:
@@ -191,7 +194,7 @@ async def test_sources_show_last_success_and_error(chat: Chat, store: Any, clock
         SourceState("https://caspian.example.com/rss", last_error="HTTP 500 <html>",
                     last_error_at=datetime(2026, 11, 25, 11, 50, tzinfo=UTC)),
     ])  # fmt: skip
-    [reply] = await chat.send("/sources")
+    [reply] = await chat.send("/sources", user_id=ADMIN)
     assert "<b>Reuters</b> (sources file)" in reply
     assert "last success: 25 Nov 2026 11:55 UTC" in reply
     assert "<b>Caspian &lt;News&gt;</b> (added from chat)" in reply
@@ -203,7 +206,7 @@ async def test_sources_split_within_limits(chat: Chat, store: Any) -> None:
         store.sources.add(
             Source(f"Feed {i}", f"https://feed{i}.example.com/" + "p" * 150, added_by="telegram:1")
         )
-    replies = await chat.send("/sources")
+    replies = await chat.send("/sources", user_id=ADMIN)
     assert len(replies) > 1 and all(utf16_len(r) <= MAX_MESSAGE for r in replies)
     assert all(f"<b>Feed {i}</b>" in "\n".join(replies) for i in range(60))
 

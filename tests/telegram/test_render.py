@@ -43,7 +43,7 @@ def test_alert_has_bold_title_source_time_matches_bullets_and_link() -> None:
     assert lines[1] == "Reuters · 25 Nov 2026 14:05 UTC"
     assert lines[2] == "Matched: <i>socar</i>"
     assert lines[3:6] == [
-        "• SOCAR agreed to supply gas.",
+        "• <b>SOCAR</b> agreed to supply gas.",  # why it matched: the matched word is bold
         "• The deal runs ten years.",
         "• Prices were not disclosed.",
     ]

@@ -1,0 +1,93 @@
+"""/latest: the newest matching stories, "N of M", and a "More" button for the next page."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.service import LatestPage, NewsService
+from handlers.telegram import views
+from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
+
+MORE_PREFIX = "more:"
+MORE_PATTERN = r"^more:"
+PAGE = 5
+MAX_CALLBACK_BYTES = 64
+_SUBSCRIPTIONS = "*"  # the page's query is the chat's subscriptions
+
+
+class LatestCommands:
+    def __init__(self, service: NewsService) -> None:
+        self.service = service
+        # queries too long for a button's 64 bytes, by hash; lost on restart ("no longer works")
+        self._long: OrderedDict[str, str] = OrderedDict()
+
+    async def latest_command(self, update: Update, context: Context) -> None:
+        assert update.effective_message is not None
+        text = command_argument(update.effective_message)
+        page = self.service.latest_page(
+            self.service.destinations.target(chat_of(update)), text or None, 0, PAGE
+        )
+        await self._send(update, text, page)
+
+    async def more_button(self, update: Update, context: Context) -> None:
+        callback = update.callback_query
+        assert callback is not None and callback.data is not None
+        offset_text, _, token = callback.data.removeprefix(MORE_PREFIX).partition(":")
+        text = self._query_of(token)
+        if text is None or not offset_text.isdigit():
+            await callback.answer("This button no longer works: send /latest again.")
+            return
+        await callback.answer()
+        page = self.service.latest_page(
+            self.service.destinations.target(chat_of(update)), text or None, int(offset_text), PAGE
+        )
+        await self._send(update, text, page)
+
+    async def _send(self, update: Update, text: str, page: LatestPage) -> None:
+        what = f"matching {quoted(text)}" if text else "matching your subscriptions"
+        if not page.alerts:
+            if page.offset:
+                await reply(update, f"No more stories {what}.")
+                return
+            if page.subscribed:
+                tail = "I will alert you when one appears."
+                if self.service.chat_state(self.service.destinations.target(chat_of(update))).paused:
+                    tail = "Alerts are paused: send /resume to get them when one appears."
+            else:
+                tail = f"Send <code>/subscribe {views.escape(text)}</code> to get an alert when one appears."
+            await reply(update, f"No stories {what} in the last {views.LATEST_DAYS} days. {tail}")
+            return
+        first, last = page.offset + 1, page.offset + len(page.alerts)
+        header = f"Latest stories {what}: {first}–{last} of {page.total}"
+        parts = views.latest_messages(page.alerts, header=header)
+        markup = None
+        if last < page.total:
+            data = f"{MORE_PREFIX}{last}:{self._token(text)}"
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(f"More ({page.total - last})", callback_data=data)]]
+            )
+        chat = update.effective_chat
+        assert chat is not None
+        for n, part in enumerate(parts):  # each part awaited: they arrive in order
+            await chat.send_message(part, reply_markup=markup if n == len(parts) - 1 else None)
+
+    def _token(self, text: str) -> str:
+        if not text:
+            return _SUBSCRIPTIONS
+        if len(f"{MORE_PREFIX}9999:{text}".encode()) <= MAX_CALLBACK_BYTES and not text.startswith("#"):
+            return text
+        key = "#" + hashlib.sha256(text.encode()).hexdigest()[:16]
+        self._long[key] = text
+        while len(self._long) > 1000:
+            self._long.popitem(last=False)
+        return key
+
+    def _query_of(self, token: str) -> str | None:
+        if token == _SUBSCRIPTIONS:
+            return ""
+        if token.startswith("#"):
+            return self._long.get(token)
+        return token or None
