@@ -33,7 +33,8 @@ class SourceCommands:
 
     @shows_domain_errors
     async def sources_command(self, interaction: discord.Interaction) -> None:
-        embed = sources_embed(self.service.source_statuses(), self.service.clock.now())
+        detailed = self.service.is_admin(self.actor(interaction))  # error details: admins only
+        embed = sources_embed(self.service.source_statuses(), self.service.clock.now(), detailed)
         await reply(interaction, embeds=[discord.Embed.from_dict(embed)], ephemeral=True)
 
     @shows_domain_errors

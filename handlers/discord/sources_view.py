@@ -21,12 +21,15 @@ def ago(then: datetime, now: datetime) -> str:
     return f"{seconds // 86400} days ago"
 
 
-def source_line(status: SourceStatus, now: datetime) -> str:
+def source_line(status: SourceStatus, now: datetime, detailed: bool = True) -> str:
+    """Name and health; the error text (which may name hosts and addresses) for admins only."""
     state = status.state
     name = escape(status.source.name, 80)
     origin = "" if status.from_config else " (added in chat)"
     if state.failures and state.last_error:
-        health = f"failing ×{state.failures}: {escape(state.last_error, 120)}"
+        health = f"failing ×{state.failures}"
+        if detailed:
+            health += f": {escape(state.last_error, 120)}"
     elif state.last_success is not None:
         health = f"ok, {ago(state.last_success, now)}"
     else:
@@ -34,11 +37,11 @@ def source_line(status: SourceStatus, now: datetime) -> str:
     return f"• **{name}**{origin} — {health}"
 
 
-def sources_embed(statuses: Sequence[SourceStatus], now: datetime) -> dict[str, Any]:
+def sources_embed(statuses: Sequence[SourceStatus], now: datetime, detailed: bool = True) -> dict[str, Any]:
     lines: list[str] = []
     used = 0
     for i, status in enumerate(statuses):
-        line = source_line(status, now)
+        line = source_line(status, now, detailed)
         if used + utf16_len(line) + 1 > DESCRIPTION_MAX - 40:
             lines.append(f"…and {len(statuses) - i} more")
             break

@@ -165,3 +165,19 @@ def test_an_embed_url_stays_within_discords_limit_after_encoding() -> None:
     assert safe_url("https://example.com/" + "@" * 1000) is None  # 3 characters each once encoded
     assert safe_url("https://example.com/a@b") == "https://example.com/a%40b"
     assert len(safe_url("https://example.com/" + "a" * (URL_MAX - 20)) or "") <= URL_MAX
+
+
+def test_sources_hide_error_details_from_non_admins() -> None:
+    from datetime import UTC, datetime
+
+    from bot.models import Source, SourceState
+    from bot.sources_service import SourceStatus
+    from handlers.discord.sources_view import source_line
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    state = SourceState(
+        "https://f.example/x", failures=2, last_error="connect to 10.0.0.5 refused", last_error_at=now
+    )
+    status = SourceStatus(Source("Feed", "https://f.example/x"), state, from_config=True)
+    assert "10.0.0.5" in source_line(status, now)
+    assert source_line(status, now, detailed=False) == "• **Feed** — failing ×2"
