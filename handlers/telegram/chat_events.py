@@ -107,6 +107,13 @@ class ChatEvents:
                 query = parse_query(text)
             except QueryError:
                 query = None
+            if query is not None and query.normalized in self.service.subscriptions(
+                self.service.destinations.target(chat_of(update))
+            ):
+                await reply(
+                    update, f"You already get alerts for {quoted(query.normalized)}. Send /list to see them."
+                )
+                return
             if query is not None:
                 label = f"Subscribe to {query.normalized}"[:64]
                 button = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])

@@ -147,3 +147,10 @@ async def test_every_callback_query_is_answered(chat: Chat) -> None:
     await chat.tap({"message_id": 9}, "something-old:42")
     [answer] = chat.request.sent("answerCallbackQuery")
     assert "no longer works" in answer["text"]
+
+
+async def test_a_word_already_subscribed_gets_no_button(chat: Chat, service: NewsService) -> None:
+    service.subscribe(ref(), "SOCAR")
+    [reply] = await chat.send_raw("socar")
+    assert reply["text"].startswith("You already get alerts for <code>socar</code>")
+    assert "reply_markup" not in reply

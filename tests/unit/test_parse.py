@@ -293,3 +293,12 @@ def test_a_guid_identifies_a_story_unless_other_entries_share_it() -> None:
         now=now,
     )
     assert [a.key for a in shared.articles] == ["https://w.example/1", "https://w.example/2"]
+
+
+def test_cdata_titles_with_markup_show_what_the_publisher_meant() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        b"<item><title><![CDATA[<b>AT&amp;T</b> deal <script>alert(1)</script>]]></title><link>http://x.example/1</link></item></channel></rss>"
+    )
+    parsed = parse_feed(body, source="F", url="http://x.example/feed", now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert [a.title for a in parsed.articles] == ["AT&T deal"]
