@@ -7,6 +7,7 @@ from collections.abc import Collection
 import discord
 from discord import app_commands
 
+from bot.clock import format_utc
 from bot.service import NewsService
 from bot.sources_service import Actor
 from bot.text.tokens import fold
@@ -56,6 +57,25 @@ class SourceCommands:
     async def removesource_command(self, interaction: discord.Interaction, source: str) -> None:
         removed = self.service.remove_source(self.actor(interaction), source)
         await reply(interaction, f"Removed **{escape(removed.name, 200)}**.", ephemeral=True)
+
+    @shows_domain_errors
+    async def stats_command(self, interaction: discord.Interaction) -> None:
+        stats = self.service.stats(self.actor(interaction))
+        window = "in the last 24 h"
+        if stats.restarted_lately:
+            window = f"since the restart at {format_utc(stats.window_start)}"
+        failing = ", ".join(escape(n, 60) for n in stats.failing[:10])
+        lines = [
+            "**newsbot stats**",
+            f"Chats: {stats.chats} receiving ({stats.paused_chats} paused), {stats.inactive_chats} gone",
+            f"Subscriptions: {stats.subscriptions}",
+            f"Sources: {stats.sources}: {stats.healthy} healthy, {len(stats.failing)} failing"
+            + (f" ({failing})" if failing else "")
+            + (f", {stats.not_polled} not polled yet" if stats.not_polled else ""),
+            f"Alerts sent {window}: {stats.sent_24h}",
+            f"Outbox: {stats.outbox} waiting",
+        ]
+        await reply(interaction, "\n".join(lines), ephemeral=True)
 
     async def source_autocomplete(
         self, interaction: discord.Interaction, current: str

@@ -89,6 +89,12 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
     async def removesource(interaction: discord.Interaction, source: str) -> None:
         await cmds.removesource_command(interaction, source)
 
+    @tree.command(name="stats", description="Chats, subscriptions, sources and alerts sent (Manage Server)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def stats(interaction: discord.Interaction) -> None:
+        await cmds.stats_command(interaction)
+
 
 def register_feed_files(tree: app_commands.CommandTree, files: DiscordFeedFiles) -> None:
     @tree.command(name="import", description="Add the feeds of an OPML file or URL list (Manage Server)")

@@ -34,13 +34,13 @@ def test_slash_commands_as_discord_sees_them(service: NewsService) -> None:
     payload = {c.name: c.to_dict(adapter.tree) for c in adapter.tree.get_commands()}
     user_commands = {"subscribe", "unsubscribe", "list", "latest", "pause", "resume", "sources", "help"}
     user_commands |= {"export", "images"}
-    assert set(payload) == user_commands | {"addsource", "removesource", "import"}
+    assert set(payload) == user_commands | {"addsource", "removesource", "import", "stats"}
     options = {o["name"]: o for o in payload["subscribe"]["options"]}
     assert options["query"]["required"] and not options["deliver_to"]["required"]
     assert [c["value"] for c in options["deliver_to"]["choices"]] == ["channel", "dm"]
     assert payload["unsubscribe"]["options"][0]["autocomplete"]
     manage_guild = discord.Permissions(manage_guild=True).value
-    for admin in ("addsource", "removesource", "import"):
+    for admin in ("addsource", "removesource", "import", "stats"):
         assert int(payload[admin]["default_member_permissions"]) == manage_guild
         assert payload[admin]["contexts"] == [0]  # guild only
     assert payload["subscribe"]["default_member_permissions"] is None
