@@ -182,7 +182,9 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> Query:
     groups, excluded = _group(items)
     if not groups:
         raise QueryError(f"A query needs at least one word to look for, not only exclusions ({_EXAMPLE}).")
-    if all(t.kind == WORD and t.keys[0] in STOPWORDS for g in groups for t in g):
-        common = " ".join(t.label for g in groups for t in g)
+    query = _canonical(groups, excluded)
+    # on the normal form, the one stored: "new gas OR new" is just "new" (and would not load again)
+    if all(t.kind == WORD and t.keys[0] in STOPWORDS for g in query.groups for t in g):
+        common = " ".join(t.label for g in query.groups for t in g)
         raise QueryError(f"'{common}' would match almost every story: add a more specific word ({_EXAMPLE}).")
-    return _canonical(groups, excluded)
+    return query

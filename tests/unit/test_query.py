@@ -173,3 +173,9 @@ def test_a_query_of_only_common_words_is_refused(text: str) -> None:
 
 def test_a_common_word_beside_a_specific_one_is_fine() -> None:
     assert parse_query("new gas").normalized == "gas new"
+
+
+def test_a_query_whose_normal_form_is_only_common_words_is_refused() -> None:
+    # "new gas OR new" simplifies to "new": stored, it would no longer load after a restart
+    with pytest.raises(QueryError, match="'new' would match almost every story"):
+        parse_query("new gas OR new")
