@@ -75,6 +75,7 @@ class Core:
             self.clock,
             settings or DeliverySettings(),
             on_migrate=self.service.migrate_chat,
+            sent=self.repos.sent,
         )
 
 

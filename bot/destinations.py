@@ -71,6 +71,15 @@ class Destinations:
         self.repos.chats.save(replace(state, images=on))
         return True
 
+    def set_threads(self, chat: ChatRef, on: bool) -> bool:
+        """/threads: later reports of an alerted event edit its alert (on) or alert anew (off).
+        True when the setting changed."""
+        state = self.repos.chats.get(chat)
+        if state.threads == on:
+            return False
+        self.repos.chats.save(replace(state, threads=on))
+        return True
+
     # membership ----------------------------------------------------------------------------
 
     def joined(self, chat: ChatRef) -> bool:

@@ -38,6 +38,7 @@ class ChatState:
     images: bool = True  # /images off: alerts without the story's picture
     bound: str | None = None  # /bind: the key of the channel this private chat manages
     removed_at: datetime | None = None  # when the bot was removed from (or blocked in) the chat
+    threads: bool = True  # /threads: later reports of an alerted event edit its alert, no new ping
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,9 @@ class Alert:
     next_attempt: datetime | None = None  # None: due now
     plain: bool = False  # render without markup (after a markup rejection)
     image: str = ""  # shown as the message's large link preview / the embed's image; "" for none
+    event: str = ""  # the event this story reports: the key of its first story (bot.stories.events)
+    edit_of: str = ""  # not a new message: add `also` to this chat's alert for event `edit_of`
+    also: tuple[tuple[str, str], ...] = ()  # (source, link) of later reports of the event
 
     @property
     def id(self) -> str:
@@ -117,3 +121,20 @@ class PollReport:
     alerts_queued: int = 0
     errors: tuple[str, ...] = field(default=())
     fetch_errors: tuple[str, ...] = field(default=())  # the failed sources' error texts alone (metrics)
+
+
+@dataclass(frozen=True, slots=True)
+class SentAlert:
+    """An alert as delivered: the message it became, so later reports of its event can edit it."""
+
+    alert: Alert  # as rendered; `also` holds the reports added since
+    message_id: str
+    sent_at: datetime
+
+    @property
+    def chat(self) -> ChatRef:
+        return self.alert.chat
+
+    @property
+    def event(self) -> str:
+        return self.alert.event or self.alert.article_key

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.alerts.factory import AlertFactory
 from bot.alerts.router import AlertRouter
+from bot.delivery.threads import EDIT_WINDOW
 from bot.ingest import schedule
 from bot.ingest.enrich import PageEnricher
 from bot.ingest.fetch import FeedFetcher
@@ -24,6 +25,7 @@ from bot.matching.audience import SubscriptionBook
 from bot.models import Article, PollReport, Source, SourceState
 from bot.ports import Clock, Repos
 from bot.stories.fresh import FreshFilter
+from bot.stories.threads import EventTracker
 
 log = logging.getLogger(__name__)
 CACHE_TEXT_CHARS = 20_000  # /latest needs the lead of a story, not 100 KB of it, on disk every cycle
@@ -77,7 +79,8 @@ class Poller:
             seen_retention=s.seen_retention,
             max_story_age=s.max_story_age,
         )
-        self.router = AlertRouter(book, repos.chats, alerts or AlertFactory())
+        self.router = AlertRouter(book, repos.chats, alerts or AlertFactory(), sent=repos.sent)
+        self.events = EventTracker(repos.articles)
         self.enricher = PageEnricher(
             fetcher, enabled=s.fetch_pages, guarded=s.guard_pages, concurrency=s.page_concurrency
         )
@@ -160,8 +163,9 @@ class Poller:
         fresh = self.fresh.new_articles(outcomes, now)
         alertable = [a for primed, a in fresh if primed and self.fresh.recent_enough(a, now)]
         matches = self.router.match(alertable)
+        events = self.events.events([a for _, a in fresh], now)  # copies too: a copy reports its event
         enriched = await self.enricher.enrich([a for a, _ in matches])
-        alerts = await self.router.alerts(matches, enriched, now)
+        alerts = await self.router.alerts(matches, enriched, now, events)
         queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before "seen"
         if fresh:
             self.repos.articles.remember([_for_cache(enriched.get(a.key, a)) for _, a in fresh])
@@ -182,6 +186,8 @@ class Poller:
         )
         if removed:
             log.info("pruned %d old story records", removed)
+        if self.repos.sent is not None:
+            self.repos.sent.prune(now - EDIT_WINDOW)  # no longer edited: forgotten
         for chore in self.housekeeping:
             try:
                 chore()

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from bot.models import Alert, Article, ChatRef, ChatState, Source, SourceState, Subscription
+from bot.models import Alert, Article, ChatRef, ChatState, SentAlert, Source, SourceState, Subscription
 
 
 class Clock(Protocol):
@@ -87,6 +87,18 @@ class ArticleRepo(Protocol):
         `cache_before` or beyond the newest `cache_max`. Returns records removed."""
 
 
+class SentRepo(Protocol):
+    """The message each delivered alert became, per (chat, event): what later reports edit."""
+
+    def record(self, sent: SentAlert) -> None:
+        """Keep `sent` as the chat's alert for its event (replacing an older one); durable."""
+
+    def get(self, chat: ChatRef, event: str) -> SentAlert | None: ...
+
+    def prune(self, before: datetime) -> int:
+        """Forget alerts sent before `before`; returns how many."""
+
+
 class OutboxRepo(Protocol):
     def enqueue(self, alerts: Sequence[Alert]) -> int:
         """Durably add alerts whose id is not already pending; returns how many were added."""
@@ -114,11 +126,19 @@ class Repos:
     sources: SourceRepo
     articles: ArticleRepo
     outbox: OutboxRepo
+    sent: SentRepo | None = None  # None: alerts are never edited (no threads)
 
     @classmethod
     def of(cls, store: Repos | Any) -> Repos:
         """The repositories of an opened store (`storage.Store`, or anything with these fields)."""
-        return cls(store.subscriptions, store.chats, store.sources, store.articles, store.outbox)
+        return cls(
+            store.subscriptions,
+            store.chats,
+            store.sources,
+            store.articles,
+            store.outbox,
+            getattr(store, "sent", None),
+        )
 
 
 class DeliveryStatus(Enum):
@@ -136,6 +156,7 @@ class DeliveryResult:
     retry_after: float | None = None  # seconds the platform asked us to wait (429)
     detail: str = ""
     new_chat: ChatRef | None = None
+    message_id: str = ""  # the platform's id of the message sent, for later edits
 
 
 class Notifier(Protocol):

@@ -47,6 +47,7 @@ def chat_doc(state: ChatState) -> Doc:
         "images": state.images,
         "bound": state.bound,
         "removed_at": dt_out(state.removed_at),
+        "threads": state.threads,
     }
 
 
@@ -58,6 +59,7 @@ def chat_from(doc: Doc) -> ChatState:
         images=bool(doc.get("images", True)),
         bound=doc.get("bound") or None,
         removed_at=dt_in(doc.get("removed_at")),
+        threads=bool(doc.get("threads", True)),
     )
 
 
@@ -144,6 +146,9 @@ def alert_doc(alert: Alert) -> Doc:
         "next_attempt": dt_out(alert.next_attempt),
         "plain": alert.plain,
         "image": alert.image,
+        "event": alert.event,
+        "edit_of": alert.edit_of,
+        "also": [list(pair) for pair in alert.also],
     }
 
 
@@ -162,4 +167,7 @@ def alert_from(doc: Doc) -> Alert:
         next_attempt=dt_in(doc.get("next_attempt")),
         plain=bool(doc.get("plain", False)),
         image=doc.get("image", ""),
+        event=doc.get("event", ""),
+        edit_of=doc.get("edit_of", ""),
+        also=tuple((str(s), str(u)) for s, u in doc.get("also", ())),
     )

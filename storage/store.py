@@ -14,6 +14,7 @@ from storage.articles import TinyDBArticleRepo
 from storage.atomic import AtomicJSONStorage
 from storage.chats import TinyDBChatRepo
 from storage.outbox import JournalOutboxRepo
+from storage.sent import TinyDBSentRepo
 from storage.sources import TinyDBSourceRepo
 from storage.subscriptions import TinyDBSubscriptionRepo
 
@@ -44,6 +45,7 @@ class Store:
     articles: TinyDBArticleRepo
     outbox: JournalOutboxRepo
     paths: StorePaths
+    sent: TinyDBSentRepo | None = None
     _dbs: tuple[TinyDB, ...] = field(default=(), repr=False)
 
     def close(self) -> None:
@@ -67,6 +69,7 @@ def open_store(db_path: Path) -> Store:
         articles=TinyDBArticleRepo(articles_db, articles_storage),
         outbox=JournalOutboxRepo(paths.outbox),
         paths=paths,
+        sent=TinyDBSentRepo(main, main_storage),
         _dbs=(main, articles_db),
     )
 

@@ -9,8 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from bot.delivery.threads import Threads
 from bot.models import Alert, ChatRef
-from bot.ports import ChatRepo, Clock, DeliveryResult, DeliveryStatus, Notifier, OutboxRepo
+from bot.ports import ChatRepo, Clock, DeliveryResult, DeliveryStatus, Notifier, OutboxRepo, SentRepo
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Dispatcher:
         clock: Clock,
         settings: DeliverySettings | None = None,
         on_migrate: Callable[[ChatRef, ChatRef], object] | None = None,
+        sent: SentRepo | None = None,
     ) -> None:
         self.outbox = outbox
         self.chats = chats
@@ -48,6 +50,7 @@ class Dispatcher:
         self.clock = clock
         self.settings = settings or DeliverySettings()
         self.on_migrate = on_migrate
+        self.threads = Threads(sent, clock)
         self._stopping = False
         self._unroutable_logged: set[str] = set()
 
@@ -130,13 +133,17 @@ class Dispatcher:
     async def _send_one(self, notifier: Notifier, alert: Alert, report: DrainReport) -> bool:
         """Send; True when the chat's next alert may follow right away."""
         try:
-            result = await notifier.send(alert)
+            if alert.edit_of:
+                result = await self.threads.edit(notifier, alert)
+            else:
+                result = await notifier.send(alert)
         except Exception as exc:  # a notifier must classify; if it raised, treat it as transient
             log.exception("notifier raised for %s", alert.id)
             result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
         status = result.status
         if status is DeliveryStatus.SENT:
             self.outbox.complete(alert.id)
+            self.threads.delivered(alert, result)
             report.sent += 1
             if result.new_chat is not None and self.on_migrate is not None:
                 # sent elsewhere (a deleted forum topic's alert went to General): the chat moves there

@@ -118,6 +118,27 @@ class DestinationCommands:
         state = "will show the story's picture" if word == "on" else "will be text only"
         await reply(update, f"Alerts here {state}." if changed else f"Images were already {word}.")
 
+    async def threads_command(self, update: Update, context: Context) -> None:
+        assert update.effective_message is not None
+        word = command_argument(update.effective_message).lower()
+        chat = self.destinations.target(chat_of(update))
+        if word not in ("on", "off"):
+            now = "on" if self.destinations.repos.chats.get(chat).threads else "off"
+            await reply(
+                update,
+                f"Threads are {now}. Send <code>/threads off</code> to get every report of a story as "
+                "its own alert, or <code>/threads on</code> to get one alert per story, with later "
+                "reports added to it (\u201cAlso reported by\u201d, no new notification).",
+            )
+            return
+        changed = self.destinations.set_threads(chat, word == "on")
+        state = (
+            "one alert per story; later reports are added to it"
+            if word == "on"
+            else "every report as its own alert"
+        )
+        await reply(update, f"From now on: {state}." if changed else f"Threads were already {word}.")
+
     async def my_chat_member_update(self, update: Update, context: Context) -> None:
         change: ChatMemberUpdated | None = update.my_chat_member
         if change is None:
@@ -152,6 +173,7 @@ def destination_handlers(
         CommandHandler("bind", places.bind_command),
         CommandHandler("unbind", places.unbind_command),
         CommandHandler("images", places.images_command),
+        CommandHandler("threads", places.threads_command),
         # vetting every listed feed takes a while: do not hold other chats' updates behind it
         CommandHandler("import", files.import_command, block=False),
         # a document for /import (captioned, or sent after /import); other captions are commands

@@ -103,17 +103,39 @@ class TelegramNotifier:
         else:
             text, parse_mode = render_alert(alert), ParseMode.HTML
         try:
-            await self._send(alert.chat, text, parse_mode, alert.image)
+            message = await self._send(alert.chat, text, parse_mode, alert.image)
         except BadRequest as exc:
             if alert.chat.thread and _topic_gone(exc):
                 return await self._to_general(alert, text, parse_mode)
             return self._failed(alert, exc)
         except Exception as exc:
             return self._failed(alert, exc)
-        return DeliveryResult(DeliveryStatus.SENT)
+        return DeliveryResult(DeliveryStatus.SENT, message_id=str(getattr(message, "message_id", "") or ""))
 
-    async def _send(self, chat: ChatRef, text: str, parse_mode: str | None, image: str = "") -> None:
-        await self.bot.send_message(
+    async def edit(self, alert: Alert, message_id: str) -> DeliveryResult:
+        """Re-render a sent alert in place (editMessageText: no notification)."""
+        text, parse_mode = (
+            (render_alert_plain(alert), None) if alert.plain else (render_alert(alert), ParseMode.HTML)
+        )
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=telegram_chat_id(alert.chat),
+                message_id=int(message_id),
+                parse_mode=parse_mode,
+                link_preview_options=image_preview(alert.image) if alert.image else NO_PREVIEW,
+                **alert_rate_limit_args(self.bot),
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return DeliveryResult(DeliveryStatus.SENT, detail="not modified")
+            return DeliveryResult(DeliveryStatus.FAILED, detail=str(exc))  # not found, can't be edited
+        except Exception as exc:
+            return self._failed(alert, exc)
+        return DeliveryResult(DeliveryStatus.SENT, message_id=message_id)
+
+    async def _send(self, chat: ChatRef, text: str, parse_mode: str | None, image: str = "") -> object:
+        return await self.bot.send_message(
             chat_id=telegram_chat_id(chat),
             text=text,
             parse_mode=parse_mode,

@@ -130,7 +130,7 @@ def _compose(
     return "\n".join(lines)
 
 
-def _render(alert: Alert, esc: Escape, markup: bool) -> str:
+def _render(alert: Alert, esc: Escape, markup: bool, limit: int = MAX_MESSAGE) -> str:
     title = one_line(alert.title) or "(untitled)"
     source = shorten(one_line(alert.source) or "unknown source", MAX_SOURCE, esc)
     when = format_time(alert)
@@ -146,11 +146,11 @@ def _render(alert: Alert, esc: Escape, markup: bool) -> str:
         link = url
 
     full = _compose(title, meta, matched, bullets, link, esc, markup)
-    if utf16_len(full) <= MAX_MESSAGE:
+    if utf16_len(full) <= limit:
         return full
     # Bullets give way first; the title only once bullets are down to their floor.
     fixed = utf16_len(_compose("", meta, matched, [], link, esc, markup)) + 1  # +1: newline before bullets
-    rest = MAX_MESSAGE - fixed
+    rest = limit - fixed
     title_len = utf16_len(esc(title))
     bullets_floor = _floor(bullets, esc)
     if title_len + bullets_floor > rest:
@@ -158,24 +158,60 @@ def _render(alert: Alert, esc: Escape, markup: bool) -> str:
         title_len = utf16_len(esc(title))
     bullets = _fit_bullets(bullets, rest - title_len, esc)
     out = _compose(title, meta, matched, bullets, link, esc, markup)
-    while utf16_len(out) > MAX_MESSAGE and bullets:  # rounding slack: drop from the end
+    while utf16_len(out) > limit and bullets:  # rounding slack: drop from the end
         bullets.pop()
         out = _compose(title, meta, matched, bullets, link, esc, markup)
     return out
 
 
+MAX_ALSO_NAMES = 3  # "Also reported by: Reuters · AP · BBC · +2"
+MAX_ALSO = 600  # UTF-16 units the line may take, links included
+
+
+def also_line(alert: Alert, markup: bool = True) -> str:
+    """ "Also reported by: Reuters · AP · +2", each name linked to its report; "" with none."""
+    names: dict[str, str] = {}
+    for source, url in alert.also:
+        names.setdefault(one_line(source) or "unknown source", url)
+    if not names:
+        return ""
+    esc: Escape = escape if markup else _plain
+    shown: list[str] = []
+    for source, url in list(names.items())[:MAX_ALSO_NAMES]:
+        name = esc(shorten(source, MAX_SOURCE, esc))
+        link = safe_link(url)
+        shown.append(f'<a href="{html.escape(link, quote=True)}">{name}</a>' if markup and link else name)
+    while shown:
+        rest = len(names) - len(shown)
+        line = "Also reported by: " + " · ".join(shown) + (f" · +{rest}" if rest else "")
+        if utf16_len(line) <= MAX_ALSO:
+            return line
+        shown.pop()
+    return f"Also reported by {len(names)} more sources"
+
+
+def _with_also(alert: Alert, esc: Escape, markup: bool) -> str:
+    also = also_line(alert, markup)
+    if not also:
+        return _render(alert, esc, markup)
+    return _render(alert, esc, markup, limit=MAX_MESSAGE - utf16_len(also) - 1) + "\n" + also
+
+
 def render_alert(alert: Alert) -> str:
-    """Telegram HTML: bold title, source and UTC time, matched queries, bullets, "Read more" link.
+    """Telegram HTML: bold title, source and UTC time, matched queries, bullets, "Read more" link,
+    and, once later reports of its event came in, "Also reported by: ...".
 
     The words that matched are bold in the bullets (the title is bold as a whole) when the message
     still fits with the extra tags; otherwise the alert goes without the marks.
     """
-    plain = _render(alert, escape, markup=True)
+    also = also_line(alert, markup=True)
+    limit = MAX_MESSAGE - (utf16_len(also) + 1 if also else 0)
+    body = _render(alert, escape, markup=True, limit=limit)
     terms = matched_terms(alert.matched)
-    if not terms:
-        return plain
-    marked = _emphasized(plain, alert, terms)
-    return marked if utf16_len(marked) <= MAX_MESSAGE else plain
+    if terms:
+        marked = _emphasized(body, alert, terms)
+        body = marked if utf16_len(marked) <= limit else body
+    return f"{body}\n{also}" if also else body
 
 
 def _emphasized(rendered: str, alert: Alert, terms: Sequence[Term]) -> str:
@@ -190,7 +226,7 @@ def _emphasized(rendered: str, alert: Alert, terms: Sequence[Term]) -> str:
 
 def render_alert_plain(alert: Alert) -> str:
     """The same alert with no markup, for when Telegram rejects our HTML."""
-    return _render(alert, _plain, markup=False)
+    return _with_also(alert, _plain, markup=False)
 
 
 def split_lines(

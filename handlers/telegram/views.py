@@ -63,6 +63,12 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("import", "", "add the feeds of an OPML file or URL list sent with it (admins only)", "/import"),
     ("export", "", "the feeds as an OPML file for any feed reader", "/export"),
     ("images", "on|off", "show story pictures in alerts, or not", "/images off"),
+    (
+        "threads",
+        "on|off",
+        "one alert per story, later reports added to it (on), or each its own",
+        "/threads off",
+    ),
     ("bind", "@channel", "manage a channel you administer from this private chat", "/bind @mychannel"),
     ("unbind", "", "manage this chat's own alerts again", "/unbind"),
     ("stats", "", "chats, subscriptions, sources and alerts sent (admins only)", "/stats"),
