@@ -1,13 +1,249 @@
-"""When each source is next due: a source that keeps failing is polled less and less often."""
+"""When each source is next due: a pure rule (state, fetch result, now, settings -> next due).
+
+A source's interval comes from its publishing rhythm (recent arrival times of new stories) and
+its share of the global request budget (`allocate`: busy feeds get more of it, quiet and dead
+ones less), never shorter than what the server or feed asks (Cache-Control / Expires, RSS
+`<ttl>`), clamped to [min, max], moved out of `<skipHours>`/`<skipDays>`. After a failure the
+interval backs off exponentially (capped), and Retry-After on 429/503 is honoured; both apply
+whatever the bounds. A source that is pushed to (WebSub) is still polled at the maximum interval.
+Nothing here does I/O or reads a clock.
+"""
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime, timedelta
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import TypeVar
 
+from bot.ingest.hints import FeedHints, cache_seconds, retry_after_seconds
 from bot.models import SourceState
+
+K = TypeVar("K", bound=Hashable)
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+_QUIET_AFTER = timedelta(hours=6)  # watched this long with fewer than two stories: a quiet feed
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSettings:
+    poll_seconds: float = 300.0  # a new source's interval, until its rhythm is known
+    min_seconds: float = 60.0
+    max_seconds: float = 3600.0
+    max_backoff_seconds: float = 6 * 3600.0
+    max_retry_after_seconds: float = 7 * 86400.0  # a server asking for a month is mistaken
+    history: int = 20  # arrival times kept per source
+    window: timedelta = timedelta(days=7)  # arrivals older than this say nothing of today
+
+    @property
+    def floor(self) -> float:
+        """The shortest interval: the minimum, or the start interval when that is below it."""
+        return min(self.min_seconds, self.poll_seconds)
+
+    @property
+    def ceiling(self) -> float:
+        return max(self.max_seconds, self.floor)
+
+    def clamp(self, seconds: float) -> float:
+        return min(max(seconds, self.floor), self.ceiling)
+
+
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    """The scheduler's memory of one source (stored with its poll state)."""
+
+    arrivals: tuple[datetime, ...] = ()  # new stories' times, oldest first, at most `history`
+    watched_since: datetime | None = None  # first successful fetch
+    failures: int = 0  # consecutive
+    interval: float | None = None  # the last planned interval, the base of back-off
+    hints: FeedHints = field(default_factory=FeedHints)  # the last feed document's
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One fetch as the rule sees it."""
+
+    ok: bool  # a feed or a 304; False for any error
+    http_status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    new: Sequence[datetime] = ()  # when each new story appeared (its publication time when sane)
+    hints: FeedHints | None = None  # None: no document (304, error): the last ones stand
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    due: datetime
+    interval: float  # seconds from now to due
+    reason: str  # start | rhythm | budget | cache | ttl | skip | push | backoff | retry-after
+    rhythm: Rhythm  # the state to store
+
+
+def observe(rhythm: Rhythm, fetched: Fetched, now: datetime, settings: ScheduleSettings) -> Rhythm:
+    """The state after a fetch: arrivals, failures and hints updated."""
+    if not fetched.ok:
+        return replace(rhythm, failures=rhythm.failures + 1)
+    horizon = now - settings.window
+    sane = sorted(min(t, now) for t in fetched.new if t >= horizon)
+    arrivals = tuple(sorted((*rhythm.arrivals, *sane)))
+    arrivals = tuple(t for t in arrivals if t >= horizon)[-settings.history :]
+    return replace(
+        rhythm,
+        arrivals=arrivals,
+        watched_since=rhythm.watched_since or now,
+        failures=0,
+        hints=fetched.hints if fetched.hints is not None else rhythm.hints,
+    )
+
+
+def story_rate(rhythm: Rhythm, now: datetime, settings: ScheduleSettings) -> float | None:
+    """New stories per second, from recent arrivals; None while the rhythm is unknown."""
+    horizon = now - settings.window
+    arrivals = [t for t in rhythm.arrivals if t >= horizon]
+    watched = rhythm.watched_since
+    if len(arrivals) >= 2:
+        start = arrivals[0] if watched is None else min(arrivals[0], watched)
+        span = max((now - max(start, horizon)).total_seconds(), 1.0)
+        return len(arrivals) / span
+    if rhythm.hints.update_seconds:  # the feed says how often it changes
+        return 1.0 / rhythm.hints.update_seconds
+    if watched is not None and now - watched >= _QUIET_AFTER:
+        span = (now - max(watched, horizon)).total_seconds()
+        return len(arrivals) / span
+    return None
+
+
+def schedule(
+    rhythm: Rhythm,
+    fetched: Fetched,
+    now: datetime,
+    settings: ScheduleSettings,
+    *,
+    allotted: float | None = None,
+    pushed: bool = False,
+    spread: float = 0.0,
+) -> Plan:
+    """When to fetch this source next. `allotted` is its interval from `allocate` (None: from its
+    own rhythm alone); `pushed` while a WebSub lease is active; `spread` in [0, 1) shortens a
+    back-off by up to 10 % so that failing sources do not come back in step."""
+    state = observe(rhythm, fetched, now, settings)
+    if not fetched.ok:
+        seconds, reason = _after_failure(state, fetched, now, settings, spread)
+        return _plan(state, now, seconds, reason, keep_interval=True)
+    rate = story_rate(state, now, settings)
+    if pushed:
+        seconds, reason = settings.ceiling, "push"
+    elif allotted is not None and rate is not None:
+        seconds, reason = settings.clamp(allotted), "budget"
+    elif rate is not None:
+        seconds, reason = settings.clamp(1.0 / rate if rate > 0 else math.inf), "rhythm"
+    else:
+        seconds, reason = settings.clamp(settings.poll_seconds), "start"
+    floor, why = server_floor(state.hints, fetched.headers, now)
+    if floor is not None and floor > seconds and not pushed:
+        seconds, reason = min(floor, settings.ceiling), why
+    return _plan(state, now, seconds, reason, keep_interval=False)
+
+
+def server_floor(hints: FeedHints, headers: Mapping[str, str], now: datetime) -> tuple[float | None, str]:
+    """The shortest interval the server (caching headers) or the feed (<ttl>) asks for."""
+    cached = cache_seconds(headers, now)
+    ttl = hints.ttl_seconds
+    if cached is None and ttl is None:
+        return None, ""
+    if ttl is None or (cached is not None and cached >= ttl):
+        return cached, "cache"
+    return ttl, "ttl"
+
+
+def _after_failure(
+    state: Rhythm, fetched: Fetched, now: datetime, settings: ScheduleSettings, spread: float
+) -> tuple[float, str]:
+    base = state.interval if state.interval is not None else settings.clamp(settings.poll_seconds)
+    seconds, reason = base, "backoff"
+    if state.failures > 1:  # one blip is not a pattern
+        grown = base * 2.0 ** min(state.failures - 1, 20)
+        seconds = min(grown, max(settings.max_backoff_seconds, base)) * (1.0 - 0.1 * min(max(spread, 0), 1))
+    asked = None
+    if fetched.http_status in _RETRY_AFTER_STATUSES:
+        asked = retry_after_seconds(fetched.headers, now)
+    if asked is not None and asked > seconds:
+        seconds, reason = min(asked, settings.max_retry_after_seconds), "retry-after"
+    return seconds, reason
+
+
+def _plan(state: Rhythm, now: datetime, seconds: float, reason: str, *, keep_interval: bool) -> Plan:
+    due = now + timedelta(seconds=seconds)
+    moved = skip_forward(due, state.hints)
+    if moved != due:
+        due, reason = moved, "skip"
+    interval = state.interval if keep_interval else seconds
+    return Plan(due, (due - now).total_seconds(), reason, replace(state, interval=interval))
+
+
+def skip_forward(due: datetime, hints: FeedHints) -> datetime:
+    """The first moment at or after `due` outside the feed's skipHours/skipDays (UTC)."""
+    if not hints.skip_hours and not hints.skip_days:
+        return due
+    moment = due.astimezone(UTC)
+    for _ in range(24 * 8):
+        if moment.hour not in hints.skip_hours and moment.weekday() not in hints.skip_days:
+            return moment if moment != due else due
+        moment = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return due  # every hour of every day skipped: not a schedule we can keep
+
+
+def allocate(
+    rates: Mapping[K, float | None],
+    requests_per_minute: float,
+    settings: ScheduleSettings,
+    floors: Mapping[K, float] | None = None,
+    pushed: frozenset[K] = frozenset(),
+) -> dict[K, float]:
+    """Intervals (seconds) that spend the request budget where stories are.
+
+    The expected wait for a story on a source polled every T is T/2, so the total wait
+    sum(rate_i * T_i / 2) under sum(1 / T_i) <= budget is least with 1/T_i proportional to
+    sqrt(rate_i). Sources of unknown rhythm keep the start interval and pushed ones the
+    maximum (their requests are set aside first); the rest share what is left, each within
+    [its floor, max], found by bisection on the proportionality constant.
+    """
+    floors = floors or {}
+    out: dict[K, float] = {}
+    budget = max(requests_per_minute, 0.0) / 60.0
+    known: dict[K, float] = {}
+    for key, rate in rates.items():
+        if key in pushed:
+            out[key] = settings.ceiling
+        elif rate is None:
+            out[key] = settings.clamp(max(settings.poll_seconds, floors.get(key, 0.0)))
+        else:
+            known[key] = max(rate, 0.0)
+    left = budget - sum(1.0 / t for t in out.values())
+    if not known:
+        return out
+    lo_t = {k: min(max(settings.floor, floors.get(k, 0.0)), settings.ceiling) for k in known}
+    hi_t = settings.ceiling
+
+    def spend(c: float) -> float:
+        return sum(min(max(c * math.sqrt(r), 1.0 / hi_t), 1.0 / lo_t[k]) for k, r in known.items())
+
+    if left <= spend(0.0):  # not even the maximum interval fits: the maximum is a promise
+        return {**out, **dict.fromkeys(known, hi_t)}
+    lo, hi = 0.0, 1.0
+    while spend(hi) < left and hi < 1e12:
+        hi *= 2.0
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        lo, hi = (mid, hi) if spend(mid) < left else (lo, mid)
+    for key, rate in known.items():
+        per_second = min(max(lo * math.sqrt(rate), 1.0 / hi_t), 1.0 / lo_t[key])
+        out[key] = 1.0 / per_second
+    return out
+
+
+# -- the back-off of the fixed poll cycle (kept until the runtime schedules per source) --
 
 
 def is_due(state: SourceState, now: datetime) -> bool:

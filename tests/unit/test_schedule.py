@@ -1,0 +1,243 @@
+"""The scheduling rule as a pure function: (state, fetch result, now, settings) -> next due."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.ingest.hints import FeedHints
+from bot.ingest.schedule import (
+    Fetched,
+    Rhythm,
+    ScheduleSettings,
+    allocate,
+    observe,
+    schedule,
+    skip_forward,
+    story_rate,
+)
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # a Tuesday
+S = ScheduleSettings(poll_seconds=300, min_seconds=60, max_seconds=3600)
+OK = Fetched(ok=True, http_status=200)
+
+
+def ago(minutes: float) -> datetime:
+    return NOW - timedelta(minutes=minutes)
+
+
+def test_a_new_source_starts_at_the_poll_interval() -> None:
+    plan = schedule(Rhythm(), OK, NOW, S)
+    assert plan.interval == 300
+    assert plan.reason == "start"
+    assert plan.due == NOW + timedelta(seconds=300)
+    assert plan.rhythm.watched_since == NOW
+
+
+def test_the_first_fetch_learns_the_rhythm_from_the_entries_dates() -> None:
+    every_two_minutes = tuple(ago(2 * n) for n in range(1, 11))
+    plan = schedule(Rhythm(), Fetched(ok=True, new=every_two_minutes), NOW, S)
+    assert plan.reason == "rhythm"
+    assert plan.interval == pytest.approx(120, rel=0.1)
+
+
+def test_busy_feeds_are_held_at_the_minimum_and_quiet_ones_at_the_maximum() -> None:
+    burst = tuple(ago(n / 10) for n in range(1, 20))
+    assert schedule(Rhythm(), Fetched(ok=True, new=burst), NOW, S).interval == 60
+    weekly = Rhythm(arrivals=(NOW - timedelta(days=6), NOW - timedelta(days=13)), watched_since=ago(600))
+    assert schedule(weekly, OK, NOW, S).interval == 3600
+
+
+def test_a_feed_watched_for_hours_without_stories_is_quiet_not_unknown() -> None:
+    rhythm = Rhythm(watched_since=NOW - timedelta(hours=7))
+    assert story_rate(rhythm, NOW, S) == 0
+    plan = schedule(rhythm, OK, NOW, S)
+    assert plan.interval == 3600 and plan.reason == "rhythm"
+    assert story_rate(Rhythm(watched_since=ago(30)), NOW, S) is None
+
+
+def test_arrivals_are_capped_and_old_ones_forgotten() -> None:
+    old = NOW - timedelta(days=8)
+    rhythm = observe(Rhythm(), Fetched(ok=True, new=(old, *(ago(n) for n in range(40)))), NOW, S)
+    assert len(rhythm.arrivals) == S.history
+    assert old not in rhythm.arrivals
+    assert list(rhythm.arrivals) == sorted(rhythm.arrivals)
+
+
+def test_future_publication_times_count_as_now() -> None:
+    rhythm = observe(Rhythm(), Fetched(ok=True, new=(NOW + timedelta(days=2),)), NOW, S)
+    assert rhythm.arrivals == (NOW,)
+
+
+def test_the_allotted_share_of_the_budget_is_used_once_the_rhythm_is_known() -> None:
+    known = Rhythm(arrivals=(ago(50), ago(20)), watched_since=ago(60))
+    plan = schedule(known, OK, NOW, S, allotted=90)
+    assert (plan.interval, plan.reason) == (90, "budget")
+    assert schedule(known, OK, NOW, S, allotted=5).interval == 60  # clamped to the minimum
+    assert schedule(Rhythm(), OK, NOW, S, allotted=90).reason == "start"  # rhythm unknown
+
+
+def test_sy_update_period_stands_in_for_an_unknown_rhythm() -> None:
+    hints = FeedHints(update_seconds=1800)
+    plan = schedule(Rhythm(), Fetched(ok=True, hints=hints), NOW, S)
+    assert plan.interval == 1800 and plan.reason == "rhythm"
+
+
+@pytest.mark.parametrize(
+    ("headers", "hints", "interval", "reason"),
+    [
+        ({"cache-control": "public, max-age=900"}, None, 900, "cache"),
+        ({"cache-control": "max-age=90000"}, None, 3600, "cache"),  # never beyond the maximum
+        ({"cache-control": "max-age=900", "age": "600"}, None, 300, "start"),
+        ({"cache-control": "no-cache, max-age=900"}, None, 300, "start"),
+        (
+            {"expires": "Tue, 01 Dec 2026 12:20:00 GMT", "date": "Tue, 01 Dec 2026 12:00:00 GMT"},
+            None,
+            1200,
+            "cache",
+        ),
+        ({}, FeedHints(ttl_seconds=1200), 1200, "ttl"),
+        ({"cache-control": "max-age=600"}, FeedHints(ttl_seconds=1200), 1200, "ttl"),
+        ({"cache-control": "max-age=60"}, None, 300, "start"),  # a shorter promise changes nothing
+    ],
+)
+def test_caching_headers_and_ttl_are_floors(
+    headers: dict[str, str], hints: FeedHints | None, interval: float, reason: str
+) -> None:
+    plan = schedule(Rhythm(), Fetched(ok=True, headers=headers, hints=hints), NOW, S)
+    assert (plan.interval, plan.reason) == (interval, reason)
+
+
+def test_a_304_keeps_the_last_documents_hints() -> None:
+    rhythm = observe(Rhythm(), Fetched(ok=True, hints=FeedHints(ttl_seconds=1200)), NOW, S)
+    plan = schedule(rhythm, Fetched(ok=True, http_status=304), NOW, S)
+    assert plan.reason == "ttl" and plan.interval == 1200
+
+
+def test_skip_hours_and_days_move_the_due_time_out() -> None:
+    hints = FeedHints(skip_hours=frozenset({12, 13}))
+    plan = schedule(Rhythm(), Fetched(ok=True, hints=hints), NOW, S)
+    assert plan.due == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    assert plan.reason == "skip"
+    tuesday_off = FeedHints(skip_days=frozenset({1}))
+    assert skip_forward(NOW, tuesday_off) == datetime(2026, 12, 2, 0, 0, tzinfo=UTC)
+    assert skip_forward(NOW, FeedHints(skip_hours=frozenset({3}))) == NOW
+
+
+def test_one_failure_keeps_the_interval_then_back_off_doubles_up_to_the_cap() -> None:
+    failed = Fetched(ok=False, http_status=500)
+    rhythm = Rhythm(interval=300)
+    intervals = []
+    for _ in range(12):
+        plan = schedule(rhythm, failed, NOW, S)
+        intervals.append(plan.interval)
+        rhythm = plan.rhythm
+    assert intervals[:4] == [300, 600, 1200, 2400]
+    assert max(intervals) == S.max_backoff_seconds  # beyond the maximum poll interval: back-off wins
+    assert rhythm.interval == 300  # the base stays what it was
+    back = schedule(rhythm, OK, NOW, S)
+    assert back.rhythm.failures == 0 and back.interval == 300
+
+
+def test_spread_shortens_back_off_by_at_most_a_tenth() -> None:
+    rhythm = Rhythm(interval=300, failures=3)
+    plain = schedule(rhythm, Fetched(ok=False), NOW, S).interval
+    spread = schedule(rhythm, Fetched(ok=False), NOW, S, spread=0.99).interval
+    assert plain * 0.9 <= spread < plain
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_is_honoured_whatever_the_settings(status: int) -> None:
+    tiny = ScheduleSettings(poll_seconds=1, min_seconds=1, max_seconds=2)
+    failed = Fetched(ok=False, http_status=status, headers={"retry-after": "7200"})
+    plan = schedule(Rhythm(), failed, NOW, tiny)
+    assert (plan.interval, plan.reason) == (7200, "retry-after")
+    dated = Fetched(ok=False, http_status=status, headers={"retry-after": "Tue, 01 Dec 2026 13:00:00 GMT"})
+    assert schedule(Rhythm(), dated, NOW, tiny).interval == 3600
+
+
+def test_retry_after_elsewhere_or_absurd_is_not_obeyed_blindly() -> None:
+    assert (
+        schedule(
+            Rhythm(), Fetched(ok=False, http_status=500, headers={"retry-after": "7200"}), NOW, S
+        ).interval
+        == 300
+    )
+    huge = Fetched(ok=False, http_status=429, headers={"retry-after": str(365 * 86400)})
+    assert schedule(Rhythm(), huge, NOW, S).interval == S.max_retry_after_seconds
+
+
+def test_a_pushed_source_is_polled_at_the_maximum_as_a_safety_net() -> None:
+    busy = Rhythm(arrivals=tuple(ago(n) for n in range(10)), watched_since=ago(60))
+    plan = schedule(busy, OK, NOW, S, pushed=True, allotted=60)
+    assert (plan.interval, plan.reason) == (3600, "push")
+
+
+def test_a_poll_interval_below_the_minimum_pulls_the_minimum_down() -> None:
+    fast = ScheduleSettings(poll_seconds=1, min_seconds=60, max_seconds=3600)
+    assert fast.floor == 1
+    assert schedule(Rhythm(), OK, NOW, fast).interval == 1
+    burst = tuple(ago(n / 100) for n in range(1, 10))
+    assert schedule(Rhythm(), Fetched(ok=True, new=burst), NOW, fast).interval == 1
+
+
+def test_allocate_spends_the_budget_by_the_square_root_of_the_rate() -> None:
+    rates = {"wire": 100 / 3600, "hourly": 1 / 3600, "dead": 0.0}
+    out = allocate(rates, requests_per_minute=0.5, settings=S)
+    assert out["dead"] == 3600
+    assert 60 < out["wire"] < out["hourly"] < 3600
+    assert out["hourly"] / out["wire"] == pytest.approx(10, rel=0.01)  # sqrt(100)
+    assert sum(60 / t for t in out.values()) == pytest.approx(0.5, rel=1e-6)
+    rich = allocate(rates, requests_per_minute=1.5, settings=S)  # the wire is held at the minimum
+    assert rich["wire"] == 60 and rich["hourly"] < out["hourly"]
+    assert sum(60 / t for t in rich.values()) == pytest.approx(1.5, rel=1e-6)
+
+
+def test_allocate_reserves_unknown_and_pushed_sources_first() -> None:
+    out = allocate({"new": None, "pushed": 1.0, "busy": 1e-4}, 0.5, S, pushed=frozenset({"pushed"}))
+    assert out["new"] == 300 and out["pushed"] == 3600
+    assert sum(60 / t for t in out.values()) == pytest.approx(0.5, rel=1e-6)
+
+
+def test_allocate_respects_floors_and_never_exceeds_the_maximum() -> None:
+    out = allocate({"cached": 1.0, "other": 1.0}, 100.0, S, floors={"cached": 900})
+    assert out == {"cached": 900, "other": 60}
+    starved = allocate({f"s{n}": 1.0 for n in range(10)}, 0.01, S)
+    assert set(starved.values()) == {3600}  # the maximum is a promise, whatever the budget
+
+
+@given(
+    st.dictionaries(
+        st.integers(0, 50), st.one_of(st.none(), st.floats(0, 1, allow_nan=False)), min_size=1, max_size=30
+    ),
+    st.floats(0.1, 500, allow_nan=False),
+)
+def test_allocate_stays_in_bounds_and_within_budget_when_it_can(
+    rates: dict[int, float | None], rpm: float
+) -> None:
+    out = allocate(rates, rpm, S)
+    assert set(out) == set(rates)
+    assert all(S.floor - 1e-9 <= t <= S.ceiling + 1e-9 for t in out.values())
+    unknown = sum(60 / S.poll_seconds for r in rates.values() if r is None)
+    least = unknown + sum(60 / S.ceiling for r in rates.values() if r is not None)
+    if rpm >= least:
+        assert sum(60 / t for t in out.values()) <= rpm * (1 + 1e-6)
+
+
+@given(
+    st.lists(st.floats(0, 30 * 86400, allow_nan=False), max_size=30),
+    st.integers(0, 30),
+    st.sampled_from([None, 200, 304, 429, 500, 503]),
+    st.dictionaries(st.sampled_from(["retry-after", "cache-control", "expires"]), st.text(max_size=30)),
+)
+def test_any_input_gives_a_due_time_in_the_future(
+    ages: list[float], failures: int, status: int | None, headers: dict[str, str]
+) -> None:
+    new = tuple(NOW - timedelta(seconds=a) for a in ages)
+    fetched = Fetched(ok=status in (200, 304), http_status=status, headers=headers, new=new)
+    plan = schedule(Rhythm(failures=failures), fetched, NOW, S)
+    assert plan.due > NOW
+    assert plan.interval >= S.floor
