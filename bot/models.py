@@ -49,18 +49,35 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedHints:
+    """What a feed document says about its own schedule (RSS ttl, skipHours/skipDays, sy:update*)."""
+
+    ttl_seconds: float | None = None
+    skip_hours: frozenset[int] = frozenset()  # UTC hours 0-23
+    skip_days: frozenset[int] = frozenset()  # 0 = Monday
+    update_seconds: float | None = None  # sy:updatePeriod / sy:updateFrequency
+
+
+@dataclass(frozen=True, slots=True)
 class SourceState:
-    """What the poller remembers about a source between cycles."""
+    """What the poller remembers about a source between polls."""
 
     url: str
     etag: str | None = None
     last_modified: str | None = None
     primed: bool = False  # first poll done: later entries are new stories
     failures: int = 0  # consecutive failed polls, drives back-off
-    retry_at: datetime | None = None  # back-off: do not poll before this
+    retry_at: datetime | None = None  # back-off or Retry-After: do not poll before this
     last_success: datetime | None = None
     last_error: str | None = None
     last_error_at: datetime | None = None
+    next_due: datetime | None = None  # when it is fetched next (None: now)
+    interval: float | None = None  # seconds: the last planned interval, the base of back-off
+    reason: str | None = None  # why that interval (bot.ingest.schedule.Plan.reason)
+    arrivals: tuple[datetime, ...] = ()  # recent new stories' times, oldest first
+    watched_since: datetime | None = None  # first successful fetch
+    last_new_at: datetime | None = None  # when its last new story was found
+    hints: FeedHints = field(default_factory=FeedHints)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ from bot.ingest import schedule
 from bot.ingest.enrich import PageEnricher
 from bot.ingest.fetch import FeedFetcher
 from bot.ingest.parse_pool import ParsePool
+from bot.ingest.planner import Planner
 from bot.ingest.poll import Outcome, SourceOutcome, SourcePoller
+from bot.ingest.schedule import ScheduleSettings
 from bot.matching.audience import SubscriptionBook
 from bot.models import Article, PollReport, Source, SourceState
 from bot.ports import Clock, Repos
@@ -42,6 +44,9 @@ class PollSettings:
     cache_retention: timedelta = timedelta(days=3)
     cache_max: int = 2000
     max_backoff: timedelta = timedelta(hours=6)
+    min_poll_seconds: float = 60.0  # the adaptive interval's bounds (bot.ingest.schedule)
+    max_poll_seconds: float = 3600.0
+    requests_per_minute: float | None = None  # None: one request per source per poll_seconds
     fetch_pages: bool = True  # fetch the article page when the feed ships only a teaser
     guard_pages: bool = True  # article links come from third-party feeds: keep them off private networks
     page_concurrency: int = 4
@@ -61,6 +66,7 @@ class Poller:
         alerts: AlertFactory | None = None,
         on_alerts: Callable[[], object] | None = None,  # called when alerts were queued
         housekeeping: Sequence[Callable[[], object]] = (),  # run with the hourly pruning
+        pushed: Callable[[str], bool] | None = None,  # a WebSub lease is active for this URL
     ) -> None:
         self.repos = repos
         self.clock = clock
@@ -69,8 +75,17 @@ class Poller:
         self.on_alerts = on_alerts
         self.housekeeping = tuple(housekeeping)
         self.parser = ParsePool(s.parse_workers)
-        self.ingest = SourcePoller(
-            fetcher, clock, poll_seconds=s.poll_seconds, max_backoff=s.max_backoff, parser=self.parser
+        self.ingest = SourcePoller(fetcher, clock, parser=self.parser)
+        self.planner = Planner(
+            ScheduleSettings(
+                poll_seconds=s.poll_seconds,
+                min_seconds=s.min_poll_seconds,
+                max_seconds=s.max_poll_seconds,
+                max_backoff_seconds=s.max_backoff.total_seconds(),
+            ),
+            lambda: [repos.sources.state(source.url) for source in sources()],
+            requests_per_minute=s.requests_per_minute,
+            pushed=pushed or (lambda url: False),
         )
         self.fresh = FreshFilter(
             repos.articles,
@@ -148,7 +163,7 @@ class Poller:
                 # in sources-file order, so that the same story in two feeds is credited the same way
                 batch = [task.result() for task in sorted(done, key=order.__getitem__)]
                 if batch:
-                    fresh, added = await self._settle(batch)
+                    fresh, added = await self.settle(batch)
                     outcomes += batch
                     fresh_count += fresh
                     queued += added
@@ -157,7 +172,7 @@ class Poller:
                 task.cancel()
         return outcomes, fresh_count, queued
 
-    async def _settle(self, outcomes: Sequence[SourceOutcome]) -> tuple[int, int]:
+    async def settle(self, outcomes: Sequence[SourceOutcome]) -> tuple[int, int]:
         """New stories of these sources -> outbox, then seen; returns (new stories, alerts queued)."""
         now = self.clock.now()
         fresh = self.fresh.new_articles(outcomes, now)
@@ -169,12 +184,33 @@ class Poller:
         queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before "seen"
         if fresh:
             self.repos.articles.remember([_for_cache(enriched.get(a.key, a)) for _, a in fresh])
-        self.repos.sources.save_states(
-            [replace(o.state, primed=True) if o.status is not Outcome.FAILED else o.state for o in outcomes]
-        )
+        self.repos.sources.save_states([self._planned(o, fresh, now) for o in outcomes])
         if queued and self.on_alerts is not None:
             self.on_alerts()
         return len(fresh), queued
+
+    def _planned(
+        self, outcome: SourceOutcome, fresh: Sequence[tuple[bool, Article]], now: datetime
+    ) -> SourceState:
+        """The outcome's state with its next fetch planned (and primed after a good poll)."""
+        ok = outcome.status is not Outcome.FAILED
+        state = replace(outcome.state, primed=True) if ok else outcome.state
+        mine = [(primed, a) for primed, a in fresh if a.source == outcome.source.name]
+        # a first poll shows the feed's past: its dates are the rhythm; later, first-seen times are
+        new = (
+            [a.published for primed, a in mine if a.published]
+            if not outcome.state.primed
+            else [now] * len(mine)
+        )
+        return self.planner.plan(
+            state,
+            now,
+            ok=ok,
+            http_status=outcome.http_status,
+            headers=outcome.headers,
+            hints=outcome.hints,
+            new=new,
+        )
 
     def _maybe_prune(self) -> None:
         now = self.clock.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.models import Alert, Article, ChatRef, ChatState, Source, SourceState, Subscription
+from bot.models import Alert, Article, ChatRef, ChatState, FeedHints, Source, SourceState, Subscription
 
 Doc = dict[str, Any]
 
@@ -82,7 +82,36 @@ def state_doc(state: SourceState) -> Doc:
         "last_success": dt_out(state.last_success),
         "last_error": state.last_error,
         "last_error_at": dt_out(state.last_error_at),
+        "next_due": dt_out(state.next_due),
+        "interval": state.interval,
+        "reason": state.reason,
+        "arrivals": [dt_out(t) for t in state.arrivals],
+        "watched_since": dt_out(state.watched_since),
+        "last_new_at": dt_out(state.last_new_at),
+        "hints": _hints_doc(state.hints),
     }
+
+
+def _hints_doc(hints: FeedHints) -> Doc | None:
+    if hints == FeedHints():
+        return None
+    return {
+        "ttl": hints.ttl_seconds,
+        "skip_hours": sorted(hints.skip_hours),
+        "skip_days": sorted(hints.skip_days),
+        "update": hints.update_seconds,
+    }
+
+
+def _hints_from(doc: Doc | None) -> FeedHints:
+    if not doc:
+        return FeedHints()
+    return FeedHints(
+        ttl_seconds=doc.get("ttl"),
+        skip_hours=frozenset(int(h) for h in doc.get("skip_hours") or ()),
+        skip_days=frozenset(int(d) for d in doc.get("skip_days") or ()),
+        update_seconds=doc.get("update"),
+    )
 
 
 def state_from(doc: Doc) -> SourceState:
@@ -96,6 +125,13 @@ def state_from(doc: Doc) -> SourceState:
         last_success=dt_in(doc.get("last_success")),
         last_error=doc.get("last_error"),
         last_error_at=dt_in(doc.get("last_error_at")),
+        next_due=dt_in(doc.get("next_due")),
+        interval=doc.get("interval"),
+        reason=doc.get("reason"),
+        arrivals=tuple(_dt_required(t) for t in doc.get("arrivals") or ()),
+        watched_since=dt_in(doc.get("watched_since")),
+        last_new_at=dt_in(doc.get("last_new_at")),
+        hints=_hints_from(doc.get("hints")),
     )
 
 

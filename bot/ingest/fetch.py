@@ -71,11 +71,18 @@ class FetchResult:
 
 
 class _Failure(Exception):
-    def __init__(self, kind: FetchError, message: str, http_status: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: FetchError,
+        message: str,
+        http_status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.http_status = http_status
+        self.headers = headers  # an HTTP error's response headers (Retry-After)
 
 
 class FeedFetcher:
@@ -151,7 +158,7 @@ class FeedFetcher:
             async with asyncio.timeout(self.timeout):  # the whole exchange, not each read
                 return await self._follow(url, headers, guarded, page, final)
         except _Failure as exc:
-            return _error(final[0], exc.kind, exc.message, exc.http_status)
+            return _error(final[0], exc.kind, exc.message, exc.http_status, exc.headers)
         except BlockedAddressError:
             return _error(final[0], FetchError.BLOCKED, ERROR_BLOCKED)
         except (TimeoutError, httpx.TimeoutException):
@@ -209,7 +216,7 @@ class FeedFetcher:
                 FetchStatus.NOT_MODIFIED, url, headers=headers, etag=etag, last_modified=modified
             )
         if not 200 <= status < 300:
-            raise _Failure(FetchError.HTTP, f"HTTP {status}", status)
+            raise _Failure(FetchError.HTTP, f"HTTP {status}", status, headers)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise BodyTooLarge
@@ -240,8 +247,21 @@ def _looks_like_page(content_type: str) -> bool:
     return not media or "html" in media or "xml" in media or media.startswith("text/")
 
 
-def _error(url: str, kind: FetchError, message: str, http_status: int | None = None) -> FetchResult:
-    return FetchResult(FetchStatus.ERROR, url, error=message, http_status=http_status, kind=kind)
+def _error(
+    url: str,
+    kind: FetchError,
+    message: str,
+    http_status: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> FetchResult:
+    return FetchResult(
+        FetchStatus.ERROR,
+        url,
+        headers=headers if headers is not None else MappingProxyType({}),
+        error=message,
+        http_status=http_status,
+        kind=kind,
+    )
 
 
 def _caused_by_tls(exc: BaseException) -> bool:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+from bot.models import FeedHints
 
 _DAYS = {
     name: n
@@ -37,16 +38,6 @@ _SY_FREQUENCY = re.compile(rb"<(?:[\w.-]+:)?updateFrequency\s*>\s*(\d{1,6})\s*</
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d{1,10})\"?", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|[,\s])(?:no-cache|no-store)\b", re.IGNORECASE)
 _HEAD_BYTES = 1_000_000  # channel elements come before, between or after items: scan the first MB
-
-
-@dataclass(frozen=True, slots=True)
-class FeedHints:
-    """What the feed document says about its own schedule."""
-
-    ttl_seconds: float | None = None
-    skip_hours: frozenset[int] = frozenset()  # UTC hours 0-23
-    skip_days: frozenset[int] = frozenset()  # 0 = Monday
-    update_seconds: float | None = None  # sy:updatePeriod / sy:updateFrequency
 
 
 def read_feed_hints(body: bytes) -> FeedHints:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import Enum
+from types import MappingProxyType
 
-from bot.ingest import schedule
-from bot.ingest.fetch import FeedFetcher, FetchStatus
+from bot.ingest.fetch import FeedFetcher, FetchResult, FetchStatus
+from bot.ingest.hints import read_feed_hints
 from bot.ingest.parse_pool import ParsePool
-from bot.models import Article, Source, SourceState
+from bot.ingest.websub import Discovery, discover
+from bot.models import Article, FeedHints, Source, SourceState
 from bot.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -28,23 +31,18 @@ class SourceOutcome:
     state: SourceState
     articles: tuple[Article, ...] = ()
     status: Outcome = Outcome.OK
+    http_status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    hints: FeedHints | None = None  # from the document (None: no document)
+    discovery: Discovery | None = None  # WebSub hub and self links (None: no document)
+    pushed: bool = False  # content a hub delivered, not a fetch
 
 
 class SourcePoller:
-    def __init__(
-        self,
-        fetcher: FeedFetcher,
-        clock: Clock,
-        *,
-        poll_seconds: float,
-        max_backoff: timedelta,
-        parser: ParsePool | None = None,
-    ) -> None:
+    def __init__(self, fetcher: FeedFetcher, clock: Clock, *, parser: ParsePool | None = None) -> None:
         self.parser = parser or ParsePool()
         self.fetcher = fetcher
         self.clock = clock
-        self.poll_seconds = poll_seconds
-        self.max_backoff = max_backoff
 
     async def poll(self, source: Source, state: SourceState) -> SourceOutcome:
         try:
@@ -59,14 +57,34 @@ class SourcePoller:
             return self.failed(source, state, f"internal error: {type(exc).__name__}")
         now = self.clock.now()
         if result.status is FetchStatus.NOT_MODIFIED:
-            return SourceOutcome(source, schedule.after_not_modified(state, now), (), Outcome.NOT_MODIFIED)
+            return SourceOutcome(
+                source,
+                replace(state, failures=0, last_success=now),
+                (),
+                Outcome.NOT_MODIFIED,
+                http_status=304,
+                headers=result.headers,
+            )
         if result.status is FetchStatus.ERROR:
-            return self.failed(source, state, result.error or "fetch failed")
+            return self.failed(
+                source, state, result.error or "fetch failed", result.http_status, result.headers
+            )
+        return await self.document(source, state, result.body, result.url, result.headers, now, result)
+
+    async def document(
+        self,
+        source: Source,
+        state: SourceState,
+        body: bytes,
+        url: str,
+        headers: Mapping[str, str],
+        now: datetime,
+        result: FetchResult | None = None,
+    ) -> SourceOutcome:
+        """A feed document (fetched, or delivered by a WebSub hub) -> its outcome."""
         try:
             # a big feed takes feedparser seconds: keep the event loop (chat commands) responsive
-            parsed = await self.parser.parse(
-                result.body, source=source.name, url=result.url, headers=result.headers, now=now
-            )
+            parsed = await self.parser.parse(body, source=source.name, url=url, headers=headers, now=now)
         except Exception as exc:
             log.exception("parsing %s raised", source.name)
             return self.failed(source, state, f"could not parse: {type(exc).__name__}")
@@ -79,12 +97,41 @@ class SourcePoller:
                 parsed.problem,
                 len(parsed.articles),
             )
-        new_state = schedule.after_success(state, now, result.etag, result.last_modified)
-        return SourceOutcome(source, new_state, parsed.articles, Outcome.OK)
-
-    def failed(self, source: Source, state: SourceState, error: str) -> SourceOutcome:
-        new_state = schedule.after_failure(
-            state, error, self.clock.now(), poll_seconds=self.poll_seconds, max_backoff=self.max_backoff
+        new_state = replace(state, failures=0, last_success=now)
+        if result is not None:  # a fetch (not a push): its validators are the feed's from now on
+            new_state = replace(
+                new_state,
+                etag=getattr(result, "etag", None),
+                last_modified=getattr(result, "last_modified", None),
+            )
+        return SourceOutcome(
+            source,
+            new_state,
+            parsed.articles,
+            Outcome.OK,
+            http_status=result.http_status if result is not None else None,
+            headers=headers,
+            hints=read_feed_hints(body),
+            discovery=discover(body, headers, url),
+            pushed=result is None,
         )
+
+    def failed(
+        self,
+        source: Source,
+        state: SourceState,
+        error: str,
+        http_status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SourceOutcome:
+        now = self.clock.now()
+        new_state = replace(state, failures=state.failures + 1, last_error=error, last_error_at=now)
         log.warning("source %s failed (%d in a row): %s", source.name, new_state.failures, error)
-        return SourceOutcome(source, new_state, (), Outcome.FAILED)
+        return SourceOutcome(
+            source,
+            new_state,
+            (),
+            Outcome.FAILED,
+            http_status=http_status,
+            headers=headers if headers is not None else MappingProxyType({}),
+        )

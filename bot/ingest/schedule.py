@@ -12,15 +12,14 @@ Nothing here does I/O or reads a clock.
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import TypeVar
 
-from bot.ingest.hints import FeedHints, cache_seconds, retry_after_seconds
-from bot.models import SourceState
+from bot.ingest.hints import cache_seconds, retry_after_seconds
+from bot.models import FeedHints, SourceState
 
 K = TypeVar("K", bound=Hashable)
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
@@ -51,17 +50,6 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class Rhythm:
-    """The scheduler's memory of one source (stored with its poll state)."""
-
-    arrivals: tuple[datetime, ...] = ()  # new stories' times, oldest first, at most `history`
-    watched_since: datetime | None = None  # first successful fetch
-    failures: int = 0  # consecutive
-    interval: float | None = None  # the last planned interval, the base of back-off
-    hints: FeedHints = field(default_factory=FeedHints)  # the last feed document's
-
-
-@dataclass(frozen=True, slots=True)
 class Fetched:
     """One fetch as the rule sees it."""
 
@@ -77,37 +65,37 @@ class Plan:
     due: datetime
     interval: float  # seconds from now to due
     reason: str  # start | rhythm | budget | cache | ttl | skip | push | backoff | retry-after
-    rhythm: Rhythm  # the state to store
+    state: SourceState  # the state to store
 
 
-def observe(rhythm: Rhythm, fetched: Fetched, now: datetime, settings: ScheduleSettings) -> Rhythm:
-    """The state after a fetch: arrivals, failures and hints updated."""
+def observe(state: SourceState, fetched: Fetched, now: datetime, settings: ScheduleSettings) -> SourceState:
+    """The state after a fetch: arrivals and hints updated (failures are the poll's to count)."""
     if not fetched.ok:
-        return replace(rhythm, failures=rhythm.failures + 1)
+        return state
     horizon = now - settings.window
     sane = sorted(min(t, now) for t in fetched.new if t >= horizon)
-    arrivals = tuple(sorted((*rhythm.arrivals, *sane)))
+    arrivals = tuple(sorted((*state.arrivals, *sane)))
     arrivals = tuple(t for t in arrivals if t >= horizon)[-settings.history :]
     return replace(
-        rhythm,
+        state,
         arrivals=arrivals,
-        watched_since=rhythm.watched_since or now,
-        failures=0,
-        hints=fetched.hints if fetched.hints is not None else rhythm.hints,
+        watched_since=state.watched_since or now,
+        last_new_at=now if fetched.new else state.last_new_at,
+        hints=fetched.hints if fetched.hints is not None else state.hints,
     )
 
 
-def story_rate(rhythm: Rhythm, now: datetime, settings: ScheduleSettings) -> float | None:
+def story_rate(state: SourceState, now: datetime, settings: ScheduleSettings) -> float | None:
     """New stories per second, from recent arrivals; None while the rhythm is unknown."""
     horizon = now - settings.window
-    arrivals = [t for t in rhythm.arrivals if t >= horizon]
-    watched = rhythm.watched_since
+    arrivals = [t for t in state.arrivals if t >= horizon]
+    watched = state.watched_since
     if len(arrivals) >= 2:
         start = arrivals[0] if watched is None else min(arrivals[0], watched)
         span = max((now - max(start, horizon)).total_seconds(), 1.0)
         return len(arrivals) / span
-    if rhythm.hints.update_seconds:  # the feed says how often it changes
-        return 1.0 / rhythm.hints.update_seconds
+    if state.hints.update_seconds:  # the feed says how often it changes
+        return 1.0 / state.hints.update_seconds
     if watched is not None and now - watched >= _QUIET_AFTER:
         span = (now - max(watched, horizon)).total_seconds()
         return len(arrivals) / span
@@ -115,7 +103,7 @@ def story_rate(rhythm: Rhythm, now: datetime, settings: ScheduleSettings) -> flo
 
 
 def schedule(
-    rhythm: Rhythm,
+    state: SourceState,
     fetched: Fetched,
     now: datetime,
     settings: ScheduleSettings,
@@ -127,7 +115,7 @@ def schedule(
     """When to fetch this source next. `allotted` is its interval from `allocate` (None: from its
     own rhythm alone); `pushed` while a WebSub lease is active; `spread` in [0, 1) shortens a
     back-off by up to 10 % so that failing sources do not come back in step."""
-    state = observe(rhythm, fetched, now, settings)
+    state = observe(state, fetched, now, settings)
     if not fetched.ok:
         seconds, reason = _after_failure(state, fetched, now, settings, spread)
         return _plan(state, now, seconds, reason, keep_interval=True)
@@ -158,7 +146,7 @@ def server_floor(hints: FeedHints, headers: Mapping[str, str], now: datetime) ->
 
 
 def _after_failure(
-    state: Rhythm, fetched: Fetched, now: datetime, settings: ScheduleSettings, spread: float
+    state: SourceState, fetched: Fetched, now: datetime, settings: ScheduleSettings, spread: float
 ) -> tuple[float, str]:
     base = state.interval if state.interval is not None else settings.clamp(settings.poll_seconds)
     seconds, reason = base, "backoff"
@@ -173,13 +161,29 @@ def _after_failure(
     return seconds, reason
 
 
-def _plan(state: Rhythm, now: datetime, seconds: float, reason: str, *, keep_interval: bool) -> Plan:
+def _plan(state: SourceState, now: datetime, seconds: float, reason: str, *, keep_interval: bool) -> Plan:
     due = now + timedelta(seconds=seconds)
     moved = skip_forward(due, state.hints)
     if moved != due:
         due, reason = moved, "skip"
     interval = state.interval if keep_interval else seconds
-    return Plan(due, (due - now).total_seconds(), reason, replace(state, interval=interval))
+    backing_off = keep_interval and (state.failures > 1 or reason == "retry-after")
+    new = replace(
+        state, next_due=due, interval=interval, reason=reason, retry_at=due if backing_off else None
+    )
+    return Plan(due, (due - now).total_seconds(), reason, new)
+
+
+def is_due(state: SourceState, now: datetime) -> bool:
+    """Not backing off: the fixed cycle (`Poller.poll_once`, the demo) fetches every such source."""
+    return state.retry_at is None or state.retry_at <= now
+
+
+def due_at(state: SourceState) -> datetime | None:
+    """When the per-source loop fetches it next (None: now); back-off always wins."""
+    if state.retry_at is not None and (state.next_due is None or state.retry_at > state.next_due):
+        return state.retry_at
+    return state.next_due
 
 
 def skip_forward(due: datetime, hints: FeedHints) -> datetime:
@@ -241,37 +245,3 @@ def allocate(
         per_second = min(max(lo * math.sqrt(rate), 1.0 / hi_t), 1.0 / lo_t[key])
         out[key] = 1.0 / per_second
     return out
-
-
-# -- the back-off of the fixed poll cycle (kept until the runtime schedules per source) --
-
-
-def is_due(state: SourceState, now: datetime) -> bool:
-    return state.retry_at is None or state.retry_at <= now
-
-
-def after_failure(
-    state: SourceState,
-    error: str,
-    now: datetime,
-    *,
-    poll_seconds: float,
-    max_backoff: timedelta,
-    jitter: Callable[[float, float], float] = random.uniform,
-) -> SourceState:
-    """The state after one more failed poll: exponential back-off from the second failure in a row."""
-    failures = state.failures + 1
-    base = poll_seconds * (2 ** min(failures - 1, 10))
-    delay = min(base, max_backoff.total_seconds()) * jitter(0.8, 1.0)
-    retry_at = now + timedelta(seconds=delay) if failures > 1 else None  # one blip is not a pattern
-    return replace(state, failures=failures, retry_at=retry_at, last_error=error, last_error_at=now)
-
-
-def after_success(
-    state: SourceState, now: datetime, etag: str | None, last_modified: str | None
-) -> SourceState:
-    return replace(state, etag=etag, last_modified=last_modified, failures=0, retry_at=None, last_success=now)
-
-
-def after_not_modified(state: SourceState, now: datetime) -> SourceState:
-    return replace(state, failures=0, retry_at=None, last_success=now)

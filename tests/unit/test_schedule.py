@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.hints import FeedHints
 from bot.ingest.schedule import (
     Fetched,
-    Rhythm,
     ScheduleSettings,
     allocate,
+    due_at,
+    is_due,
     observe,
     schedule,
     skip_forward,
     story_rate,
 )
+from bot.models import FeedHints, SourceState
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # a Tuesday
 S = ScheduleSettings(poll_seconds=300, min_seconds=60, max_seconds=3600)
 OK = Fetched(ok=True, http_status=200)
+
+
+def state(**fields: object) -> SourceState:
+    return SourceState("https://example.org/feed", **fields)  # type: ignore[arg-type]
 
 
 def ago(minutes: float) -> datetime:
@@ -30,59 +36,68 @@ def ago(minutes: float) -> datetime:
 
 
 def test_a_new_source_starts_at_the_poll_interval() -> None:
-    plan = schedule(Rhythm(), OK, NOW, S)
+    plan = schedule(state(), OK, NOW, S)
     assert plan.interval == 300
     assert plan.reason == "start"
     assert plan.due == NOW + timedelta(seconds=300)
-    assert plan.rhythm.watched_since == NOW
+    assert plan.state.watched_since == NOW
+    assert (plan.state.next_due, plan.state.interval, plan.state.reason) == (plan.due, 300, "start")
+    assert due_at(plan.state) == plan.due
+
+
+def test_back_off_wins_over_an_earlier_next_due() -> None:
+    later = NOW + timedelta(hours=1)
+    assert due_at(state(next_due=NOW, retry_at=later)) == later
+    assert due_at(state()) is None
+    assert is_due(state(next_due=later), NOW)  # the fixed cycle looks at back-off only
 
 
 def test_the_first_fetch_learns_the_rhythm_from_the_entries_dates() -> None:
     every_two_minutes = tuple(ago(2 * n) for n in range(1, 11))
-    plan = schedule(Rhythm(), Fetched(ok=True, new=every_two_minutes), NOW, S)
+    plan = schedule(state(), Fetched(ok=True, new=every_two_minutes), NOW, S)
     assert plan.reason == "rhythm"
     assert plan.interval == pytest.approx(120, rel=0.1)
 
 
 def test_busy_feeds_are_held_at_the_minimum_and_quiet_ones_at_the_maximum() -> None:
     burst = tuple(ago(n / 10) for n in range(1, 20))
-    assert schedule(Rhythm(), Fetched(ok=True, new=burst), NOW, S).interval == 60
-    weekly = Rhythm(arrivals=(NOW - timedelta(days=6), NOW - timedelta(days=13)), watched_since=ago(600))
+    assert schedule(state(), Fetched(ok=True, new=burst), NOW, S).interval == 60
+    weekly = state(arrivals=(NOW - timedelta(days=6), NOW - timedelta(days=13)), watched_since=ago(600))
     assert schedule(weekly, OK, NOW, S).interval == 3600
 
 
 def test_a_feed_watched_for_hours_without_stories_is_quiet_not_unknown() -> None:
-    rhythm = Rhythm(watched_since=NOW - timedelta(hours=7))
+    rhythm = state(watched_since=NOW - timedelta(hours=7))
     assert story_rate(rhythm, NOW, S) == 0
     plan = schedule(rhythm, OK, NOW, S)
     assert plan.interval == 3600 and plan.reason == "rhythm"
-    assert story_rate(Rhythm(watched_since=ago(30)), NOW, S) is None
+    assert story_rate(state(watched_since=ago(30)), NOW, S) is None
 
 
 def test_arrivals_are_capped_and_old_ones_forgotten() -> None:
     old = NOW - timedelta(days=8)
-    rhythm = observe(Rhythm(), Fetched(ok=True, new=(old, *(ago(n) for n in range(40)))), NOW, S)
+    rhythm = observe(state(), Fetched(ok=True, new=(old, *(ago(n) for n in range(40)))), NOW, S)
     assert len(rhythm.arrivals) == S.history
     assert old not in rhythm.arrivals
     assert list(rhythm.arrivals) == sorted(rhythm.arrivals)
 
 
 def test_future_publication_times_count_as_now() -> None:
-    rhythm = observe(Rhythm(), Fetched(ok=True, new=(NOW + timedelta(days=2),)), NOW, S)
+    rhythm = observe(state(), Fetched(ok=True, new=(NOW + timedelta(days=2),)), NOW, S)
     assert rhythm.arrivals == (NOW,)
 
 
 def test_the_allotted_share_of_the_budget_is_used_once_the_rhythm_is_known() -> None:
-    known = Rhythm(arrivals=(ago(50), ago(20)), watched_since=ago(60))
+    known = state(arrivals=(ago(50), ago(20)), watched_since=ago(60))
     plan = schedule(known, OK, NOW, S, allotted=90)
     assert (plan.interval, plan.reason) == (90, "budget")
     assert schedule(known, OK, NOW, S, allotted=5).interval == 60  # clamped to the minimum
-    assert schedule(Rhythm(), OK, NOW, S, allotted=90).reason == "start"  # rhythm unknown
+    assert schedule(state(), OK, NOW, S, allotted=90).reason == "start"  # rhythm unknown
 
 
 def test_sy_update_period_stands_in_for_an_unknown_rhythm() -> None:
     hints = FeedHints(update_seconds=1800)
-    plan = schedule(Rhythm(), Fetched(ok=True, hints=hints), NOW, S)
+    plan = schedule(state(), Fetched(ok=True, hints=hints), NOW, S)
     assert plan.interval == 1800 and plan.reason == "rhythm"
 
 
@@ -107,19 +122,19 @@ def test_sy_update_period_stands_in_for_an_unknown_rhythm() -> None:
 def test_caching_headers_and_ttl_are_floors(
     headers: dict[str, str], hints: FeedHints | None, interval: float, reason: str
 ) -> None:
-    plan = schedule(Rhythm(), Fetched(ok=True, headers=headers, hints=hints), NOW, S)
+    plan = schedule(state(), Fetched(ok=True, headers=headers, hints=hints), NOW, S)
     assert (plan.interval, plan.reason) == (interval, reason)
 
 
 def test_a_304_keeps_the_last_documents_hints() -> None:
-    rhythm = observe(Rhythm(), Fetched(ok=True, hints=FeedHints(ttl_seconds=1200)), NOW, S)
+    rhythm = observe(state(), Fetched(ok=True, hints=FeedHints(ttl_seconds=1200)), NOW, S)
     plan = schedule(rhythm, Fetched(ok=True, http_status=304), NOW, S)
     assert plan.reason == "ttl" and plan.interval == 1200
 
 
 def test_skip_hours_and_days_move_the_due_time_out() -> None:
     hints = FeedHints(skip_hours=frozenset({12, 13}))
-    plan = schedule(Rhythm(), Fetched(ok=True, hints=hints), NOW, S)
+    plan = schedule(state(), Fetched(ok=True, hints=hints), NOW, S)
     assert plan.due == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
     assert plan.reason == "skip"
     tuesday_off = FeedHints(skip_days=frozenset({1}))
@@ -129,21 +144,23 @@ def test_skip_hours_and_days_move_the_due_time_out() -> None:
 
 def test_one_failure_keeps_the_interval_then_back_off_doubles_up_to_the_cap() -> None:
     failed = Fetched(ok=False, http_status=500)
-    rhythm = Rhythm(interval=300)
+    rhythm = state(interval=300)
     intervals = []
     for _ in range(12):
+        rhythm = replace(rhythm, failures=rhythm.failures + 1)  # the poll counts failures
         plan = schedule(rhythm, failed, NOW, S)
         intervals.append(plan.interval)
-        rhythm = plan.rhythm
+        assert (plan.state.retry_at is not None) == (rhythm.failures > 1)
+        rhythm = plan.state
     assert intervals[:4] == [300, 600, 1200, 2400]
     assert max(intervals) == S.max_backoff_seconds  # beyond the maximum poll interval: back-off wins
     assert rhythm.interval == 300  # the base stays what it was
-    back = schedule(rhythm, OK, NOW, S)
-    assert back.rhythm.failures == 0 and back.interval == 300
+    back = schedule(replace(rhythm, failures=0), OK, NOW, S)
+    assert back.interval == 300 and back.state.retry_at is None
 
 
 def test_spread_shortens_back_off_by_at_most_a_tenth() -> None:
-    rhythm = Rhythm(interval=300, failures=3)
+    rhythm = state(interval=300, failures=3)
     plain = schedule(rhythm, Fetched(ok=False), NOW, S).interval
     spread = schedule(rhythm, Fetched(ok=False), NOW, S, spread=0.99).interval
     assert plain * 0.9 <= spread < plain
@@ -153,25 +170,26 @@ def test_spread_shortens_back_off_by_at_most_a_tenth() -> None:
 def test_retry_after_is_honoured_whatever_the_settings(status: int) -> None:
     tiny = ScheduleSettings(poll_seconds=1, min_seconds=1, max_seconds=2)
     failed = Fetched(ok=False, http_status=status, headers={"retry-after": "7200"})
-    plan = schedule(Rhythm(), failed, NOW, tiny)
+    plan = schedule(state(failures=1), failed, NOW, tiny)
     assert (plan.interval, plan.reason) == (7200, "retry-after")
+    assert plan.state.retry_at == plan.due  # honoured by the fixed cycle too
     dated = Fetched(ok=False, http_status=status, headers={"retry-after": "Tue, 01 Dec 2026 13:00:00 GMT"})
-    assert schedule(Rhythm(), dated, NOW, tiny).interval == 3600
+    assert schedule(state(), dated, NOW, tiny).interval == 3600
 
 
 def test_retry_after_elsewhere_or_absurd_is_not_obeyed_blindly() -> None:
     assert (
         schedule(
-            Rhythm(), Fetched(ok=False, http_status=500, headers={"retry-after": "7200"}), NOW, S
+            state(), Fetched(ok=False, http_status=500, headers={"retry-after": "7200"}), NOW, S
         ).interval
         == 300
     )
     huge = Fetched(ok=False, http_status=429, headers={"retry-after": str(365 * 86400)})
-    assert schedule(Rhythm(), huge, NOW, S).interval == S.max_retry_after_seconds
+    assert schedule(state(), huge, NOW, S).interval == S.max_retry_after_seconds
 
 
 def test_a_pushed_source_is_polled_at_the_maximum_as_a_safety_net() -> None:
-    busy = Rhythm(arrivals=tuple(ago(n) for n in range(10)), watched_since=ago(60))
+    busy = state(arrivals=tuple(ago(n) for n in range(10)), watched_since=ago(60))
     plan = schedule(busy, OK, NOW, S, pushed=True, allotted=60)
     assert (plan.interval, plan.reason) == (3600, "push")
 
@@ -179,9 +197,9 @@ def test_a_pushed_source_is_polled_at_the_maximum_as_a_safety_net() -> None:
 def test_a_poll_interval_below_the_minimum_pulls_the_minimum_down() -> None:
     fast = ScheduleSettings(poll_seconds=1, min_seconds=60, max_seconds=3600)
     assert fast.floor == 1
-    assert schedule(Rhythm(), OK, NOW, fast).interval == 1
+    assert schedule(state(), OK, NOW, fast).interval == 1
     burst = tuple(ago(n / 100) for n in range(1, 10))
-    assert schedule(Rhythm(), Fetched(ok=True, new=burst), NOW, fast).interval == 1
+    assert schedule(state(), Fetched(ok=True, new=burst), NOW, fast).interval == 1
 
 
 def test_allocate_spends_the_budget_by_the_square_root_of_the_rate() -> None:
@@ -238,6 +256,6 @@ def test_any_input_gives_a_due_time_in_the_future(
 ) -> None:
     new = tuple(NOW - timedelta(seconds=a) for a in ages)
     fetched = Fetched(ok=status in (200, 304), http_status=status, headers=headers, new=new)
-    plan = schedule(Rhythm(failures=failures), fetched, NOW, S)
+    plan = schedule(state(failures=failures), fetched, NOW, S)
     assert plan.due > NOW
     assert plan.interval >= S.floor
