@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,11 +20,15 @@ from bot.alerts.factory import AlertFactory
 from bot.config import Settings
 from bot.delivery.dispatcher import DeliverySettings, Dispatcher
 from bot.ingest.fetch import FeedFetcher
+from bot.ingest.politeness import HostPoliteness
+from bot.ingest.poll import Outcome, SourceOutcome
+from bot.ingest.push import PushSettings, PushSubscriber
 from bot.matching.audience import SubscriptionBook
 from bot.models import Source
 from bot.pipeline import Poller, PollSettings
 from bot.ports import Clock, Notifier, Repos
-from bot.runtime import Runtime
+from bot.runtime import Observer, Runtime
+from bot.scheduler import SourceLoop
 from bot.service import NewsService
 from bot.web.health import Health, add_routes
 from bot.web.metrics import Metrics
@@ -50,7 +54,12 @@ class Core:
     service: NewsService
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # set when alerts are queued
 
-    def poller(self, settings: PollSettings, fetcher: FeedFetcher | None = None) -> Poller:
+    def poller(
+        self,
+        settings: PollSettings,
+        fetcher: FeedFetcher | None = None,
+        pushed: Callable[[str], bool] | None = None,
+    ) -> Poller:
         fetch = fetcher or self.fetcher
         assert fetch is not None, "polling needs a fetcher"
         return Poller(
@@ -63,6 +72,7 @@ class Core:
             alerts=self.service.alerts,
             on_alerts=self.wake.set,
             housekeeping=[self.service.destinations.forget_departed],
+            pushed=pushed,
         )
 
     def dispatcher(
@@ -110,6 +120,65 @@ def build_core(
     return Core(repos, book, clock, fetcher, service)
 
 
+def poll_settings(settings: Settings) -> PollSettings:
+    polling = settings.polling
+    return PollSettings(
+        poll_seconds=settings.poll_seconds,
+        min_poll_seconds=polling.min_seconds,
+        max_poll_seconds=polling.max_seconds,
+        requests_per_minute=polling.requests_per_minute,
+        parse_workers=settings.parse_workers,
+    )
+
+
+def runtime(
+    core: Core, settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None
+) -> Runtime:
+    """The per-source fetch loop, WebSub push when NEWSBOT_PUBLIC_URL is set, the HTTP server when
+    something needs it, and delivery."""
+    assert core.fetcher is not None, "running needs a fetcher"
+    fetcher = core.fetcher
+    polling = settings.polling
+    push: PushSubscriber | None = None
+    poller = core.poller(poll_settings(settings), pushed=lambda url: push is not None and push.pushed(url))
+    jobs: set[asyncio.Task[object]] = set()
+
+    def after_settle(batch: Sequence[SourceOutcome]) -> None:
+        for outcome in batch:
+            if push is not None and outcome.discovery is not None and not outcome.pushed:
+                job = asyncio.create_task(push.consider(outcome.source, outcome.discovery))
+                jobs.add(job)
+                job.add_done_callback(jobs.discard)
+
+    async def removed(source: Source) -> None:
+        if push is not None:
+            await push.unsubscribe(source)
+
+    loop = SourceLoop(
+        poller,
+        politeness=HostPoliteness(polling.host_concurrency, polling.host_interval_seconds),
+        on_removed=removed,
+        on_settled=after_settle,
+    )
+    services: list[Any] = []
+    if polling.public_url:
+
+        async def deliver(source: Source, body: bytes, headers: Mapping[str, str]) -> None:
+            state = core.repos.sources.state(source.url)
+            outcome = await poller.ingest.document(source, state, body, source.url, headers, core.clock.now())
+            if outcome.status is Outcome.FAILED:  # a bad push is the hub's problem, not the source's
+                log.warning(
+                    "websub: pushed content for %s unusable: %s", source.name, outcome.state.last_error
+                )
+                return
+            loop.submit(outcome)
+
+        push = PushSubscriber(PushSettings(polling.public_url), fetcher, core.clock, deliver, loop.fetch_soon)
+    if push is not None:
+        services.append(push)
+    return Runtime(loop, dispatcher, wake=core.wake, observer=observer, services=services, push=push)
+
+
 def open_store(db_path: Path) -> Any:
     from storage import open_store as open_tinydb
 
@@ -129,11 +198,15 @@ def metrics(core: Core) -> Metrics:
 
 
 def web_server(settings: Settings, runtime: Runtime, metrics: Metrics) -> WebServer | None:
-    """The one HTTP server with /healthz and /metrics; None when NEWSBOT_HTTP_PORT is not set."""
-    if settings.http_port is None:
+    """The one HTTP server: /healthz and /metrics, and WebSub's callbacks when push is on. None when
+    neither NEWSBOT_HTTP_PORT nor NEWSBOT_PUBLIC_URL is set."""
+    push: PushSubscriber | None = runtime.push
+    if settings.http_port is None and push is None:
         return None
-    server = WebServer(settings.http_host, settings.http_port)
+    server = WebServer(settings.http_host, settings.http_port if settings.http_port is not None else 8080)
     add_routes(server, Health(runtime.liveness, settings.db_path.parent), metrics)
+    for method, path, handler in push.routes() if push is not None else []:
+        server.route(method, path, handler)
     return server
 
 

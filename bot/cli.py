@@ -129,29 +129,26 @@ async def _run(settings: Settings) -> int:
         web: WebServer | None = None
         try:
             adapters = await bootstrap.start_adapters(settings, core.service)
-            poller = core.poller(
-                PollSettings(poll_seconds=settings.poll_seconds, parse_workers=settings.parse_workers)
-            )
             metrics = bootstrap.metrics(core)
             dispatcher = core.dispatcher(
                 [metrics.timed(a.notifier) for a in adapters], bootstrap.delivery_settings(settings)
             )
-            runtime = Runtime(
-                poller,
-                dispatcher,
-                settings.poll_seconds,
-                wake=core.wake,
-                observer=Observers(metrics, core.service.sent_log),
+            runtime = bootstrap.runtime(
+                core, settings, dispatcher, observer=Observers(metrics, core.service.sent_log)
             )
-            await runtime.start()
             web = bootstrap.web_server(settings, runtime, metrics)
-            if web is not None:
+            if web is not None:  # before the first fetch: a hub verifies a subscription at once
                 await web.start()
+            await runtime.start()
             log.info(
-                "newsbot running: %d sources, %d subscriptions, polling every %gs",
+                "newsbot running: %d sources, %d subscriptions, each source on its own schedule "
+                "(starting at %gs, between %gs and %gs)%s",
                 len(core.service.all_sources()),
                 len(core.book),
                 settings.poll_seconds,
+                min(settings.polling.min_seconds, settings.poll_seconds),
+                settings.polling.max_seconds,
+                ", WebSub push on" if settings.polling.public_url else "",
             )
             await _wait_for_signal()
             log.info("stopping")

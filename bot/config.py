@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +19,18 @@ MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export TELEGRAM_BOT_TOKEN=... "
     "(or set DISCORD_BOT_TOKEN; `newsbot demo` runs without any token)"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Polling:
+    """When sources are fetched (bot.ingest.schedule) and how politely; WebSub push."""
+
+    min_seconds: float = 60.0
+    max_seconds: float = 3600.0
+    requests_per_minute: float | None = None  # None: one request per source per poll_seconds
+    host_concurrency: int = 2
+    host_interval_seconds: float = 0.0
+    public_url: str | None = None  # WebSub callbacks: NEWSBOT_PUBLIC_URL + /websub/<id>
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,7 @@ class Settings:
     open_groups: bool = False  # NEWSBOT_OPEN_GROUPS=1: any group member may change the group's alerts
     paid_broadcast: bool = False  # Telegram paid broadcasts: up to 1,000 msg/s, billed in Stars
     parse_workers: int = 0  # processes parsing feeds beside the event loop (0: a thread)
+    polling: Polling = field(default_factory=lambda: Polling())
 
     def redact(self, text: str) -> str:
         """Remove secrets from text that is about to be logged or shown."""
@@ -112,6 +125,43 @@ def _port(raw: str) -> int | None:
     return int(raw)
 
 
+def _polling(env: Mapping[str, str], poll_seconds: float) -> Polling:
+    low = _positive_float(env, "NEWSBOT_MIN_POLL_SECONDS", 60.0, 1.0, MAX_POLL_SECONDS)
+    high = _positive_float(env, "NEWSBOT_MAX_POLL_SECONDS", 3600.0, 1.0, MAX_POLL_SECONDS)
+    if high < min(low, poll_seconds):  # a poll interval below the minimum pulls the minimum down
+        raise ConfigError(
+            f"NEWSBOT_MAX_POLL_SECONDS ({high:g}) must be at least NEWSBOT_MIN_POLL_SECONDS ({low:g})"
+        )
+    rpm = env.get("NEWSBOT_REQUESTS_PER_MINUTE", "").strip()
+    try:
+        requests = float(rpm) if rpm else None
+    except ValueError:
+        requests = -1.0
+    if requests is not None and not 0 < requests < float("inf"):
+        raise ConfigError(f"NEWSBOT_REQUESTS_PER_MINUTE must be a positive number of requests, got {rpm!r}")
+    concurrency = env.get("NEWSBOT_HOST_CONCURRENCY", "").strip() or "2"
+    if not concurrency.isdigit() or not 1 <= int(concurrency) <= 100:
+        raise ConfigError(
+            f"NEWSBOT_HOST_CONCURRENCY must be a whole number from 1 to 100, got {concurrency!r}"
+        )
+    public = env.get("NEWSBOT_PUBLIC_URL", "").strip() or None
+    if public is not None:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ConfigError(
+                "NEWSBOT_PUBLIC_URL must be the http(s) address the hubs reach this bot at, such as "
+                f"https://bot.example.org, without query or fragment; got {public!r}"
+            )
+    return Polling(
+        min_seconds=low,
+        max_seconds=high,
+        requests_per_minute=requests,
+        host_concurrency=int(concurrency),
+        host_interval_seconds=_positive_float(env, "NEWSBOT_HOST_INTERVAL_SECONDS", 0.0, 0.0, 3600.0),
+        public_url=public.rstrip("/") if public else None,
+    )
+
+
 def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Settings:
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     discord = env.get("DISCORD_BOT_TOKEN", "").strip() or None
@@ -127,15 +177,14 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
     level = env.get("NEWSBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"NEWSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+    poll_seconds = _positive_float(env, "NEWSBOT_POLL_SECONDS", DEFAULT_POLL_SECONDS, 1.0, MAX_POLL_SECONDS)
     return Settings(
         telegram_token=token,
         telegram_api_url=api_url,
         discord_token=discord,
         db_path=Path(env.get("NEWSBOT_DB", "").strip() or DEFAULT_DB),
         sources_path=Path(sources) if sources else None,
-        poll_seconds=_positive_float(
-            env, "NEWSBOT_POLL_SECONDS", DEFAULT_POLL_SECONDS, 1.0, MAX_POLL_SECONDS
-        ),
+        poll_seconds=poll_seconds,
         admins=_admins(env.get("NEWSBOT_ADMINS", "")),
         discord_admin_guilds=_guilds(env.get("DISCORD_ADMIN_GUILDS", "")),
         alert_max_age_seconds=_positive_float(env, "NEWSBOT_ALERT_MAX_AGE", 24 * 3600.0, 60.0),
@@ -145,6 +194,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         open_groups=_flag(env, "NEWSBOT_OPEN_GROUPS"),
         paid_broadcast=_flag(env, "NEWSBOT_PAID_BROADCAST"),
         parse_workers=_workers(env, "NEWSBOT_PARSE_WORKERS"),
+        polling=_polling(env, poll_seconds),
     )
 
 

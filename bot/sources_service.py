@@ -32,6 +32,27 @@ class SourceStatus:
     from_config: bool
 
 
+def schedule_text(state: SourceState) -> str:
+    """How often a source is fetched, for /sources: "push", "every 5 min", "backing off (30 min)"."""
+    if state.reason == "push":
+        return "push"
+    if state.interval is None:
+        return "not scheduled yet"
+    if state.retry_at is not None:
+        return "backing off"
+    return f"every {duration_text(state.interval)}"
+
+
+def duration_text(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
+    return f"{seconds / 86400:.0f} days"
+
+
 class SourceCatalog:
     """Source listing and administration; NewsService sets these attributes."""
 

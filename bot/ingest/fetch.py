@@ -147,6 +147,21 @@ class FeedFetcher:
         """An article's HTML page, under the same limits as feeds."""
         return await self._get(url, {"Accept": _PAGE_ACCEPT}, guarded=guarded, page=True)
 
+    async def post_form(self, url: str, form: Mapping[str, str], *, guarded: bool = False) -> int | None:
+        """POST a form (a WebSub hub request): the HTTP status, or None when it could not be sent."""
+        try:
+            target = httpx.URL(url)
+            if target.scheme not in ("http", "https") or not target.host:
+                return None
+            if guarded:
+                self._guard.check_host_literal(target.host)
+            client = self._guarded if guarded else self._client
+            async with asyncio.timeout(self.timeout):
+                response = await client.post(target, data=dict(form))
+            return response.status_code
+        except (BlockedAddressError, TimeoutError, httpx.HTTPError, httpx.InvalidURL, TypeError):
+            return None
+
     async def aclose(self) -> None:
         await self._client.aclose()
         if self._guarded is not self._client:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.sources_service import SourceStatus
+from bot.sources_service import SourceStatus, schedule_text
 from handlers.discord.render import COLOR, DESCRIPTION_MAX, escape, utf16_len
 
 
@@ -34,7 +34,8 @@ def source_line(status: SourceStatus, now: datetime, detailed: bool = True) -> s
         health = f"ok, {ago(state.last_success, now)}"
     else:
         health = "not polled yet"
-    return f"• **{name}**{origin} — {health}"
+    fresh = f", new story {ago(state.last_new_at, now)}" if state.last_new_at else ""
+    return f"• **{name}**{origin} — {health} · {schedule_text(state)}{fresh}"
 
 
 def sources_embed(statuses: Sequence[SourceStatus], now: datetime, detailed: bool = True) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from telegram import BotCommand
 
 from bot.clock import format_utc
 from bot.models import Alert
+from bot.sources_service import schedule_text
 from bot.text.urls import display_url
 from handlers.telegram.render import (
     MAX_MESSAGE,
@@ -150,6 +151,8 @@ def source_block(status: SourceStatus) -> str:
         f"<b>{escape(shorten(source.name, 120))}</b> ({origin})",
         f"  {escape(shorten(display_url(source.url), 600))}",  # no credentials or API keys
         f"  last success: {_when(state.last_success)}",
+        f"  interval: {schedule_text(state)}",
+        f"  last new story: {_when(state.last_new_at)}",
     ]
     if state.last_error:
         lines.append(f"  last error: {escape(shorten(state.last_error, 600))} ({_when(state.last_error_at)})")

@@ -1,52 +1,155 @@
-"""The scheduler never runs two poll cycles at once; a slow cycle delays the next one."""
+"""The per-source loop: every source once at start, then each on its own due time; a hanging
+source never holds back another's alerts; no source is fetched twice at once; stop is prompt."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+
+import httpx
 
 from bot.delivery.dispatcher import Dispatcher
-from bot.models import PollReport
+from bot.ingest.fetch import FeedFetcher
+from bot.ingest.politeness import HostPoliteness
+from bot.models import ChatRef, Source
+from bot.pipeline import Poller, PollSettings
 from bot.runtime import Runtime
+from bot.scheduler import SourceLoop
+from tests.core.test_pipeline import STORY, RemoteFeeds, rss
+
+ALICE = ChatRef("telegram", "1")
 
 
-class SlowPoller:
-    """Stands in for the network-bound poll cycle: each takes `duration` seconds."""
-
-    def __init__(self, duration: float) -> None:
-        self.duration = duration
-        self.running = 0
-        self.max_running = 0
-        self.started: list[float] = []
-
-    async def poll_once(self) -> PollReport:
-        self.started.append(asyncio.get_running_loop().time())
-        self.running += 1
-        self.max_running = max(self.max_running, self.running)
-        try:
-            await asyncio.sleep(self.duration)
-        finally:
-            self.running -= 1
-        return PollReport()
+def make_poller(repos, book, clock, handler, sources, **settings) -> Poller:
+    fetcher = FeedFetcher(transport=httpx.MockTransport(handler))
+    options = {"fetch_pages": False, "poll_seconds": 60, **settings}
+    return Poller(repos, book, fetcher, clock, lambda: sources, PollSettings(**options))
 
 
-async def test_cycles_never_overlap_and_slow_cycles_push_the_next_back(repos, clock, notifier) -> None:
-    poller = SlowPoller(duration=0.3)
-    dispatcher = Dispatcher(repos.outbox, repos.chats, [notifier], clock)
-    runtime = Runtime(poller, dispatcher, poll_seconds=0.1)  # type: ignore[arg-type]
-    await runtime.start()
-    await asyncio.sleep(1.1)
-    await runtime.stop()
-    assert poller.max_running == 1
-    gaps = [b - a for a, b in zip(poller.started, poller.started[1:], strict=False)]
-    assert 2 <= len(poller.started) <= 4 and all(g >= 0.29 for g in gaps)
+async def wait_until(condition, timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
 
 
-async def test_stop_is_prompt_even_mid_cycle(repos, clock, notifier) -> None:
-    poller = SlowPoller(duration=30)
-    runtime = Runtime(poller, Dispatcher(repos.outbox, repos.chats, [notifier], clock), poll_seconds=1)  # type: ignore[arg-type]
+async def test_a_hanging_source_never_delays_a_healthy_ones_alert(repos, book, clock, service) -> None:
+    remote = RemoteFeeds()
+    released = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "hang.example":
+            await released.wait()
+            return httpx.Response(503)
+        return remote.handler(request)
+
+    sources = [Source("Hang", "https://hang.example/feed"), Source("Fast", "https://a.example/feed")]
+    service.subscribe(ALICE, "SOCAR")
+    remote.bodies["/feed"] = rss(("Old", "https://a.example/old", "Old story."), clock=clock)
+    loop = SourceLoop(make_poller(repos, book, clock, handler, sources))
+    loop.start()
+    try:
+        await wait_until(lambda: repos.sources.state("https://a.example/feed").primed)
+        remote.bodies["/feed"] = rss(STORY, clock=clock)
+        clock.advance(61)  # the healthy source is due again; the hanging one is still in flight
+        loop.wake()
+        await wait_until(lambda: len(repos.outbox.pending()) == 1)
+        assert not released.is_set()
+        assert repos.sources.state("https://hang.example/feed").last_success is None
+    finally:
+        released.set()
+        await loop.stop()
+
+
+async def test_each_source_is_fetched_once_at_start_then_when_due(repos, book, clock) -> None:
+    remote = RemoteFeeds()
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
+    sources = [Source("A", "https://a.example/feed"), Source("B", "https://b.example/feed")]
+    poller = make_poller(repos, book, clock, remote.handler, sources)
+    loop = SourceLoop(poller)
+    loop.start()
+    try:
+        await wait_until(lambda: len(remote.requests) == 2)
+        await wait_until(lambda: all(repos.sources.state(s.url).next_due for s in sources))
+        await asyncio.sleep(0.2)
+        assert len(remote.requests) == 2  # nothing is due yet (the clock has not moved)
+        state = repos.sources.state("https://a.example/feed")
+        assert state.interval == 60 and state.reason == "start"
+        clock.advance(61)
+        loop.wake()
+        await wait_until(lambda: len(remote.requests) == 4)
+    finally:
+        await loop.stop()
+
+
+async def test_a_restart_fetches_every_source_once_but_honours_back_off(repos, book, clock) -> None:
+    from dataclasses import replace
+
+    remote = RemoteFeeds()
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
+    sources = [Source("A", "https://a.example/feed"), Source("B", "https://b.example/feed")]
+    a, b = (repos.sources.state(s.url) for s in sources)
+    later = clock.now() + timedelta(hours=1)
+    repos.sources.save_states(
+        [replace(a, next_due=later), replace(b, next_due=later, retry_at=later, failures=3)]
+    )
+    loop = SourceLoop(make_poller(repos, book, clock, remote.handler, sources))
+    loop.start()
+    try:
+        await wait_until(lambda: len(remote.requests) == 1)
+        await asyncio.sleep(0.2)
+        assert [r.url.host for r in remote.requests] == ["a.example"]
+    finally:
+        await loop.stop()
+
+
+async def test_one_host_gets_at_most_its_concurrency(repos, book, clock) -> None:
+    remote = RemoteFeeds()
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
+    inside = peak = 0
+    gate = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal inside, peak
+        inside += 1
+        peak = max(peak, inside)
+        await gate.wait()
+        inside -= 1
+        return remote.handler(request)
+
+    sources = [Source(f"S{n}", f"https://same.example/feed?{n}") for n in range(6)]
+    loop = SourceLoop(make_poller(repos, book, clock, handler, sources), politeness=HostPoliteness(2))
+    loop.start()
+    try:
+        await wait_until(lambda: inside == 2)
+        await asyncio.sleep(0.1)
+        assert peak == 2
+        gate.set()
+        await wait_until(lambda: len(remote.requests) == 6)
+        assert peak == 2
+    finally:
+        await loop.stop()
+
+
+async def test_removed_sources_are_reported_and_stop_is_prompt(repos, book, clock, notifier) -> None:
+    hang = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await hang.wait()
+        return httpx.Response(500)
+
+    sources = [Source("A", "https://a.example/feed"), Source("B", "https://b.example/feed")]
+    removed: list[str] = []
+
+    async def on_removed(source: Source) -> None:
+        removed.append(source.name)
+
+    loop = SourceLoop(make_poller(repos, book, clock, handler, sources), on_removed=on_removed)
+    runtime = Runtime(loop, Dispatcher(repos.outbox, repos.chats, [notifier], clock))
     await runtime.start()
     await asyncio.sleep(0.1)
-    loop = asyncio.get_running_loop()
-    began = loop.time()
+    sources.pop()
+    loop.wake()
+    await wait_until(lambda: removed == ["B"])
+    began = asyncio.get_running_loop().time()
     await runtime.stop()
-    assert loop.time() - began < 3 and poller.running == 0
+    assert asyncio.get_running_loop().time() - began < 3

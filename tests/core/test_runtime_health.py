@@ -1,22 +1,20 @@
-"""A scheduling error never stops polling silently; liveness and observers for /healthz and /metrics."""
+"""Liveness and observers for /healthz and /metrics; an error choosing due sources never stops
+polling (the per-source loop has no schedule that could overflow: it sleeps at most 5 s)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+import httpx
+
 from bot.delivery.dispatcher import Dispatcher
-from bot.models import PollReport
-from bot.runtime import POLL_JOB, RESCHEDULE_SECONDS, Runtime
-
-
-class CountingPoller:
-    def __init__(self) -> None:
-        self.cycles = 0
-
-    async def poll_once(self) -> PollReport:
-        self.cycles += 1
-        return PollReport(polled=3, new_stories=2)
+from bot.ingest.fetch import FeedFetcher
+from bot.models import PollReport, Source
+from bot.pipeline import Poller, PollSettings
+from bot.runtime import Runtime
+from bot.scheduler import SourceLoop
+from tests.core.test_pipeline import STORY, RemoteFeeds, rss
 
 
 class Recorder:
@@ -39,46 +37,33 @@ async def until(condition, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_an_interval_the_scheduler_cannot_take_falls_back_and_keeps_polling(
-    repos, clock, notifier, caplog
+async def test_observers_see_each_settled_round_and_liveness_follows_the_loops(
+    repos, book, clock, notifier, caplog
 ) -> None:
-    poller = CountingPoller()
+    remote = RemoteFeeds()
+    remote.bodies["/feed"] = rss(STORY, clock=clock)
+    sources = [Source("A", "https://a.example/feed")]
+    broken = [True]
+
+    def listing() -> list[Source]:
+        if broken[0]:
+            broken[0] = False
+            raise RuntimeError("sources file unreadable for a moment")
+        return sources
+
+    fetcher = FeedFetcher(transport=httpx.MockTransport(remote.handler))
+    poller = Poller(repos, book, fetcher, clock, listing, PollSettings(fetch_pages=False))
     recorder = Recorder()
-    dispatcher = Dispatcher(repos.outbox, repos.chats, [notifier], clock)
-    runtime = Runtime(poller, dispatcher, poll_seconds=1e12, observer=recorder)  # type: ignore[arg-type]
-    caplog.set_level(logging.ERROR, logger="bot.runtime")
+    runtime = Runtime(
+        SourceLoop(poller), Dispatcher(repos.outbox, repos.chats, [notifier], clock), observer=recorder
+    )
+    caplog.set_level(logging.ERROR, logger="bot.scheduler")
     await runtime.start()
     try:
-        await until(lambda: poller.cycles == 1 and runtime._scheduler.get_job(POLL_JOB) is not None)
-        job = runtime._scheduler.get_job(POLL_JOB)
-        wait = (job.next_run_time - job.next_run_time.now(job.next_run_time.tzinfo)).total_seconds()
-        assert 0 < wait <= RESCHEDULE_SECONDS + 1  # the fallback, not "never"
-        assert "scheduling the next poll in 1e+12s failed" in caplog.text
+        await until(lambda: bool(recorder.polls) and bool(recorder.drains), timeout=10)
+        assert "choosing due sources failed" in caplog.text  # logged, and the loop went on
+        assert recorder.polls[0].polled == 1 and recorder.polls[0].new_stories == 1
         assert runtime.liveness() == {"poller": True, "delivery": True}
-        await until(lambda: bool(recorder.drains))
-        assert recorder.polls[0].new_stories == 2
     finally:
         await runtime.stop()
-
-
-async def test_when_no_poll_can_be_scheduled_it_is_said_loudly_and_liveness_fails(
-    repos, clock, notifier, caplog, monkeypatch
-) -> None:
-    poller = CountingPoller()
-    dispatcher = Dispatcher(repos.outbox, repos.chats, [notifier], clock)
-    runtime = Runtime(poller, dispatcher, poll_seconds=0.05)  # type: ignore[arg-type]
-    caplog.set_level(logging.ERROR, logger="bot.runtime")
-    await runtime.start()
-    try:
-        real = runtime._schedule_poll
-
-        def broken(delay: float) -> None:
-            raise OverflowError("date value out of range")
-
-        monkeypatch.setattr(runtime, "_schedule_poll", broken)
-        await until(lambda: runtime.liveness()["poller"] is False)
-        assert "polling has STOPPED" in caplog.text
-        monkeypatch.setattr(runtime, "_schedule_poll", real)
-    finally:
-        await runtime.stop()
-    assert runtime.liveness()["delivery"] is False  # stopped: /healthz would say so too
+    assert runtime.liveness() == {"poller": False, "delivery": False}  # stopped: /healthz says so
