@@ -34,7 +34,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """The detector, loaded on first use (about a second): start-up and tests that never detect pay nothing."""
+    """The detector, loaded on first use (about a second): whatever never detects pays nothing."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

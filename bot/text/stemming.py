@@ -37,7 +37,7 @@ try:  # PyStemmer: the Snowball stemmers compiled (C); snowballstemmer is the pu
 
     _ALGORITHMS = frozenset(_pystemmer.algorithms())
 
-    def _snowball(name: str):  # noqa: ANN202 - a stemmer object of either library
+    def _snowball(name: str):
         return _pystemmer.Stemmer(name)
 
 except ImportError:  # pragma: no cover - the fallback is exercised only where PyStemmer is missing
@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - the fallback is exercised only where P
 
     _ALGORITHMS = frozenset(_snowballstemmer.algorithms())
 
-    def _snowball(name: str):  # noqa: ANN202
+    def _snowball(name: str):
         return _snowballstemmer.stemmer(name)
 
 
@@ -80,6 +80,10 @@ def base_language(code: str | None) -> str:
 # --- suffix classes ---------------------------------------------------------------------------
 
 
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
 def _harmony(*forms: str) -> frozenset[str]:
     """Expand 'IA' patterns: I = ı i u ü (four-way), A = a e (two-way; Azerbaijani adds ə)."""
     out: set[str] = set()
@@ -110,13 +114,13 @@ _TURKIC_SLOTS = (
 _TURKIC = frozenset().union(*_TURKIC_SLOTS)
 # Russian: the one-letter and short noun endings after which Snowball leaves a longer stem
 # than for the bare word (Газпром -> газпр, Газпрома -> газпром).
-_RUSSIAN = frozenset("а я у ю е ы и ом ем ой ей ою ам ям ах ях ами ями ов ев".split())
+_RUSSIAN = _words("а я у ю е ы и ом ем ой ей ою ам ям ах ях ами ями ов ев")
 _ENGLISH = frozenset({"s", "es"})
 # Ukrainian noun and adjective endings (longest first when stripping).
 _UKRAINIAN = sorted(
-    set(
+    _words(
         "а я у ю е є і ї о и й ь ом ем єм ою ею єю ів їв ам ям ах ях ами ями ові еві єві ий ій ого "
-        "його ому йому ої ую юю ими іми их іх ім им ая яя ое єє ої".split()
+        "його ому йому ої ую юю ими іми их іх ім им ая яя ое єє ої"
     ),
     key=len,
     reverse=True,
@@ -205,9 +209,9 @@ class Analyzer:
             return _azerbaijani(word)
         if self._stemmer is not None:
             stemmed = self._stemmer.stemWord(word)
-            if self._turkic and stemmed != word:
-                if not word.startswith(stemmed) or not _turkic_chain(word[len(stemmed) :], stemmed[-1:]):
-                    return word  # Snowball cut more than case and number: keep the word
+            cut = word[len(stemmed) :] if word.startswith(stemmed) else None
+            if self._turkic and stemmed != word and (cut is None or not _turkic_chain(cut, stemmed[-1:])):
+                return word  # Snowball cut more than case and number: keep the word
             return stemmed or word
         if self.lang in _UNSPACED_LANGS:
             return word
