@@ -274,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['lang']:<5} {r['stories']:>7} {r['queries']:>7} {r['detected_ok']:>8.0%} {r['after_pairs']:>6} "
+            f"{r['lang']:<5} {r['stories']:>7} {r['queries']:>7} {r['detected_ok']:>8.0%} "
+            f"{r['after_pairs']:>6} "
             f"{r['before_p']:>8.1%} {r['before_r']:>8.1%} {r['after_p']:>8.1%} {r['after_r']:>8.1%}"
         )
     print("pairs: (query, story) pairs expected to match; detected: stories whose language was found right")
