@@ -171,7 +171,7 @@ def stories(corpus: Path) -> list[tuple[str, str, str]]:
 
 
 def _before(query: str, text: str) -> bool:
-    from bot.tokens import stem, words
+    from bot.text.tokens import stem, words
 
     key = stem(words(query)[0])
     return key in {stem(w) for w in words(text)}
@@ -230,8 +230,8 @@ def _norm(text: str) -> str:
 
 
 def bullets(corpus: Path) -> list[dict]:
-    from bot.extract import extract_main_text
-    from bot.highlights import make_highlights
+    from bot.alerts.highlights import make_highlights
+    from bot.ingest.extract import extract_main_text
 
     rows = []
     for name in PAGES:

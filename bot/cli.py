@@ -115,6 +115,9 @@ async def _run(settings: Settings) -> int:
     with single_instance(settings.db_path):
         store = bootstrap.open_store(settings.db_path)
         fetcher = FeedFetcher()
+        from bot.text.lang import warm_up
+
+        warm_up()  # the language detector loads while the first feeds are fetched
         core = bootstrap.build_core(
             store,
             SystemClock(),

@@ -93,13 +93,19 @@ class Article:
     title_key: str = ""  # normalised title, for syndicated copies (bot.ingest.identity.title_key)
     url_key: str = ""  # canonical link (bot.text.urls.canonical_url), "" without a link
     image: str = ""  # the story's picture (bot.ingest.images), "" without one; never downloaded
+    lang: str = ""  # ISO 639-1 from the feed or detected ("und": not known); bot.text.lang
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
     chat: ChatRef
-    query: str  # normalised query text (bot.matching.query.Query.normalized)
+    query: str  # normalised query text (bot.matching.query.Query.normalized): identity and matching
     created: datetime
+    typed: str = ""  # as the user typed it, shown back to them ("" in rows stored before issue 15)
+
+    @property
+    def display(self) -> str:
+        return self.typed or self.query
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,18 +73,18 @@ class NewsService(SourceCatalog, AdminStats):
 
     def subscribe(self, chat: ChatRef, text: str) -> SubscribeResult:
         query = parse_query(text)
-        existing = {s.query for s in self.repos.subscriptions.for_chat(chat)}
+        existing = {s.query: s for s in self.repos.subscriptions.for_chat(chat)}
         if query.normalized in existing:
-            return SubscribeResult(query.normalized, created=False)
+            return SubscribeResult(existing[query.normalized].display, created=False)
         if len(existing) >= MAX_SUBSCRIPTIONS_PER_CHAT:
             raise SubscriptionError(
                 f"You already have {MAX_SUBSCRIPTIONS_PER_CHAT} subscriptions, the most a chat can have. "
                 "Remove one with /unsubscribe first."
             )
-        sub = Subscription(chat=chat, query=query.normalized, created=self.clock.now())
+        sub = Subscription(chat=chat, query=query.normalized, created=self.clock.now(), typed=query.display)
         created = self.repos.subscriptions.add(sub)  # durable before we acknowledge
         self.book.add(chat, query)
-        return SubscribeResult(query.normalized, created, self.preview(query))
+        return SubscribeResult(query.display, created, self.preview(query))
 
     def preview(self, query: Query) -> Preview:
         """How many of the last days' stories `query` would have matched, and why none did."""
@@ -101,17 +101,23 @@ class NewsService(SourceCatalog, AdminStats):
         return removed
 
     def unsubscribe(self, chat: ChatRef, text: str) -> str:
-        stored = {s.query for s in self.repos.subscriptions.for_chat(chat)}
-        key = text.strip()
+        stored = {s.query: s for s in self.repos.subscriptions.for_chat(chat)}
+        key = " ".join(text.split())
         if key not in stored:
-            key = parse_query(text).normalized
+            key = next((s.query for s in stored.values() if s.typed == key), key)
+        if key not in stored:
+            key = parse_query(text, stored=True).normalized
         if key not in stored or not self.repos.subscriptions.remove(chat, key):
-            raise SubscriptionError(f"You are not subscribed to {key}. Send /list to see your subscriptions.")
+            shown = " ".join(text.split())
+            raise SubscriptionError(
+                f"You are not subscribed to {shown}. Send /list to see your subscriptions."
+            )
         self.book.remove(chat, key)
-        return key
+        return stored[key].display
 
     def subscriptions(self, chat: ChatRef) -> list[str]:
-        return [s.query for s in self.repos.subscriptions.for_chat(chat)]
+        """The chat's queries as they were typed (the normal form for rows stored before that)."""
+        return [s.display for s in self.repos.subscriptions.for_chat(chat)]
 
     # chat state ----------------------------------------------------------------------------
 
@@ -186,7 +192,7 @@ class NewsService(SourceCatalog, AdminStats):
         now = self.clock.now()
         hits: list[tuple[Article, list[Query]]] = []
         for article in distinct_stories(self.repos.articles.recent(now - LATEST_WINDOW, LATEST_SCAN)):
-            keys = index.match(analyze(article.title, article.text))
+            keys = index.match(analyze(article.title, article.text, lang=article.lang or None))
             if keys:
                 hits.append((article, [by_key[k] for k in sorted(keys)]))
         offset = max(0, offset)

@@ -32,11 +32,16 @@ def _dt_required(value: str) -> datetime:
 
 
 def subscription_doc(sub: Subscription) -> Doc:
-    return {"chat": sub.chat.key, "query": sub.query, "created": dt_out(sub.created)}
+    doc: Doc = {"chat": sub.chat.key, "query": sub.query, "created": dt_out(sub.created)}
+    if sub.typed:
+        doc["typed"] = sub.typed
+    return doc
 
 
 def subscription_from(doc: Doc) -> Subscription:
-    return Subscription(ChatRef.from_key(doc["chat"]), doc["query"], _dt_required(doc["created"]))
+    return Subscription(
+        ChatRef.from_key(doc["chat"]), doc["query"], _dt_required(doc["created"]), doc.get("typed", "")
+    )
 
 
 def chat_doc(state: ChatState) -> Doc:
@@ -148,6 +153,7 @@ def article_doc(article: Article) -> Doc:
         "title_key": article.title_key,
         "url_key": article.url_key,
         "image": article.image,
+        "lang": article.lang,
     }
 
 
@@ -164,6 +170,7 @@ def article_from(doc: Doc) -> Article:
         title_key=doc.get("title_key", ""),
         url_key=doc.get("url_key", ""),
         image=doc.get("image", ""),
+        lang=doc.get("lang", ""),
     )
 
 

@@ -62,7 +62,7 @@ class TinyDBSubscriptionRepo:
                 self._table.update({"chat": new.key}, doc_ids=[doc_id for doc_id, _ in transfers.values()])
         merged = dict(target)
         for query, (doc_id, sub) in transfers.items():
-            merged[query] = (doc_id, Subscription(new, sub.query, sub.created))
+            merged[query] = (doc_id, Subscription(new, sub.query, sub.created, sub.typed))
         del self._by_chat[old.key]
         self._by_chat[new.key] = merged
         return len(transfers)

@@ -42,7 +42,7 @@ class AlertFactory:
             url=article.url,
             source=article.source,
             published=article.published or article.fetched_at,  # undated: when it appeared
-            matched=tuple(q.normalized for q in queries),
+            matched=tuple(q.display for q in queries),
             bullets=self.bullets(article, query_terms(queries)),
             created=now,
             image=article.image,

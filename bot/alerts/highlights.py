@@ -19,6 +19,7 @@ import numpy as np
 
 from bot.text.clean import BULLET, html_to_text, is_boilerplate, split_sentences
 from bot.text.furniture import default_rules
+from bot.text.sentences import SENTENCE_ENDS, word_count
 from bot.text.tokens import fold, tokenize, words
 
 log = logging.getLogger(__name__)
@@ -153,12 +154,12 @@ def _sentences(lines: list[str], title_key: str) -> list[_Sentence]:
     for line in lines:
         body = line.removeprefix(BULLET).strip()
         # A short line without closing punctuation is a heading or caption, not story text.
-        if len(body.split()) < 8 and not body.rstrip("\"'”’)").endswith((".", "!", "?", "…")):
+        if word_count(body) < 8 and not body.rstrip("\"'”’)」』").endswith(SENTENCE_ENDS):
             continue
         for raw in split_sentences(body):
             raw = furniture.clean_sentence(raw)
             key = _key(raw)
-            if len(raw.split()) < 4 or key == title_key or key in seen or is_boilerplate(raw):
+            if word_count(raw) < 4 or key == title_key or key in seen or is_boilerplate(raw):
                 continue
             seen.add(key)
             out.append(_Sentence(len(out), raw, tuple(tokenize(raw)), tuple(words(raw))))
@@ -241,7 +242,7 @@ def _select(
         mmr = LAMBDA * score - (1 - LAMBDA) * redundancy
         mmr[chosen] = -np.inf
         best = int(np.argmax(mmr))
-        size = min(len(pool[best].text.split()), MAX_CHARS // 6)  # a bullet is cut at MAX_CHARS anyway
+        size = min(word_count(pool[best].text), MAX_CHARS // 6)  # a bullet is cut at MAX_CHARS anyway
         chosen.append(best)
         budget += size
     picked = [pool[i] for i in chosen]

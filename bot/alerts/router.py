@@ -38,7 +38,7 @@ class AlertRouter:
         matches: list[Match] = []
         for article in articles:
             try:
-                hits = self.book.match(analyze(article.title, article.text))
+                hits = self.book.match(analyze(article.title, article.text, lang=article.lang or None))
             except Exception:  # one odd story must not stall every later poll cycle
                 log.exception("matching %r failed; skipping it", article.title[:80])
                 continue

@@ -23,6 +23,7 @@ from bot.ingest.images import entry_image
 from bot.models import Article
 from bot.text.clean import html_to_text
 from bot.text.titles import clean_title
+from bot.text.lang import article_language, entry_tags
 from bot.text.urls import canonical_url
 
 MAX_ENTRIES = 500
@@ -80,7 +81,7 @@ def parse_feed(
     articles = []
     shared = _shared_guids(entries[:MAX_ENTRIES], parsed.get("feed", {}).get("link") or "")
     for entry in entries[:MAX_ENTRIES]:
-        article = _article(entry, source, now, shared)
+        article = _article(entry, source, now, parsed.get("feed") or {}, headers, shared)
         if article is not None:
             articles.append(article)
     problem = None
@@ -186,7 +187,14 @@ def _shared_guids(entries: list[Any], site: str) -> set[str]:
     return shared
 
 
-def _article(entry: Any, source: str, now: datetime, shared: set[str] = frozenset()) -> Article | None:  # type: ignore[assignment]
+def _article(
+    entry: Any,
+    source: str,
+    now: datetime,
+    feed: Mapping[str, Any],
+    headers: Mapping[str, str],
+    shared: set[str] = frozenset(),  # type: ignore[assignment]
+) -> Article | None:
     link = _http_link(entry.get("link", ""))
     guid = str(entry.get("id") or "").strip()
     summary = entry.get("summary") or ""
@@ -214,6 +222,7 @@ def _article(entry: Any, source: str, now: datetime, shared: set[str] = frozense
         title_key=title_key(title),
         url_key=canonical_url(link) if link else "",
         image=entry_image(entry, base=link or None) or "",
+        lang=article_language(entry_tags(entry, feed), title, text, headers=headers),
     )
 
 

@@ -7,7 +7,8 @@ from bisect import bisect_left
 from functools import lru_cache
 from itertools import pairwise
 
-from bot.matching.query import PHRASE, WORD, Term
+from bot.matching.query import EXACT, PHRASE, WORD, Term
+from bot.text.stemming import UNDETERMINED, analyzer, raw_words
 from bot.text.tokens import bare, stem, words
 
 _GAP = "\x00"  # between fields: never equal to a token, so no phrase spans title and text
@@ -22,12 +23,31 @@ def slices(form: str) -> tuple[str, ...]:
 class Document:
     """An analysed article: stemmed tokens in order (fields separated) and lookup sets."""
 
-    __slots__ = ("_forms", "_pairs", "_sorted_forms", "distinct", "stems", "surface")
+    __slots__ = (
+        "_exact",
+        "_forms",
+        "_pairs",
+        "_sorted_forms",
+        "alts",
+        "distinct",
+        "lang",
+        "stems",
+        "surface",
+    )
 
-    def __init__(self, stems: tuple[str, ...], surface: frozenset[str]) -> None:
-        self.stems = stems
-        self.surface = surface  # folded surface words, for prefixes
-        self.distinct = frozenset(stems) - {_GAP}
+    def __init__(
+        self,
+        stems: tuple[str, ...],
+        surface: frozenset[str],
+        lang: str = UNDETERMINED,
+        alts: dict[int, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.stems = stems  # one key a position (the word's own, under `lang`)
+        self.surface = surface  # folded surface words, for prefixes and quoted words
+        self.lang = lang
+        self.alts = alts or {}  # position -> every key of that word, where it has more than one
+        self.distinct = frozenset(stems).union(*self.alts.values()) - {_GAP}
+        self._exact: frozenset[str] | None = None
         self._forms: frozenset[str] | None = None
         self._pairs: frozenset[tuple[str, str]] | None = None
         self._sorted_forms: list[str] | None = None
@@ -40,15 +60,35 @@ class Document:
         return self._forms
 
     @property
+    def exact(self) -> frozenset[str]:
+        """The words as written (folded, without possessive): what a quoted word must meet."""
+        if self._exact is None:
+            self._exact = frozenset(map(bare, self.surface))
+        return self._exact
+
+    @property
     def pairs(self) -> frozenset[tuple[str, str]]:
-        """Adjacent stems within a field."""
+        """Adjacent stems within a field (every key of a word with several)."""
         if self._pairs is None:
-            self._pairs = frozenset(pairwise(self.stems))
+            pairs = set(pairwise(self.stems))
+            for i in self.alts:
+                for j in (i - 1, i):
+                    if 0 <= j < len(self.stems) - 1:
+                        left = self.alts.get(j, (self.stems[j],))
+                        right = self.alts.get(j + 1, (self.stems[j + 1],))
+                        pairs.update((a, b) for a in left for b in right)
+            self._pairs = frozenset(pairs)
         return self._pairs
 
     def has_phrase(self, keys: tuple[str, ...], pivot: int = 0) -> bool:
         if not self.distinct.issuperset(keys):
             return False
+        if self.alts:
+            stems, alts, n = self.stems, self.alts, len(keys)
+            return any(
+                all(stems[i + j] == k or k in alts.get(i + j, ()) for j, k in enumerate(keys))
+                for i in range(len(stems) - n + 1)
+            )
         stems, n, word = self.stems, len(keys), keys[pivot]
         i = -1
         try:
@@ -67,21 +107,47 @@ class Document:
         return i < len(forms) and forms[i].startswith(prefix)
 
     def has(self, term: Term) -> bool:
+        keys = term_keys(term, self.lang)
         if term.kind == WORD:
-            return term.keys[0] in self.distinct
+            return keys[0] in self.distinct
         if term.kind == PHRASE:
-            return self.has_phrase(term.keys)
-        return self.has_prefix(term.keys[0])
+            return self.has_phrase(keys)
+        if term.kind == EXACT:
+            return keys[0] in self.exact
+        return self.has_prefix(keys[0])
 
 
-def analyze(*texts: str) -> Document:
-    """Tokenise an article's fields once (e.g. title, text); a phrase never spans two fields."""
+@lru_cache(maxsize=262144)
+def term_keys(term: Term, lang: str) -> tuple[str, ...]:
+    """A query term's keys under an article's language: the words as typed, analysed in it."""
+    if lang == UNDETERMINED or term.kind not in (WORD, PHRASE) or len(term.words) != len(term.keys):
+        return term.keys
+    key = analyzer(lang).key
+    return tuple(key(w) for w in term.words)
+
+
+def analyze(*texts: str, lang: str | None = None) -> Document:
+    """Tokenise an article's fields once (e.g. title, text); a phrase never spans two fields.
+
+    `lang` is the article's language (bot.text.lang); without one, the language-neutral
+    rules apply (fold, English plurals).
+    """
+    code = analyzer(lang).lang
     stems: list[str] = []
     surface: set[str] = set()
+    alts: dict[int, tuple[str, ...]] = {}
     for i, text in enumerate(texts):
         if i:
             stems.append(_GAP)
         found = words(text)
         surface.update(found)
-        stems.extend(map(stem, found))
-    return Document(tuple(stems), frozenset(surface))
+        if code == UNDETERMINED:
+            stems.extend(map(stem, found))
+            continue
+        keys = analyzer(code).keys
+        for word in raw_words(text):
+            these = keys(word)
+            if len(these) > 1:
+                alts[len(stems)] = these
+            stems.append(these[0])
+    return Document(tuple(stems), frozenset(surface), code, alts)

@@ -6,15 +6,20 @@ filed under the keys of one OR-group, its "anchor" (the group least likely to oc
 phrase under its rarest pair). A query that is just its anchor matches outright; the others
 are candidates, verified with set operations on the article's keys (required terms,
 exclusions, OR-groups); only phrases of three or more words need a token scan. Cost grows
-with the article and its candidates, not with the number of subscriptions."""
+with the article and its candidates, not with the number of subscriptions.
+
+Keys depend on the article's language (a query has none: its words are analysed under the
+language of each article), so there is one such index per language met, built on first use
+and kept up to date from then on."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from itertools import chain
 
-from bot.matching.document import Document, slices
-from bot.matching.query import PHRASE, PREFIX, WORD, Query, Term
+from bot.matching.document import Document, slices, term_keys
+from bot.matching.query import EXACT, PHRASE, PREFIX, WORD, Query, Term
+from bot.text.stemming import UNDETERMINED
 from bot.text.tokens import STOPWORDS, tokenize
 
 # Frequent English and news words: a query anchored on one would be verified for most articles,
@@ -54,20 +59,23 @@ def _pair(keys: tuple[str, ...]) -> tuple[str, str]:
 
 
 def _cost(term: Term) -> float:
-    if term.kind == WORD:
+    if term.kind in (WORD, EXACT):
         return _word_cost(term.keys[0])
     if term.kind == PHRASE:
         return 0.3 * min(map(_word_cost, term.keys))
     return 3.0 + 24.0 / len(term.keys[0])  # short prefixes cover many words
 
 
-def _key(term: Term) -> Hashable:
-    """The term's key in an article's key set (words, adjacent pairs, "prefix*"), if it has one."""
+def _key(term: Term, lang: str = UNDETERMINED) -> Hashable:
+    """The term's key in an article's key set (words, adjacent pairs, "prefix*", "=word")."""
     if term.kind == WORD:
-        return term.keys[0]
+        return term_keys(term, lang)[0]
     if term.kind == PREFIX:
         return term.label  # "sanction*": the star keeps prefixes apart from words
-    return _pair(term.keys) if len(term.keys) == 2 else None
+    if term.kind == EXACT:
+        return "=" + term.keys[0]  # the "=" keeps a quoted word apart from stems
+    keys = term_keys(term, lang)
+    return _pair(keys) if len(keys) == 2 else None
 
 
 class _Entry:
@@ -75,18 +83,25 @@ class _Entry:
 
     __slots__ = ("banned", "groups", "normalized", "query", "required", "vetoes")
 
-    def __init__(self, query: Query) -> None:
+    def __init__(self, query: Query, lang: str = UNDETERMINED) -> None:
         self.query = query
         self.normalized = query.normalized
-        single = [g[0] for g in query.groups if len(g) == 1 and _key(g[0]) is not None]
-        self.required = frozenset(map(_key, single)) or _NONE
-        self.banned = frozenset(k for k in map(_key, query.excluded) if k is not None) or _NONE
+
+        def key(term: Term) -> Hashable:
+            return _key(term, lang)
+
+        def scan(terms: Iterable[Term]) -> tuple[tuple[str, ...], ...]:
+            return tuple(term_keys(t, lang) for t in terms if key(t) is None)
+
+        single = [g[0] for g in query.groups if len(g) == 1 and key(g[0]) is not None]
+        self.required = frozenset(map(key, single)) or _NONE
+        self.banned = frozenset(k for k in map(key, query.excluded) if k is not None) or _NONE
         self.groups = tuple(
-            (frozenset(k for k in map(_key, g) if k is not None), tuple(t.keys for t in g if _key(t) is None))
+            (frozenset(k for k in map(key, g) if k is not None), scan(g))
             for g in query.groups
             if not (len(g) == 1 and g[0] in single)
         )
-        self.vetoes = tuple(t.keys for t in query.excluded if _key(t) is None)
+        self.vetoes = scan(query.excluded)
 
     def rest(self, keys: frozenset[Hashable] | set[Hashable], doc: Document) -> bool:
         """The OR-groups and long-phrase exclusions (the caller checked required and banned keys)."""
@@ -99,15 +114,17 @@ class _Entry:
 _NONE: frozenset[Hashable] = frozenset()
 
 
-class SubscriptionIndex:
-    """Every active query, filed under its anchor terms; updated in place, never rebuilt."""
+class _LanguageIndex:
+    """Every active query under one language, filed under its anchor terms; updated in place."""
 
-    def __init__(self, queries: Iterable[Query] = ()) -> None:
+    def __init__(self, lang: str, queries: Iterable[Query] = ()) -> None:
+        self.lang = lang
         self._entries: dict[str, _Entry] = {}
         self._hits: dict[Hashable, set[str]] = {}  # key -> queries it satisfies alone
         self._checks: dict[Hashable, set[_Entry]] = {}  # key -> candidates to verify
         self._prefixes: dict[str, int] = {}  # "prefix*" in any indexed query -> how many queries
         self._phrases = 0  # indexed queries with a phrase: articles need their pairs
+        self._exact = 0  # indexed queries with a quoted word: articles need their "=word" keys
         for query in queries:
             self.add(query)
 
@@ -117,16 +134,15 @@ class SubscriptionIndex:
     def __contains__(self, normalized: object) -> bool:
         return normalized in self._entries
 
-    @staticmethod
-    def _anchor(query: Query) -> Iterable[tuple[Hashable, bool]]:
+    def _anchor(self, query: Query) -> Iterable[tuple[Hashable, bool]]:
         """(key, matches outright) for each term of the anchor group."""
         anchor = min(query.groups, key=lambda g: sum(map(_cost, g)))
         alone = len(query.groups) == 1 and not query.excluded
         found: dict[Hashable, bool] = {}  # two long phrases of a group may share their pair
         for term in anchor:
-            key = _key(term)
+            key = _key(term, self.lang)
             if key is None:  # a longer phrase: filed under its rarest pair, always verified
-                found.setdefault(_pair(term.keys), False)
+                found.setdefault(_pair(term_keys(term, self.lang)), False)
             else:
                 found[key] = alone
         return found.items()
@@ -138,7 +154,7 @@ class SubscriptionIndex:
     def add(self, query: Query) -> None:
         if query.normalized in self._entries:
             return
-        entry = _Entry(query)
+        entry = _Entry(query, self.lang)
         for key, outright in self._anchor(query):
             if outright:
                 self._hits.setdefault(key, set()).add(entry.normalized)
@@ -149,6 +165,7 @@ class SubscriptionIndex:
             if term.kind == PREFIX:
                 self._prefixes[term.label] = self._prefixes.get(term.label, 0) + 1
         self._phrases += PHRASE in kinds
+        self._exact += EXACT in kinds
         self._entries[entry.normalized] = entry
 
     def remove(self, normalized: str) -> None:
@@ -171,13 +188,16 @@ class SubscriptionIndex:
                 else:
                     del self._prefixes[term.label]
         self._phrases -= PHRASE in kinds
+        self._exact -= EXACT in kinds
 
     def _keys(self, doc: Document) -> frozenset[Hashable] | set[Hashable]:
-        if not self._phrases and not self._prefixes:
+        if not self._phrases and not self._prefixes and not self._exact:
             return doc.distinct
         keys: set[Hashable] = set(doc.distinct)
         if self._phrases:
             keys |= doc.pairs
+        if self._exact:
+            keys.update("=" + w for w in doc.exact)
         if self._prefixes:
             keys.update(filter(self._prefixes.__contains__, chain.from_iterable(map(slices, doc.forms))))
         return keys
@@ -200,3 +220,39 @@ class SubscriptionIndex:
             ):
                 out.add(entry.normalized)
         return out
+
+
+class SubscriptionIndex:
+    """Every active query; an index per article language, each built when first needed."""
+
+    def __init__(self, queries: Iterable[Query] = ()) -> None:
+        self._queries: dict[str, Query] = {}
+        self._langs: dict[str, _LanguageIndex] = {}
+        for query in queries:
+            self.add(query)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def __contains__(self, normalized: object) -> bool:
+        return normalized in self._queries
+
+    def add(self, query: Query) -> None:
+        if query.normalized in self._queries:
+            return
+        self._queries[query.normalized] = query
+        for index in self._langs.values():
+            index.add(query)
+
+    def remove(self, normalized: str) -> None:
+        if self._queries.pop(normalized, None) is None:
+            return
+        for index in self._langs.values():
+            index.remove(normalized)
+
+    def match(self, doc: Document) -> set[str]:
+        """Normalized forms of every indexed query that `doc` satisfies (under doc's language)."""
+        index = self._langs.get(doc.lang)
+        if index is None:
+            index = self._langs[doc.lang] = _LanguageIndex(doc.lang, self._queries.values())
+        return index.match(doc)

@@ -6,15 +6,18 @@ A query is an AND of OR-groups of positive terms, plus exclusions. The tests' na
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.errors import QueryError
-from bot.text.tokens import STOPWORDS, bare, stem, words
+from bot.text.stemming import raw_words
+from bot.text.stopwords import common_in
+from bot.text.tokens import bare, fold, stem, words
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
 MIN_PREFIX = 3
-WORD, PHRASE, PREFIX = "word", "phrase", "prefix"
+WORD, PHRASE, PREFIX, EXACT = "word", "phrase", "prefix", "exact"  # EXACT: a quoted single word
+_SYMBOLS = "+#&"
 
 # Phones and keyboards turn " into typographic quotes; they all mean a phrase.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
@@ -23,15 +26,16 @@ _EXAMPLE = 'e.g. Caspian pipeline, "Caspian Sea", Gazprom OR Rosneft, Armenia -p
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    kind: str  # WORD, PHRASE or PREFIX
-    keys: tuple[str, ...]  # stems for a word or phrase; the folded prefix for a prefix
+    kind: str  # WORD, PHRASE, PREFIX or EXACT
+    keys: tuple[str, ...]  # stems for a word or phrase; the folded prefix or exact word
     label: str  # display form without quotes: 'socar', 'caspian sea', 'sanction*'
+    words: tuple[str, ...] = ()  # the words as typed: per-language keys come from these
 
     @property
     def text(self) -> str:
         """The form in a normalized query: phrases quoted."""
         # a word that reads as an operator keeps its quotes, or the normal form would re-parse as OR
-        quoted = self.kind == PHRASE or self.label.upper() in ("OR", "AND")
+        quoted = self.kind in (PHRASE, EXACT) or self.label.upper() in ("OR", "AND", "NOT")
         return f'"{self.label}"' if quoted else self.label
 
 
@@ -41,6 +45,12 @@ class Query:
     terms: tuple[str, ...]
     groups: tuple[tuple[Term, ...], ...] = field(default=(), compare=False, repr=False)
     excluded: tuple[Term, ...] = field(default=(), compare=False, repr=False)
+    typed: str = field(default="", compare=False)  # as the user typed it: what replies show
+
+    @property
+    def display(self) -> str:
+        """The query as its user wrote it (case, accents, order); the normal form for old rows."""
+        return self.typed or self.normalized
 
 
 def _display(word: str) -> str:
@@ -67,15 +77,25 @@ def _term(text: str, quoted: bool) -> Term:
         if sum(ch.isalnum() for ch in prefix) < MIN_PREFIX:
             raise QueryError(f"'{text}': put at least {MIN_PREFIX} letters before '*', as in sanction*.")
         return Term(PREFIX, (prefix,), prefix + "*")
+    if not quoted and any(ch in text for ch in _SYMBOLS) and not any(ch in "".join(found) for ch in _SYMBOLS):
+        raise QueryError(
+            f"'{text}' cannot be matched as written: only names like C++, C#, AT&T or S&P keep their "
+            "symbols. Write it in letters, or quote the words around it."
+        )
+    raw = raw_words(text)
+    typed = tuple(raw) if len(raw) == len(found) else tuple(found)
     if len(found) == 1:
-        return Term(WORD, (stem(found[0]),), _display(found[0]))
-    return Term(PHRASE, tuple(map(stem, found)), " ".join(map(_display, found)))
+        if quoted:  # "Москва": that form only
+            return Term(EXACT, (bare(found[0]),), _display(found[0]), typed)
+        return Term(WORD, (stem(found[0]),), _display(found[0]), typed)
+    return Term(PHRASE, tuple(map(stem, found)), " ".join(map(_display, found)), typed)
 
 
 def _scan(text: str) -> list[tuple[str, bool, bool] | None]:
     """Split into (text, quoted, excluded) terms; None stands for the OR operator."""
     items: list[tuple[str, bool, bool] | None] = []
     i, n = 0, len(text)
+    negate = False  # after NOT: "NOT x" and "AND NOT x" mean -x
     while i < n:
         if text[i].isspace():
             i += 1
@@ -83,6 +103,7 @@ def _scan(text: str) -> list[tuple[str, bool, bool] | None]:
         excluded = text[i] == "-" and i + 1 < n and not text[i + 1].isspace()
         if excluded:
             i += 1
+        excluded, negate = excluded or negate, False
         if text[i] == '"':
             end = text.index('"', i + 1)  # quotes were checked to be balanced
             items.append((text[i + 1 : end], True, excluded))
@@ -97,6 +118,11 @@ def _scan(text: str) -> list[tuple[str, bool, bool] | None]:
         i = end
         operator = word.upper() if not excluded else ""
         if operator == "AND":  # every word is required anyway: "Gazprom AND Rosneft" means both
+            continue
+        if operator == "NOT":
+            if i >= n:
+                raise QueryError("Put the word to exclude after NOT, as in: Armenia NOT peace.")
+            negate = True
             continue
         # "or" in any case: in a chat nobody types the capitals web search wants
         items.append(None if operator == "OR" else (word, False, excluded))
@@ -160,12 +186,27 @@ def _canonical(groups: list[list[Term]], excluded: list[Term]) -> Query:
     return Query(normalized, terms, tuple(ordered), ex)
 
 
-def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> Query:
+def _too_common(groups: list[list[Term]]) -> str | None:
+    """Why a query would match nearly every story, in any language; None when it would not."""
+    for group in groups:
+        for term in group:
+            if term.kind not in (WORD, EXACT):
+                return None
+            label = fold(term.label)
+            if len(label) > 1 and common_in(label) is None:
+                return None
+    return "single letters, digits or words found in almost every story"
+
+
+def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, stored: bool = False) -> Query:
     """Parse a subscription query; raises QueryError with what to fix.
 
     The limit is on what a user types; a stored normal form may be longer ("Trans-Caspian"
-    becomes a quoted phrase), so stored rows are re-read with a larger `max_chars`.
+    becomes a quoted phrase), so stored rows are re-read with a larger `max_chars`, and
+    `stored=True` (rows written by an older, laxer parser must still load) skips the
+    "matches nearly everything" refusal.
     """
+    typed = " ".join(text.split())
     text = text.translate(_QUOTES).strip()
     if not text:
         raise QueryError(f"The query is empty: type the words to watch for, {_EXAMPLE}.")
@@ -184,7 +225,10 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> Query:
         raise QueryError(f"A query needs at least one word to look for, not only exclusions ({_EXAMPLE}).")
     query = _canonical(groups, excluded)
     # on the normal form, the one stored: "new gas OR new" is just "new" (and would not load again)
-    if all(t.kind == WORD and t.keys[0] in STOPWORDS for g in query.groups for t in g):
+    if not stored and _too_common([list(g) for g in query.groups]):
         common = " ".join(t.label for g in query.groups for t in g)
-        raise QueryError(f"'{common}' would match almost every story: add a more specific word ({_EXAMPLE}).")
-    return query
+        raise QueryError(
+            f"'{common}' would match almost every story (single letters, digits and words like "
+            f"'the', 'и', 'und' are in nearly all): add a more specific word ({_EXAMPLE})."
+        )
+    return replace(query, typed=typed)

@@ -46,7 +46,7 @@ def _excluded(doc: Document, query: Query) -> Term | None:
 
 
 def preview(articles: Sequence[Article], query: Query, examples: int = 3, days: int = 3) -> Preview:
-    docs = [(a, analyze(a.title, a.text)) for a in distinct_stories(articles)]
+    docs = [(a, analyze(a.title, a.text, lang=a.lang or None)) for a in distinct_stories(articles)]
     found = [a for a, d in docs if _positive(d, query) and _excluded(d, query) is None]
     if found or not docs:
         reason = None if found else f"no stories arrived in the last {days} days yet"

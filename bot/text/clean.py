@@ -12,6 +12,8 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from bot.text.sentences import is_caseless, split_caseless
+
 MAX_INPUT = 200_000  # characters; a story body is far smaller, anything beyond is noise or abuse
 BULLET = "• "
 
@@ -246,6 +248,9 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     for line in (text or "")[:MAX_SPLIT_INPUT].splitlines():
         line = line.strip()
+        if is_caseless(line):  # CJK, Arabic script...: no capitals to find a sentence's start by
+            sentences.extend(split_caseless(line))
+            continue
         start = 0
         for match in _BOUNDARY.finditer(line):
             if match.end() > start and _is_boundary(line, start, match):

@@ -17,8 +17,8 @@ issue 15).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from bot.text.stemming import UNDETERMINED, base_language
@@ -32,12 +32,24 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 
-@lru_cache(maxsize=1)
+_LOCK = threading.Lock()
+_LOADED: list[Any] = []
+
+
 def _identifier() -> Any:
     """The detector, loaded on first use (about a second): whatever never detects pays nothing."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    if not _LOADED:
+        with _LOCK:
+            if not _LOADED:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                _LOADED.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return _LOADED[0]
+
+
+def warm_up() -> None:
+    """Load the detector in the background now, so the first story does not wait for it."""
+    threading.Thread(target=_identifier, name="langid-load", daemon=True).start()
 
 
 def from_metadata(*tags: str | None) -> str | None:

@@ -12,7 +12,16 @@ from functools import lru_cache
 
 # Letters and digits; an apostrophe inside a word ("SOCAR's", "SOCAR’s") stays with it
 # so that the possessive can be stripped instead of becoming a token "s".
-_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+# Names with symbols are one word as written: C++, C#, F#, AT&T, S&P, R&D, .NET (never "c", "at t").
+WORD = re.compile(
+    r"(?<![\w.])\.net\b"
+    r"|(?<!\w)[^\W\d_]\+\+(?![\w+])"
+    r"|(?<!\w)[^\W\d_]#(?![\w#])"
+    r"|(?<![\w&])[^\W_]{1,4}&[^\W_]{1,4}(?![\w&])"
+    r"|[^\W_]+(?:['’ʼ][^\W_]+)*",
+    re.IGNORECASE,
+)
+_WORD = WORD
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 # French elision ("l'Élysée", "d'Azerbaïdjan"); not "o'" so Irish names keep their first letter.
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu)'(?=.)")

@@ -46,9 +46,9 @@ async def test_subscribe_in_a_server_channel_stores_it_for_the_channel(
     it = FakeInteraction()
     await cmds.subscribe_command(it, "SOCAR")  # type: ignore[arg-type]
     text, ephemeral = answer(it)
-    assert "Subscribed to **socar**" in text and "this channel" in text
+    assert "Subscribed to **SOCAR**" in text and "this channel" in text
     assert not ephemeral  # the channel sees what it now follows
-    assert service.subscriptions(CHANNEL) == ["socar"]
+    assert service.subscriptions(CHANNEL) == ["SOCAR"]
     assert service.subscriptions(DM) == []
 
 
@@ -78,7 +78,7 @@ async def test_duplicate_and_invalid_queries_answer_only_the_asker(
     await cmds.subscribe_command(bad, "Gazprom OR")  # type: ignore[arg-type]
     text, ephemeral = answer(bad)
     assert "OR" in text and ephemeral
-    assert service.subscriptions(CHANNEL) == ["socar"]
+    assert service.subscriptions(CHANNEL) == ["SOCAR"]
 
 
 async def test_channel_where_the_bot_cannot_post_is_refused(
@@ -106,13 +106,13 @@ async def test_unsubscribe_with_autocomplete_of_the_chosen_target(
     service.subscribe(CHANNEL, "Rosneft")
     service.subscribe(DM, "Socotra")
     choices = await cmds.subscription_autocomplete(FakeInteraction(), "so")  # type: ignore[arg-type]
-    assert [c.value for c in choices] == ["socar"]
+    assert [c.value for c in choices] == ["SOCAR"]
     as_dm = FakeInteraction(namespace={"deliver_to": "dm"})
     assert [c.value for c in await cmds.subscription_autocomplete(as_dm, "")] == ["socotra"]  # type: ignore[arg-type]
     it = FakeInteraction()
     await cmds.unsubscribe_command(it, "socar")  # type: ignore[arg-type]
-    assert "Unsubscribed from **socar**" in answer(it)[0]
-    assert service.subscriptions(CHANNEL) == ["rosneft"]
+    assert "Unsubscribed from **SOCAR**" in answer(it)[0]
+    assert service.subscriptions(CHANNEL) == ["Rosneft"]
     missing = FakeInteraction()
     await cmds.unsubscribe_command(missing, "socar")  # type: ignore[arg-type]
     text, ephemeral = answer(missing)
@@ -130,7 +130,7 @@ async def test_list_shows_channel_and_dm_subscriptions_and_pause(
     text, ephemeral = answer(it)
     assert ephemeral
     channel_part, dm_part = text.split("\n\n")
-    assert "This channel" in channel_part and "socar" in channel_part and "paused" not in channel_part
+    assert "This channel" in channel_part and "SOCAR" in channel_part and "paused" not in channel_part
     assert "direct messages** (paused)" in dm_part and "gazprom" in dm_part
 
 

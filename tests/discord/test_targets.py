@@ -70,10 +70,10 @@ def test_duplicate_names_are_refused() -> None:
 def test_sync_makes_stored_subscriptions_equal_the_file(service: NewsService) -> None:
     first = sync_webhook_targets(service, [WebhookTarget("energy-desk", URL, ("SOCAR", "Rosneft"))])
     assert (first.added, first.removed) == (2, 0)
-    assert sorted(service.subscriptions(DESK)) == ["rosneft", "socar"]
+    assert sorted(service.subscriptions(DESK)) == ["Rosneft", "SOCAR"]
     second = sync_webhook_targets(service, [WebhookTarget("energy-desk", URL, ("socar", "Gazprom"))])
     assert (second.added, second.removed) == (1, 1)
-    assert sorted(service.subscriptions(DESK)) == ["gazprom", "socar"]
+    assert sorted(service.subscriptions(DESK)) == ["Gazprom", "SOCAR"]
     assert service.book.query("rosneft") is None  # the in-memory index forgot it too
     gone = sync_webhook_targets(service, [])
     assert gone.removed == 2 and service.subscriptions(DESK) == []

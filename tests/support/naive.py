@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.matching.document import Document
+from bot.matching.document import Document, term_keys
 from bot.matching.index import SubscriptionIndex
-from bot.matching.query import PREFIX, WORD, Query, Term
+from bot.matching.query import EXACT, PREFIX, WORD, Query, Term
+from bot.text.tokens import bare
 
 
 def naive_matches(query: Query, doc: Document) -> bool:
@@ -16,15 +17,21 @@ def naive_matches(query: Query, doc: Document) -> bool:
 
 def naive_has(doc: Document, term: Term) -> bool:
     """Whether `term` occurs in `doc`, by plain scanning (no index)."""
+    keys = term_keys(term, doc.lang)
     if term.kind == WORD:
-        return term.keys[0] in doc.distinct
+        return keys[0] in doc.distinct
+    if term.kind == EXACT:
+        return any(bare(word) == keys[0] for word in doc.surface)
     if term.kind == PREFIX:
-        prefix = term.keys[0]
+        prefix = keys[0]
         return any(form.startswith(prefix) for form in doc.forms)
-    keys, n, stems = term.keys, len(term.keys), doc.stems
+    n, stems = len(keys), doc.stems
     if not all(k in doc.distinct for k in keys):
         return False
-    return any(stems[i : i + n] == keys for i in range(len(stems) - n + 1))
+    return any(
+        all(stems[i + j] == k or k in doc.alts.get(i + j, ()) for j, k in enumerate(keys))
+        for i in range(len(stems) - n + 1)
+    )
 
 
 def matched_terms(index: SubscriptionIndex, query: Query, doc: Document) -> tuple[str, ...]:

@@ -40,11 +40,11 @@ async def test_start_registers_commands_and_answers_over_http(api: FakeBotApi, s
         api.push_message(USER, USER, '/subscribe "Caspian Sea"')
         reply = await wait_text(api, "Subscribed to")
         assert reply["parse_mode"] == "HTML" and reply["chat_id"] == USER
-        assert service.subscriptions(ref()) == ['"caspian sea"']
+        assert service.subscriptions(ref()) == ['"Caspian Sea"']
 
         api.push_message(USER, USER, "/unsubscribe")
         menu = await wait_text(api, "Tap a subscription")
-        api.push_callback(USER, USER, callback_data('"caspian sea"'), message_id=int(menu["message_id"]))  # type: ignore[call-overload]
+        api.push_callback(USER, USER, callback_data('"Caspian Sea"'), message_id=int(menu["message_id"]))  # type: ignore[call-overload]
         edit = await asyncio.to_thread(api.wait_for_call, "editMessageText")
         assert str(edit["text"]).startswith("Unsubscribed from")
         assert service.subscriptions(ref()) == []
@@ -53,7 +53,7 @@ async def test_start_registers_commands_and_answers_over_http(api: FakeBotApi, s
         api.push_migration(-500, -100500)
         api.push_message(-100500, USER, "/list@newsbot_test_bot")
         listing = await wait_text(api, "Your subscriptions (1)")
-        assert "socar" in str(listing["text"])
+        assert "SOCAR" in str(listing["text"])
     finally:
         await adapter.stop()
         await adapter.stop()  # idempotent

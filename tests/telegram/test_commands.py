@@ -44,7 +44,7 @@ async def test_any_message_from_a_chat_that_had_blocked_the_bot_reactivates_it(
 
 async def test_subscribe_acknowledges_only_what_is_stored(chat: Chat, store: Any) -> None:
     [reply] = await chat.send('/subscribe "Caspian Sea"')
-    assert reply.startswith('Subscribed to <code>"caspian sea"</code>')
+    assert reply.startswith('Subscribed to <code>"Caspian Sea"</code>')  # as typed
     assert [s.query for s in store.subscriptions.for_chat(ref())] == ['"caspian sea"']
     [again] = await chat.send(
         "/subscribe   caspian   SEA  ".replace("caspian", '"caspian').replace("SEA ", 'SEA"')
@@ -81,17 +81,17 @@ async def test_commands_addressed_to_the_bot_work_in_groups(
     chat: Chat, service: NewsService, request_: Any
 ) -> None:
     [reply] = await chat.send("/subscribe@newsbot_test SOCAR", chat_id=-500, user_id=USER)
-    assert reply.startswith("Subscribed to <code>socar</code>")
+    assert reply.startswith("Subscribed to <code>SOCAR</code>")
     # quotes the command, and still answers if the command was deleted meanwhile
     assert request_.sent()[-1]["reply_parameters"]["allow_sending_without_reply"] is True
-    assert service.subscriptions(ref(-500)) == ["socar"]
+    assert service.subscriptions(ref(-500)) == ["SOCAR"]
     assert await chat.send("/subscribe@other_bot SOCAR", chat_id=-500, user_id=USER) == []
 
 
 async def test_unsubscribe_by_text(chat: Chat, service: NewsService) -> None:
     await chat.send("/subscribe SOCAR")
     [reply] = await chat.send("/unsubscribe socar")
-    assert reply == "Unsubscribed from <code>socar</code>."
+    assert reply == "Unsubscribed from <code>SOCAR</code>."
     assert service.subscriptions(ref()) == []
     [missing] = await chat.send("/unsubscribe socar")
     assert missing.startswith("You are not subscribed to socar")
@@ -109,23 +109,23 @@ async def test_unsubscribe_buttons_remove_one_per_tap(
         service.subscribe(ref(), text)
     [menu] = await chat.send_raw("/unsubscribe")
     buttons = [row[0] for row in menu["reply_markup"]["inline_keyboard"]]
-    assert [b["text"] for b in buttons] == ["✖ socar", '✖ "caspian sea"', "✖ gazprom OR rosneft"]
+    assert [b["text"] for b in buttons] == ["✖ SOCAR", '✖ "Caspian Sea"', "✖ Gazprom OR Rosneft"]
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
 
     await chat.tap(menu, buttons[1]["callback_data"])
-    assert service.subscriptions(ref()) == ["socar", "gazprom OR rosneft"]
+    assert service.subscriptions(ref()) == ["SOCAR", "Gazprom OR Rosneft"]
     [answer] = request_.sent("answerCallbackQuery")
     assert answer["text"] == "Removed."
     [edit] = request_.sent("editMessageText")
-    assert edit["text"].startswith('Unsubscribed from <code>"caspian sea"</code>')
+    assert edit["text"].startswith('Unsubscribed from <code>"Caspian Sea"</code>')
     assert [row[0]["text"] for row in edit["reply_markup"]["inline_keyboard"]] == [
-        "✖ socar",
-        "✖ gazprom OR rosneft",
+        "✖ SOCAR",
+        "✖ Gazprom OR Rosneft",
     ]
 
     # the same button again (an old copy of the menu): nothing removed, and the user is told
     await chat.tap(menu, buttons[1]["callback_data"])
-    assert service.subscriptions(ref()) == ["socar", "gazprom OR rosneft"]
+    assert service.subscriptions(ref()) == ["SOCAR", "Gazprom OR Rosneft"]
     assert request_.sent("answerCallbackQuery")[-1]["text"] == "Already gone."
     assert "already removed" in request_.sent("editMessageText")[-1]["text"]
 
@@ -258,7 +258,7 @@ async def test_group_migration_moves_subscriptions(chat: Chat, service: NewsServ
         "migrate_to_chat_id": -100500,
     }
     await chat.process({"update_id": 999, "message": message})
-    assert service.subscriptions(ref(-100500)) == ["socar"]
+    assert service.subscriptions(ref(-100500)) == ["SOCAR"]
     assert service.subscriptions(ref(-500)) == []
 
 

@@ -30,7 +30,7 @@ from bot.matching.query import MAX_QUERY_CHARS, MAX_TERMS, parse_query
         ("Баку", "баку", ("баку",)),
         ("Baku-Tbilisi-Ceyhan", '"baku tbilisi ceyhan"', ("baku tbilisi ceyhan",)),
         ("“Caspian Sea” SOCAR", '"caspian sea" socar', ("caspian sea", "socar")),
-        ('"Gazprom"', "gazprom", ("gazprom",)),  # a quoted single word is just that word
+        ('"Gazprom"', '"gazprom"', ("gazprom",)),  # a quoted word: that form only (issue 15)
         ("Gazprom or Rosneft", "gazprom OR rosneft", ("gazprom", "rosneft")),  # "or" in any case
         ("Gazprom AND Rosneft", "gazprom rosneft", ("gazprom", "rosneft")),  # AND is implicit
         ('"war and peace"', '"war and peace"', ("war and peace",)),  # quoted: words
