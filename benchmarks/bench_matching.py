@@ -1,6 +1,6 @@
 """Matching index vs the naive evaluator: 1,000 articles against 1k / 10k / 100k subscriptions.
 
-Index: analyze(title, text) once per article, then SubscriptionIndex.match. Naive: the same
+Index: analyze(title, text, lang=LANG[0]) once per article, then SubscriptionIndex.match. Naive: the same
 analysis, then every subscription's Query.matches. The naive side is timed on a sample of the
 articles and scaled to all of them (said in the output); on that sample both sides must agree
 on every (article, subscription) pair. Index memory is measured with tracemalloc around
@@ -23,6 +23,7 @@ from bot.errors import QueryError
 from bot.matching.document import analyze
 from bot.matching.index import SubscriptionIndex
 from bot.matching.query import Query, parse_query
+from bot.text.stemming import analyzer
 
 try:
     from tests.support.naive import naive_matches
@@ -52,14 +53,17 @@ def make_queries(vocab: Vocabulary, count: int, seed: int) -> list[Query]:
 
 
 def build(queries: list[Query]) -> tuple[SubscriptionIndex, float, float]:
+    lang = analyzer(LANG[0]).lang  # the index for the articles' language, built as queries arrive
     start = time.perf_counter()
     index = SubscriptionIndex()
+    index.prepare(lang)
     for query in queries:
         index.add(query)
     seconds = time.perf_counter() - start
     del index
     tracemalloc.start()
     index = SubscriptionIndex()
+    index.prepare(lang)
     for query in queries:
         index.add(query)
     memory = tracemalloc.get_traced_memory()[0] / 2**20
@@ -68,6 +72,7 @@ def build(queries: list[Query]) -> tuple[SubscriptionIndex, float, float]:
 
 
 REPEATS = 3
+LANG: list[str | None] = [None]  # --lang: the articles' language (None: language-neutral rules)
 
 
 def run_size(articles: list[tuple[str, str]], queries: list[Query], naive_sample: int) -> dict:
@@ -77,21 +82,21 @@ def run_size(articles: list[tuple[str, str]], queries: list[Query], naive_sample
         start = time.perf_counter()
         matched = 0
         for title, text in articles:
-            matched += len(index.match(analyze(title, text)))
+            matched += len(index.match(analyze(title, text, lang=LANG[0])))
         index_s = min(index_s, time.perf_counter() - start)
 
     sample = articles[:naive_sample]
     start = time.perf_counter()
     naive_results = []
     for title, text in sample:
-        doc = analyze(title, text)
+        doc = analyze(title, text, lang=LANG[0])
         naive_results.append({q.normalized for q in queries if naive_matches(q, doc)})
     naive_sample_s = time.perf_counter() - start
     naive_s = naive_sample_s * len(articles) / len(sample)
 
     disagreements = 0
     for (title, text), expected in zip(sample, naive_results, strict=True):
-        disagreements += len(index.match(analyze(title, text)) ^ expected)
+        disagreements += len(index.match(analyze(title, text, lang=LANG[0])) ^ expected)
     return {
         "subscriptions": len(queries),
         "build_s": build_s,
@@ -108,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 articles, 1k and 10k subscriptions")
     parser.add_argument("--data", type=Path, help="a jsonl file in the corpus summaries format")
+    parser.add_argument("--lang", help="analyse the articles as this language (e.g. en), as the poller does")
     args = parser.parse_args(argv)
+    LANG[0] = args.lang
 
     corpus, origin = load_articles(args.data)
     n_articles = 200 if args.quick else 1000

@@ -46,7 +46,8 @@ class Document:
         self.surface = surface  # folded surface words, for prefixes and quoted words
         self.lang = lang
         self.alts = alts or {}  # position -> every key of that word, where it has more than one
-        self.distinct = frozenset(stems).union(*self.alts.values()) - {_GAP}
+        distinct = frozenset(stems)
+        self.distinct = (distinct.union(*self.alts.values()) if self.alts else distinct) - {_GAP}
         self._exact: frozenset[str] | None = None
         self._forms: frozenset[str] | None = None
         self._pairs: frozenset[tuple[str, str]] | None = None

@@ -250,9 +250,12 @@ class SubscriptionIndex:
         for index in self._langs.values():
             index.remove(normalized)
 
+    def prepare(self, lang: str = UNDETERMINED) -> None:
+        """Build the index for articles in `lang` now rather than at its first article."""
+        if lang not in self._langs:
+            self._langs[lang] = _LanguageIndex(lang, self._queries.values())
+
     def match(self, doc: Document) -> set[str]:
         """Normalized forms of every indexed query that `doc` satisfies (under doc's language)."""
-        index = self._langs.get(doc.lang)
-        if index is None:
-            index = self._langs[doc.lang] = _LanguageIndex(doc.lang, self._queries.values())
-        return index.match(doc)
+        self.prepare(doc.lang)
+        return self._langs[doc.lang].match(doc)

@@ -40,7 +40,7 @@ from bot.text.suffixes import (
     turkic_chain,
     ukrainian,
 )
-from bot.text.tokens import WORD, bare, fold
+from bot.text.tokens import bare, fold, word_pattern
 from bot.text.tokens import stem as light_english_stem
 
 try:  # PyStemmer: the Snowball stemmers compiled (C); snowballstemmer is the pure-Python twin
@@ -204,14 +204,16 @@ def raw_words(text: str) -> list[str]:
     The same segmentation as bot.tokens.words, before folding: the analysers fold after stemming.
     """
     text = unicodedata.normalize("NFC", text)
+    pattern = word_pattern(text)
     if not _UNSPACED.search(text):
-        return WORD.findall(text)
-    return WORD.findall(_UNSPACED.sub(r" \1 ", text))
+        return pattern.findall(text)
+    return pattern.findall(_UNSPACED.sub(r" \1 ", text))
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
 
 
+@lru_cache(maxsize=1024)
 def analyzer(lang: str | None) -> Analyzer:
     """The analyser for a language tag ('ru', 'pt-BR', None); unsupported ones fall back to 'und'."""
     code = base_language(lang)

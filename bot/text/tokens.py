@@ -21,6 +21,15 @@ WORD = re.compile(
     r"|[^\W_]+(?:['’ʼ][^\W_]+)*",
     re.IGNORECASE,
 )
+_PLAIN_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_SYMBOL_HINTS = ("+", "#", "&", ".net", ".NET", ".Net")
+
+
+def word_pattern(text: str) -> re.Pattern[str]:
+    """The symbol-aware pattern only for text that may hold such a name: plain text is faster."""
+    return WORD if any(hint in text for hint in _SYMBOL_HINTS) else _PLAIN_WORD
+
+
 _WORD = WORD
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 # French elision ("l'Élysée", "d'Azerbaïdjan"); not "o'" so Irish names keep their first letter.
@@ -88,7 +97,7 @@ def words(text: str) -> list[str]:
     # Compose first so a decomposed accent does not split its word; then fold word by word,
     # which is cached, instead of folding (and caching) a whole article.
     text = unicodedata.normalize("NFC", text)
-    return " ".join(map(_fold_word, _WORD.findall(text))).split()
+    return " ".join(map(_fold_word, word_pattern(text).findall(text))).split()
 
 
 def tokenize(text: str) -> list[str]:

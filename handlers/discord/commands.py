@@ -24,6 +24,8 @@ HELP = (
     "**newsbot** sends news alerts for your keywords.\n"
     '`/subscribe query` — e.g. `SOCAR`, `"Caspian Sea"`, `Gazprom OR Rosneft`, `oil -palm`, `pipelin*`\n'
     "  `deliver_to`: this channel (default in a server) or your direct messages\n"
+    'Words match in any form in the story\'s language (`Москва` finds "Москве"); '
+    'a quoted single word (`"Москва"`) matches that form only.\n'
     "`/unsubscribe` · `/list` · `/latest [query]` · `/pause` · `/resume` · `/sources`\n"
     "`/images on|off` · `/export` (the feeds as OPML)\n"
     "In a thread, alerts arrive in that thread; a channel's alerts need Manage Channels.\n"

@@ -99,7 +99,9 @@ def help_text() -> str:
         "whenever a story matches one of your subscriptions.",
         "",
         '<b>Queries</b>: words must all appear; <code>"exact phrase"</code>; <code>A OR B</code>; '
-        "<code>-word</code> excludes; <code>prefix*</code>. For example:",
+        "<code>-word</code> or <code>NOT word</code> excludes; <code>prefix*</code>. "
+        "Words match in any form in the story's language (<code>Москва</code> finds «Москве»); "
+        'a quoted single word (<code>"Москва"</code>) matches that form only. For example:',
         *(f"<code>{escape(example)}</code>" for example in SUBSCRIBE_EXAMPLES),
         "Each new subscription tells you what it would have matched in the last 3 days. In a private "
         "chat you can also just send a word, like <code>SOCAR</code>, and tap Subscribe.",

@@ -106,7 +106,7 @@ async def test_migrated_group_takes_its_alerts_and_subscriptions(repos, notifier
     await dispatcher.drain()
     await dispatcher.drain()
     assert [a.chat for a in notifier.sent] == [new]
-    assert service.subscriptions(new) == ["socar"] and service.subscriptions(old) == []
+    assert service.subscriptions(new) == ["SOCAR"] and service.subscriptions(old) == []
 
 
 async def test_pausing_drops_alerts_already_queued(repos, notifier, clock, service) -> None:

@@ -82,4 +82,4 @@ def test_a_second_migration_notice_keeps_the_new_chats_state(service: NewsServic
     assert service.migrate_chat(old, new) == 1
     service.pause(new)
     assert service.migrate_chat(old, new) == 0  # e.g. a send that failed before the move
-    assert service.chat_state(new).paused and service.subscriptions(new) == ["socar"]
+    assert service.chat_state(new).paused and service.subscriptions(new) == ["SOCAR"]

@@ -108,7 +108,7 @@ async def test_unsubscribe_with_autocomplete_of_the_chosen_target(
     choices = await cmds.subscription_autocomplete(FakeInteraction(), "so")  # type: ignore[arg-type]
     assert [c.value for c in choices] == ["SOCAR"]
     as_dm = FakeInteraction(namespace={"deliver_to": "dm"})
-    assert [c.value for c in await cmds.subscription_autocomplete(as_dm, "")] == ["socotra"]  # type: ignore[arg-type]
+    assert [c.value for c in await cmds.subscription_autocomplete(as_dm, "")] == ["Socotra"]  # type: ignore[arg-type]
     it = FakeInteraction()
     await cmds.unsubscribe_command(it, "socar")  # type: ignore[arg-type]
     assert "Unsubscribed from **SOCAR**" in answer(it)[0]
@@ -131,7 +131,7 @@ async def test_list_shows_channel_and_dm_subscriptions_and_pause(
     assert ephemeral
     channel_part, dm_part = text.split("\n\n")
     assert "This channel" in channel_part and "SOCAR" in channel_part and "paused" not in channel_part
-    assert "direct messages** (paused)" in dm_part and "gazprom" in dm_part
+    assert "direct messages** (paused)" in dm_part and "Gazprom" in dm_part
 
 
 async def test_pause_and_resume_the_channel(cmds: DiscordCommands, service: NewsService) -> None:

@@ -35,7 +35,7 @@ def test_subscribe_publish_alert_restart_no_duplicate(
         api.wait_for_call("setMyCommands", timeout=30)
         assert feeds.wait_for_requests(1, timeout=15)
         api.push_message(USER, USER, "/subscribe SOCAR")
-        api.wait_for_sent(to_user("socar"), timeout=15)
+        api.wait_for_sent(to_user("SOCAR"), timeout=15)
         api.push_message(USER, USER, '/subscribe "<b>Caspian</b> Sea')
         reply = api.wait_for_sent(lambda p: "quote" in str(p.get("text", "")).lower(), timeout=15)
         assert "<b>Caspian" not in reply["text"]  # the query's markup is echoed escaped
@@ -58,7 +58,7 @@ def test_subscribe_publish_alert_restart_no_duplicate(
         assert feeds.hits("/feed.xml") > polls
         api.push_message(USER, USER, "/list")
         listing = api.wait_for_sent(to_user("Your subscriptions (1)"), timeout=15)
-        assert "socar" in listing["text"]  # the subscription survived the restart
+        assert "SOCAR" in listing["text"]  # the subscription survived the restart
         assert sum("begin gas supplies" in t for t in api.texts()) == 1
     finally:
         if bot.proc and bot.proc.poll() is None:
