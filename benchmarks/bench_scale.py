@@ -87,7 +87,7 @@ def seed(db: Path, chats: int, subs: int, seen: int, sources: list[Source]) -> N
     from bot.matching.query import parse_query
 
     for doc in sub_docs:  # the normal form, as subscribe would store it
-        doc["query"] = parse_query(doc["query"]).normalized
+        doc["query"] = parse_query(doc["query"], stored=True).normalized
     states = [SourceState(s.url, primed=True, last_success=NOW - timedelta(minutes=5)) for s in sources]
     main = {
         "subscriptions": {str(i + 1): d for i, d in enumerate(sub_docs)},

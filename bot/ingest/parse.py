@@ -22,8 +22,8 @@ from bot.ingest.identity import article_key, title_key
 from bot.ingest.images import entry_image
 from bot.models import Article
 from bot.text.clean import html_to_text
-from bot.text.titles import clean_title
 from bot.text.lang import article_language, entry_tags
+from bot.text.titles import clean_title
 from bot.text.urls import canonical_url
 
 MAX_ENTRIES = 500

@@ -48,9 +48,9 @@ async def test_a_thread_subscription_alerts_into_the_thread(
     it = FakeInteraction(channel_id=THREAD_ID, in_thread=True, bot_permissions=discord.Permissions(
         view_channel=True, send_messages_in_threads=True, embed_links=True))  # fmt: skip
     await DiscordCommands(service).subscribe_command(it, "SOCAR")  # type: ignore[arg-type]
-    assert "Subscribed to **socar**" in it.text
+    assert "Subscribed to **SOCAR**" in it.text
     thread = ChatRef("discord", str(THREAD_ID))
-    assert service.subscriptions(thread) == ["socar"]
+    assert service.subscriptions(thread) == ["SOCAR"]
     path = f"/api/v10/channels/{THREAD_ID}/messages"
     fake_discord.on("POST", path, 200, {**MESSAGE, "channel_id": str(THREAD_ID)})
     result = await notifier.send(replace(make_alert(), chat=thread))
@@ -78,13 +78,13 @@ async def test_channel_alerts_need_manage_channels_but_dms_do_not(service: NewsS
     assert "Manage Channels" in it.text and it.answers[0]["ephemeral"]
     mine = FakeInteraction(manage_channels=False)
     await commands.subscribe_command(mine, "SOCAR", "dm")  # type: ignore[arg-type]
-    assert service.subscriptions(ChatRef("discord-dm", "111")) == ["socar"]
+    assert service.subscriptions(ChatRef("discord-dm", "111")) == ["SOCAR"]
 
 
 async def test_open_groups_let_anyone_change_channel_alerts(store: Store) -> None:
     service = build_service(store, FakeClock(), open_groups=True)
     await DiscordCommands(service).subscribe_command(FakeInteraction(manage_channels=False), "SOCAR")  # type: ignore[arg-type]
-    assert service.subscriptions(ChatRef("discord", "777")) == ["socar"]
+    assert service.subscriptions(ChatRef("discord", "777")) == ["SOCAR"]
 
 
 def test_the_story_picture_is_the_embed_image() -> None:

@@ -84,10 +84,10 @@ async def test_commands_posted_in_a_channel_manage_its_subscriptions(
     chat: Chat, service: NewsService
 ) -> None:
     [reply] = await chat.process(channel_post("/subscribe SOCAR"))
-    assert reply["chat_id"] == CHANNEL and reply["text"].startswith("Subscribed to <code>socar</code>")
-    assert service.subscriptions(ref(CHANNEL)) == ["socar"]
+    assert reply["chat_id"] == CHANNEL and reply["text"].startswith("Subscribed to <code>SOCAR</code>")
+    assert service.subscriptions(ref(CHANNEL)) == ["SOCAR"]
     [listing] = await chat.process(channel_post("/list"))
-    assert "socar" in listing["text"]
+    assert "SOCAR" in listing["text"]
     [paused] = await chat.process(channel_post("/pause"))
     assert "paused" in paused["text"] and service.chat_state(ref(CHANNEL)).paused
     assert chat.request.sent("getChatMember") == []  # only a channel's admins can post: no check
@@ -105,15 +105,15 @@ async def test_bind_lets_a_channel_admin_manage_it_from_a_private_chat(
     }
     [subscribed] = await chat.send("/subscribe Gazprom")
     assert subscribed.startswith("Subscribed to")
-    assert service.subscriptions(ref(CHANNEL)) == ["gazprom"] and service.subscriptions(ref()) == []
+    assert service.subscriptions(ref(CHANNEL)) == ["Gazprom"] and service.subscriptions(ref()) == []
     [listing] = await chat.send("/list")
-    assert "gazprom" in listing
+    assert "Gazprom" in listing
     await chat.send("/images off")
     assert not service.chat_state(ref(CHANNEL)).images and service.chat_state(ref()).images
     [unbound] = await chat.send("/unbind")
     assert unbound.startswith("Unbound")
     await chat.send("/subscribe Rosneft")
-    assert service.subscriptions(ref()) == ["rosneft"] and service.subscriptions(ref(CHANNEL)) == ["gazprom"]
+    assert service.subscriptions(ref()) == ["Rosneft"] and service.subscriptions(ref(CHANNEL)) == ["Gazprom"]
 
 
 async def test_bind_is_refused_to_non_admins_and_when_the_bot_cannot_post(
@@ -154,12 +154,12 @@ async def test_a_subscription_made_in_a_topic_belongs_to_that_topic(chat: Chat, 
     [reply] = await chat.process(topic_message("/subscribe SOCAR", ADMIN, thread=77))
     assert reply["message_thread_id"] == 77 and reply["chat_id"] == FORUM
     topic = ChatRef("telegram", str(FORUM), "77")
-    assert service.subscriptions(topic) == ["socar"]
+    assert service.subscriptions(topic) == ["SOCAR"]
     assert service.subscriptions(ref(FORUM)) == []
     assert [s.chat.key for s in service.repos.subscriptions.all()] == [f"telegram:{FORUM}/77"]
     # a reply thread in a group without topics is not a topic
     await chat.process(group_message("/subscribe Gazprom", ADMIN, message_thread_id=12))
-    assert service.subscriptions(ref(GROUP)) == ["gazprom"]
+    assert service.subscriptions(ref(GROUP)) == ["Gazprom"]
 
 
 # group permissions -------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ async def test_only_group_admins_change_alerts_and_anyone_reads(
     [ok] = texts(await chat.process(group_message("/subscribe SOCAR", ADMIN)))
     assert ok.startswith("Subscribed")
     [listing] = texts(await chat.process(group_message("/list", USER)))
-    assert "socar" in listing
+    assert "SOCAR" in listing
     assert await chat.process(group_message("/subscribe@other_bot X", USER)) == []  # not ours
     assert await chat.process(group_message("/frobnicate", USER)) == []  # not a command of ours
     # each (chat, user) asked once; later commands use the cached answer
@@ -187,7 +187,7 @@ async def test_only_group_admins_change_alerts_and_anyone_reads(
 async def test_anonymous_admins_count_and_other_sender_chats_do_not(chat: Chat, service: NewsService) -> None:
     as_group = {"id": GROUP, "type": "supergroup", "title": "Test group"}
     await chat.process(group_message("/subscribe SOCAR", 1087968824, sender_chat=as_group))
-    assert service.subscriptions(ref(GROUP)) == ["socar"]
+    assert service.subscriptions(ref(GROUP)) == ["SOCAR"]
     linked = {"id": -1004444, "type": "channel", "title": "Someone's channel"}
     [refused] = texts(await chat.process(group_message("/pause", 136817688, sender_chat=linked)))
     assert "Only this group's admins" in refused
@@ -218,7 +218,7 @@ async def test_unsubscribe_buttons_in_groups_are_for_admins(
     await chat.process(tap)
     [answer] = request_.sent("answerCallbackQuery")
     assert "Only this group's admins" in answer["text"] and answer["show_alert"] is True
-    assert service.subscriptions(ref(GROUP)) == ["socar"]
+    assert service.subscriptions(ref(GROUP)) == ["SOCAR"]
 
 
 async def test_a_failed_admin_check_is_a_clear_refusal(chat: Chat, request_: RecordingRequest) -> None:
@@ -278,7 +278,7 @@ async def test_a_channel_is_not_greeted_and_a_rejoin_cancels_the_forgetting(
     await chat.process(member_change(CHANNEL, "channel", "left", "administrator"))
     clock.advance(timedelta(days=30).total_seconds())
     assert service.destinations.forget_departed() == []
-    assert service.subscriptions(ref(CHANNEL)) == ["socar"] and service.chat_state(ref(CHANNEL)).active
+    assert service.subscriptions(ref(CHANNEL)) == ["SOCAR"] and service.chat_state(ref(CHANNEL)).active
 
 
 async def test_images_off_and_on(chat: Chat, service: NewsService) -> None:

@@ -86,9 +86,9 @@ async def test_an_edited_command_runs_once_per_edit(chat: Chat, service: NewsSer
     edited = {**message_payload(700, USER, USER, "/subscribe Rosneft"), "edit_date": message["date"] + 5}
     replies = await chat.process(_update("edited_message", edited))
     assert [r["text"].split("\n")[0] for r in replies] == [
-        "Subscribed to <code>rosneft</code>. I will send new matching stories here."
+        "Subscribed to <code>Rosneft</code>. I will send new matching stories here."
     ]
-    assert service.subscriptions(ref()) == ["gazprom", "rosneft"]
+    assert service.subscriptions(ref()) == ["Gazprom", "Rosneft"]
 
 
 async def test_an_edited_plain_message_gets_the_hint(chat: Chat) -> None:
@@ -104,9 +104,9 @@ async def test_a_photo_whose_caption_is_a_command_runs_it(chat: Chat, service: N
     photo["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": 10}]
     replies = await chat.process(_update("message", photo))
     assert [r["text"].split("\n")[0] for r in replies] == [
-        "Subscribed to <code>caspian</code>. I will send new matching stories here."
+        "Subscribed to <code>Caspian</code>. I will send new matching stories here."
     ]
-    assert service.subscriptions(ref()) == ["caspian"]
+    assert service.subscriptions(ref()) == ["Caspian"]
 
 
 @pytest.mark.parametrize(
@@ -131,11 +131,11 @@ async def test_a_plain_word_in_private_gets_a_subscribe_button(chat: Chat, servi
     [[button]] = suggestion["reply_markup"]["inline_keyboard"]
     assert button["text"] == "Subscribe to socar"
     await chat.tap(suggestion, button["callback_data"])
-    assert service.subscriptions(ref()) == ["socar"]
+    assert service.subscriptions(ref()) == ["SOCAR"]
     [answer] = chat.request.sent("answerCallbackQuery")
     assert answer["text"] == "Subscribed."
     [edit] = chat.request.sent("editMessageText")
-    assert edit["text"].startswith("Subscribed to <code>socar</code>")
+    assert edit["text"].startswith("Subscribed to <code>SOCAR</code>")
 
 
 async def test_a_sentence_or_small_talk_gets_the_hint_not_a_button(chat: Chat) -> None:

@@ -57,7 +57,7 @@ def test_sync_makes_the_subscriptions_exactly_the_queries(store: Any, clock: Fak
         {"telegram": [{"name": "e", "chat": "@energy_news", "queries": ["socar"]}]}
     )
     assert sync_telegram_targets(service, [changed]) == (0, 1)
-    assert service.subscriptions(ChatRef("telegram", "@energy_news")) == ["socar"]
+    assert service.subscriptions(ChatRef("telegram", "@energy_news")) == ["SOCAR"]
     with pytest.raises(ConfigError, match="query"):
         sync_telegram_targets(
             service, parse_telegram_targets({"telegram": [{"name": "e", "chat": 5, "queries": ["OR"]}]})

@@ -114,7 +114,7 @@ async def test_the_dispatcher_moves_the_topic_subscriptions_to_general(
     )
     assert all("message_thread_id" not in p for p in request_.sent())
     assert (
-        sorted(service.subscriptions(GENERAL)) == ["gazprom", "socar"] and service.subscriptions(TOPIC) == []
+        sorted(service.subscriptions(GENERAL)) == ["Gazprom", "SOCAR"] and service.subscriptions(TOPIC) == []
     )
     assert service.book.query("socar") is not None
     assert store.outbox.pending() == []
