@@ -115,6 +115,12 @@ class NewsService(SourceCatalog, AdminStats):
         self.book.remove(chat, key)
         return stored[key].display
 
+    def subscribed(self, chat: ChatRef, query: Query) -> str | None:
+        """The chat's subscription equivalent to `query`, as the chat typed it; None if none."""
+        return next(
+            (s.display for s in self.repos.subscriptions.for_chat(chat) if s.query == query.normalized), None
+        )
+
     def subscriptions(self, chat: ChatRef) -> list[str]:
         """The chat's queries as they were typed (the normal form for rows stored before that)."""
         return [s.display for s in self.repos.subscriptions.for_chat(chat)]

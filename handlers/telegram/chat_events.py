@@ -107,15 +107,13 @@ class ChatEvents:
                 query = parse_query(text)
             except QueryError:
                 query = None
-            if query is not None and query.normalized in self.service.subscriptions(
-                self.service.destinations.target(chat_of(update))
-            ):
-                await reply(
-                    update, f"You already get alerts for {quoted(query.normalized)}. Send /list to see them."
-                )
+            target = self.service.destinations.target(chat_of(update))
+            held = self.service.subscribed(target, query) if query is not None else None
+            if held is not None:
+                await reply(update, f"You already get alerts for {quoted(held)}. Send /list to see them.")
                 return
             if query is not None:
-                label = f"Subscribe to {query.normalized}"[:64]
+                label = f"Subscribe to {query.display}"[:64]
                 button = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
         if button is None:
             await reply(update, views.HINT)

@@ -152,5 +152,5 @@ async def test_every_callback_query_is_answered(chat: Chat) -> None:
 async def test_a_word_already_subscribed_gets_no_button(chat: Chat, service: NewsService) -> None:
     service.subscribe(ref(), "SOCAR")
     [reply] = await chat.send_raw("socar")
-    assert reply["text"].startswith("You already get alerts for <code>socar</code>")
+    assert reply["text"].startswith("You already get alerts for <code>SOCAR</code>")  # as typed
     assert "reply_markup" not in reply
