@@ -129,7 +129,7 @@ async def test_stickers_and_voice_notes_in_private_get_the_hint(chat: Chat, medi
 async def test_a_plain_word_in_private_gets_a_subscribe_button(chat: Chat, service: NewsService) -> None:
     [suggestion] = await chat.send_raw("SOCAR")
     [[button]] = suggestion["reply_markup"]["inline_keyboard"]
-    assert button["text"] == "Subscribe to socar"
+    assert button["text"] == "Subscribe to SOCAR"
     await chat.tap(suggestion, button["callback_data"])
     assert service.subscriptions(ref()) == ["SOCAR"]
     [answer] = chat.request.sent("answerCallbackQuery")
