@@ -60,7 +60,7 @@ def test_websub_push_alerts_in_seconds_while_polling_is_slow(
             assert sub.secret and sub.lease_seconds
             assert sub.callback.startswith(f"http://127.0.0.1:{port}/websub/")
             api.push_message(USER, USER, "/subscribe SOCAR")
-            api.wait_for_sent(to_user("socar"), timeout=15)
+            api.wait_for_sent(to_user("SOCAR"), timeout=15)
             polls = feeds.hits("/feed.xml")
 
             # a forged delivery is refused and never alerts
@@ -96,7 +96,7 @@ def test_a_hanging_source_never_delays_a_healthy_ones_alert(
     try:
         api.wait_for_call("setMyCommands", timeout=30)
         api.push_message(USER, USER, "/subscribe SOCAR")
-        api.wait_for_sent(to_user("socar"), timeout=15)
+        api.wait_for_sent(to_user("SOCAR"), timeout=15)
         assert feeds.wait_for_requests(3, timeout=15)  # both fetched at start; the healthy one again
         feeds.route("/healthy.xml", body=rss(HEALTHY, OLD), etag='"h2"')
         published = time.monotonic()
