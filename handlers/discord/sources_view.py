@@ -34,6 +34,8 @@ def source_line(status: SourceStatus, now: datetime, detailed: bool = True) -> s
         health = f"ok, {ago(state.last_success, now)}"
     else:
         health = "not polled yet"
+    if not detailed:
+        return f"• **{name}**{origin} — {health}"
     fresh = f", new story {ago(state.last_new_at, now)}" if state.last_new_at else ""
     return f"• **{name}**{origin} — {health} · {schedule_text(state)}{fresh}"
 

@@ -53,6 +53,7 @@ def test_websub_push_alerts_in_seconds_while_polling_is_slow(
             NEWSBOT_POLL_SECONDS="300",
             NEWSBOT_PUBLIC_URL=f"http://127.0.0.1:{port}",
             NEWSBOT_HTTP_PORT=str(port),
+            NEWSBOT_ADMINS=str(USER),  # /sources shows intervals to admins
         ).start()
         try:
             api.wait_for_call("setMyCommands", timeout=30)
