@@ -35,7 +35,7 @@ _HOUR = re.compile(rb"<hour\s*>\s*(\d{1,2})\s*</hour\s*>", re.IGNORECASE)
 _DAY = re.compile(rb"<day\s*>\s*([A-Za-z]+)\s*</day\s*>", re.IGNORECASE)
 _SY_PERIOD = re.compile(rb"<(?:[\w.-]+:)?updatePeriod\s*>\s*([A-Za-z]+)\s*</", re.IGNORECASE)
 _SY_FREQUENCY = re.compile(rb"<(?:[\w.-]+:)?updateFrequency\s*>\s*(\d{1,6})\s*</", re.IGNORECASE)
-_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d{1,10})\"?", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?([0-9]{1,10})\"?", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|[,\s])(?:no-cache|no-store)\b", re.IGNORECASE)
 _HEAD_BYTES = 1_000_000  # channel elements come before, between or after items: scan the first MB
 
@@ -87,7 +87,7 @@ def cache_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
         if age:
             value = float(age.group(1))
             current_age = _header(headers, "age")  # a CDN says how long it has held the answer
-            if current_age.strip().isdigit():
+            if current_age.strip().isascii() and current_age.strip().isdigit():
                 value -= float(current_age.strip())
             return value if value > 0 else None
     expires = _http_date(_header(headers, "expires"))
@@ -103,7 +103,7 @@ def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | No
     raw = _header(headers, "retry-after").strip()
     if not raw:
         return None
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         return float(raw)
     when = _http_date(raw)
     if when is None:

@@ -173,7 +173,7 @@ def answer_verification(params: Mapping[str, str], lease: Lease | None, now: dat
 
 
 def _int(raw: str | None) -> int | None:
-    if raw is None or not raw.strip().isdigit():
+    if raw is None or not (raw.strip().isascii() and raw.strip().isdigit()):
         return None
     value = int(raw.strip())
     return value if value > 0 else None
