@@ -23,7 +23,7 @@ from bot.permissions import PermissionPolicy
 from bot.ports import Clock, Repos
 from bot.sources_service import SourceCatalog
 from bot.stats import AdminStats, SentLog
-from bot.stories.recent import Preview, distinct_stories, preview
+from bot.stories.recent import Preview, by_event, distinct_stories, preview
 
 MAX_SUBSCRIPTIONS_PER_CHAT = 200
 LATEST_WINDOW = timedelta(days=3)
@@ -201,6 +201,14 @@ class NewsService(SourceCatalog, AdminStats):
             keys = index.match(analyze(article.title, article.text, lang=article.lang or None))
             if keys:
                 hits.append((article, [by_key[k] for k in sorted(keys)]))
+        matched_by = {a.key: matched for a, matched in hits}
+        events = by_event([a for a, _ in hits])  # one entry per event: "Also reported by ... +N"
         offset = max(0, offset)
-        page = [self.alerts.build(chat, a, matched, now) for a, matched in hits[offset : offset + limit]]
-        return LatestPage(tuple(page), offset, len(hits), subscribed)
+        page = [
+            replace(
+                self.alerts.build(chat, a, matched_by[a.key], now),
+                also=tuple((o.source, o.url) for o in others),
+            )
+            for a, others in events[offset : offset + limit]
+        ]
+        return LatestPage(tuple(page), offset, len(events), subscribed)

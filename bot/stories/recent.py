@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.matching.document import Document, analyze
 from bot.matching.query import Query, Term
 from bot.models import Article
+from bot.stories.events import EventIndex, event_terms
 
 
 def distinct_stories(articles: Iterable[Article]) -> list[Article]:
@@ -64,3 +65,18 @@ def preview(articles: Sequence[Article], query: Query, examples: int = 3, days: 
     else:
         reason = f"its words never appeared together in one story in the last {days} days"
     return Preview(len(docs), 0, (), reason)
+
+
+def by_event(articles: Sequence[Article]) -> list[tuple[Article, list[Article]]]:
+    """Newest-first stories grouped by the event they report (bot.stories.events): each event's
+    newest story, with the other reports of it (newest first), in the order of those newest."""
+    index = EventIndex()
+    event_of: dict[str, str] = {}
+    for n, article in enumerate(reversed(articles)):  # oldest first: an event starts with its first report
+        terms = event_terms(article.title, article.text)
+        found = index.match(terms, since=float("-inf"), exclude=article.key)
+        event_of[article.key] = index.add(article.key, terms, float(n), found.event if found else None)
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(event_of[article.key], []).append(article)
+    return [(group[0], group[1:]) for group in groups.values()]

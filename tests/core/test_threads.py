@@ -140,3 +140,27 @@ async def test_edits_work_after_a_restart(tmp_path, poller, remote, clock, servi
     [sent] = [again.sent.get(ALICE, a.event) for a in notifier.sent]
     assert sent is not None and sent.message_id == "101"
     again.close()
+
+
+def test_latest_shows_one_entry_per_event_with_the_other_sources(repos, service, clock):
+    from bot.models import Article
+
+    def article(item: tuple[str, str, str], source: str, minutes: int) -> Article:
+        return Article(
+            key=item[1], source=source, title=item[0], url=item[1], published=None, text=item[2],
+            fetched_at=clock.now() + timedelta(minutes=minutes), url_key=item[1],
+        )  # fmt: skip
+
+    other = (
+        "Harbour wall rebuilt after storms",
+        "https://c.example/3",
+        "The council will rebuild the harbour wall.",
+    )
+    repos.articles.remember(
+        [article(FIRST, "Wire A", 0), article(SECOND, "Wire B", 5), article(other, "C", 6)]
+    )
+    service.subscribe(ALICE, "airport OR harbour")
+    clock.advance(600)
+    latest = service.latest(ALICE)
+    assert [a.url for a in latest] == [other[1], SECOND[1]]  # newest report stands for its event
+    assert latest[1].also == (("Wire A", FIRST[1]),) and latest[0].also == ()
