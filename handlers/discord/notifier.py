@@ -74,7 +74,7 @@ class DiscordNotifier:
             return DeliveryResult(DeliveryStatus.RETRY, detail="Discord client not logged in")
         try:
             target = await self._target(alert.chat)
-            await target.send(**send_kwargs(alert))
+            message = await target.send(**send_kwargs(alert))
         except ValueError as exc:  # a chat id that is not a snowflake: nothing will ever reach it
             return DeliveryResult(DeliveryStatus.BLOCKED, detail=str(exc))
         except Exception as exc:
@@ -82,7 +82,20 @@ class DiscordNotifier:
             if result.detail.startswith("unexpected"):
                 log.exception("unexpected error sending %s", alert.id)
             return result
-        return DeliveryResult(DeliveryStatus.SENT)
+        return DeliveryResult(DeliveryStatus.SENT, message_id=str(getattr(message, "id", "") or ""))
+
+    async def edit(self, alert: Alert, message_id: str) -> DeliveryResult:
+        """The sent embed again, now with its "Also reported by" field (an edit does not notify)."""
+        if self.client.http.token is None:
+            return DeliveryResult(DeliveryStatus.RETRY, detail="Discord client not logged in")
+        try:
+            target = await self._target(alert.chat)
+            await target.get_partial_message(int(message_id)).edit(**send_kwargs(alert))  # type: ignore[attr-defined]
+        except discord.NotFound as exc:  # deleted: left alone, never retried
+            return DeliveryResult(DeliveryStatus.FAILED, detail=str(exc))
+        except Exception as exc:
+            return classify_error(exc, alert)
+        return DeliveryResult(DeliveryStatus.SENT, message_id=message_id)
 
     async def _target(self, chat: ChatRef) -> discord.abc.Messageable:
         ident = int(chat.id)

@@ -31,6 +31,8 @@ EMBEDS_PER_MESSAGE = 10
 URL_MAX = 2000
 COLOR = 0x2B6CB0
 MATCHED_NAME = "Matched"
+ALSO_NAME = "Also reported by"
+ALSO_NAMES = 3
 
 # <@user>, <@!user>, <@&role>, <#channel>, </command:id>: a zero-width space after "<" stops Discord
 # from parsing them; @everyone/@here likewise. allowed_mentions=none already stops pings; this also
@@ -107,6 +109,24 @@ def format_time(alert: Alert) -> str:
     return format_utc(alert.published) or "time unknown"
 
 
+def also_value(alert: Alert) -> str:
+    """Later reports of the alert's event: "[Reuters](url) · [AP](url) · +2"; "" with none."""
+    names: dict[str, str] = {}
+    for source, url in alert.also:
+        names.setdefault(one_line(source) or "unknown source", url)
+    shown = []
+    for source, url in list(names.items())[:ALSO_NAMES]:
+        name, link = escape(source, 80), safe_url(url)
+        shown.append(f"[{name}]({link})" if link else name)
+    while shown:
+        rest = len(names) - len(shown)
+        value = " · ".join(shown) + (f" · +{rest}" if rest else "")
+        if utf16_len(value) <= FIELD_VALUE_MAX:
+            return value
+        shown.pop()
+    return f"+{len(names)}" if names else ""
+
+
 def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     """One alert as an embed dict whose counted text fits `budget` (and every per-field limit)."""
     budget = min(budget, EMBED_TOTAL_MAX)
@@ -117,7 +137,9 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     # footers show no markdown, so escaping would show backslashes; mentions are still neutralised
     footer = truncate(neutralize_mentions(one_line(alert.source)) or "unknown source", min(256, budget // 10))
     matched = escape(", ".join(alert.matched) or "—", min(FIELD_VALUE_MAX, budget // 5))
+    also = also_value(alert)
     used = utf16_len(title) + utf16_len(footer) + utf16_len(MATCHED_NAME) + utf16_len(matched)
+    used += utf16_len(ALSO_NAME) + utf16_len(also) if also else 0
     room = min(DESCRIPTION_MAX, budget - used)
     terms = matched_terms(alert.matched)
     lines = [f"• {marked(one_line(b), terms, room)}" for b in alert.bullets if b.strip()]
@@ -126,7 +148,8 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
         "type": "rich",
         "title": title,
         "color": COLOR,
-        "fields": [{"name": MATCHED_NAME, "value": matched, "inline": False}],
+        "fields": [{"name": MATCHED_NAME, "value": matched, "inline": False}]
+        + ([{"name": ALSO_NAME, "value": also, "inline": False}] if also else []),
         "footer": {"text": footer},
     }
     if description:

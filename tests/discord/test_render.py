@@ -181,3 +181,24 @@ def test_sources_hide_error_details_from_non_admins() -> None:
     status = SourceStatus(Source("Feed", "https://f.example/x"), state, from_config=True)
     assert "10.0.0.5" in source_line(status, now)
     assert source_line(status, now, detailed=False) == "• **Feed** — failing ×2"
+
+
+def test_a_threaded_alert_lists_the_other_reports_in_a_field() -> None:
+    from datetime import UTC, datetime
+
+    from bot.models import Alert, ChatRef
+    from handlers.discord.render import alert_embed
+
+    alert = Alert(
+        chat=ChatRef("discord", "1"), article_key="k", title="Airport shooting", url="https://a.example/1",
+        source="Wire A", published=None, matched=("airport",), bullets=("Five dead.",),
+        created=datetime(2026, 12, 1, tzinfo=UTC),
+        also=(("Reuters", "https://r.example/2"), ("AP", "https://ap.example/3"), ("BBC", "https://b.example/4"),
+              ("AFP", "https://afp.example/5")),
+    )  # fmt: skip
+    field = alert_embed(alert)["fields"][-1]
+    assert field["name"] == "Also reported by"
+    assert (
+        field["value"]
+        == "[Reuters](https://r.example/2) · [AP](https://ap.example/3) · [BBC](https://b.example/4) · +1"
+    )
