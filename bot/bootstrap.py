@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot.alerts.factory import AlertFactory
 from bot.config import Settings
+from bot.delivery.digests import DigestMaker
 from bot.delivery.dispatcher import DeliverySettings, Dispatcher
 from bot.ingest.fetch import FeedFetcher
 from bot.ingest.politeness import HostPoliteness
@@ -27,7 +28,7 @@ from bot.matching.audience import SubscriptionBook
 from bot.models import Source
 from bot.pipeline import Poller, PollSettings
 from bot.ports import Clock, Notifier, Repos
-from bot.runtime import Observer, Runtime
+from bot.runtime import DigestJob, Observer, Runtime
 from bot.scheduler import SourceLoop
 from bot.service import NewsService
 from bot.web.health import Health, add_routes
@@ -53,6 +54,10 @@ class Core:
     fetcher: FeedFetcher | None
     service: NewsService
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # set when alerts are queued
+    held: asyncio.Event = field(default_factory=asyncio.Event)  # set when stories are held
+
+    def digests(self) -> DigestMaker:
+        return DigestMaker(self.repos, self.clock, on_queued=self.wake.set)
 
     def poller(
         self,
@@ -73,6 +78,7 @@ class Core:
             on_alerts=self.wake.set,
             housekeeping=[self.service.destinations.forget_departed],
             pushed=pushed,
+            on_held=self.held.set,
         )
 
     def dispatcher(
@@ -128,6 +134,8 @@ def poll_settings(settings: Settings) -> PollSettings:
         max_poll_seconds=polling.max_seconds,
         requests_per_minute=polling.requests_per_minute,
         parse_workers=settings.parse_workers,
+        burst=settings.burst,
+        burst_window=timedelta(seconds=settings.burst_window_seconds),
     )
 
 
@@ -160,7 +168,7 @@ def runtime(
         on_removed=removed,
         on_settled=after_settle,
     )
-    services: list[Any] = []
+    services: list[Any] = [DigestJob(core.digests(), core.held)]  # missed digests go out first
     if polling.public_url:
 
         async def deliver(source: Source, body: bytes, headers: Mapping[str, str]) -> None:

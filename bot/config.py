@@ -45,6 +45,8 @@ class Settings:
     discord_admin_guilds: frozenset[int] | None  # None: Manage Server in any server may manage sources
     alert_max_age_seconds: float
     log_level: str
+    burst: int = 5  # NEWSBOT_BURST: instant alerts a chat gets in one burst window, the rest folded
+    burst_window_seconds: float = 600.0  # NEWSBOT_BURST_WINDOW
     http_host: str = "127.0.0.1"
     http_port: int | None = None  # None: no HTTP server unless a feature needs one
     open_groups: bool = False  # NEWSBOT_OPEN_GROUPS=1: any group member may change the group's alerts
@@ -96,6 +98,15 @@ def _workers(env: Mapping[str, str], name: str) -> int:
         return min(cores, 4) if cores > 1 else 0
     if not raw.isdigit() or int(raw) > 64:
         raise ConfigError(f"{name} must be a number of processes from 0 to 64, got {raw!r}")
+    return int(raw)
+
+
+def _burst(env: Mapping[str, str]) -> int:
+    raw = env.get("NEWSBOT_BURST", "").strip()
+    if not raw:
+        return 5
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"NEWSBOT_BURST must be a whole number of alerts, at least 1, got {raw!r}")
     return int(raw)
 
 
@@ -195,6 +206,8 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = False) -> Set
         paid_broadcast=_flag(env, "NEWSBOT_PAID_BROADCAST"),
         parse_workers=_workers(env, "NEWSBOT_PARSE_WORKERS"),
         polling=_polling(env, poll_seconds),
+        burst=_burst(env),
+        burst_window_seconds=_positive_float(env, "NEWSBOT_BURST_WINDOW", 600.0, 1.0),
     )
 
 

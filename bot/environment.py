@@ -34,6 +34,8 @@ ENVIRONMENT: tuple[Variable, ...] = (
     _V("NEWSBOT_ADMINS", "none", "Telegram user ids (comma-separated) who manage sources, see /stats"),
     _V("NEWSBOT_OPEN_GROUPS", "0", "1: any group member may change the group's alerts (else its admins)"),
     _V("NEWSBOT_ALERT_MAX_AGE", "86400", "seconds after which an unsent alert is dropped, not sent late"),
+    _V("NEWSBOT_BURST", "5", "instant alerts a chat gets in one burst window; the rest come folded"),
+    _V("NEWSBOT_BURST_WINDOW", "600", "seconds a burst window lasts"),
     _V("NEWSBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
     _V("NEWSBOT_HTTP_HOST", "127.0.0.1", "address of the HTTP server; 0.0.0.0 in Docker"),
     _V("NEWSBOT_HTTP_PORT", "unset: no HTTP server", "HTTP server port (/healthz, /metrics); 8080 for push"),

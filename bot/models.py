@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -128,10 +129,62 @@ class Alert:
     event: str = ""  # the event this story reports: the key of its first story (bot.stories.events)
     edit_of: str = ""  # not a new message: add `also` to this chat's alert for event `edit_of`
     also: tuple[tuple[str, str], ...] = ()  # (source, link) of later reports of the event
+    zone: str = ""  # the chat's time zone (IANA name) for the times shown; "" is UTC
+    digest: Digest | None = None  # set: this entry is a whole digest message, not one story
+    parts_sent: int = 0  # a digest split over several messages: how many went out already
 
     @property
     def id(self) -> str:
         return f"{self.chat.key}|{self.article_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One digest message: held alerts, merged (each story once) and newest first."""
+
+    bucket: str  # a rhythm key ("daily 08:00", "weekly mon 08:00", "hourly"), "quiet" or "burst"
+    since: datetime  # the period it covers started here
+    due: datetime
+    zone: str  # the chat's time zone, for display
+    items: tuple[Alert, ...]
+    late: bool = False  # due while the bot was down, sent at start-up
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRhythm:
+    """What a chat chose: its zone, a default rhythm, per-subscription rhythms, quiet hours, snoozes.
+    Queries are normalised subscription queries; rhythms and quiet hours are stored as their keys
+    (see bot.alerts.rhythm), times are UTC."""
+
+    chat: ChatRef
+    zone: str = "UTC"
+    default: str = "instant"  # the rhythm of every subscription without one of its own
+    rhythms: Mapping[str, str] = field(default_factory=dict)  # query -> rhythm key
+    quiet: str = ""  # "23:00-07:00", "" for none
+    snoozed_until: datetime | None = None  # every subscription ("/snooze all")
+    snoozes: Mapping[str, datetime] = field(default_factory=dict)  # query -> until
+
+
+@dataclass(frozen=True, slots=True)
+class HeldStory:
+    """An alert kept for a digest: on disk before the poll that found it marks it seen."""
+
+    alert: Alert
+    bucket: str  # Digest.bucket
+
+    @property
+    def chat(self) -> ChatRef:
+        return self.alert.chat
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    """When a chat's digest of one bucket is next due, and since when it collects stories."""
+
+    chat: ChatRef
+    bucket: str
+    due: datetime
+    since: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.alerts.burst import BURST_WINDOW, DEFAULT_BURST
 from bot.alerts.factory import AlertFactory
-from bot.alerts.router import AlertRouter
+from bot.alerts.plan import BurstRule
+from bot.alerts.router import AlertRouter, RhythmRouter
 from bot.delivery.threads import EDIT_WINDOW
 from bot.ingest import schedule
 from bot.ingest.enrich import PageEnricher
@@ -52,6 +54,8 @@ class PollSettings:
     page_concurrency: int = 4
     batch_seconds: float = 2.0  # sources finishing within this window share one write
     parse_workers: int = 0  # processes parsing feeds (0: a thread; see bot.ingest.parse_pool)
+    burst: int = DEFAULT_BURST  # NEWSBOT_BURST: instant alerts a chat gets in one burst window
+    burst_window: timedelta = BURST_WINDOW
 
 
 class Poller:
@@ -67,6 +71,7 @@ class Poller:
         on_alerts: Callable[[], object] | None = None,  # called when alerts were queued
         housekeeping: Sequence[Callable[[], object]] = (),  # run with the hourly pruning
         pushed: Callable[[str], bool] | None = None,  # a WebSub lease is active for this URL
+        on_held: Callable[[], object] | None = None,  # called when stories were held for digests
     ) -> None:
         self.repos = repos
         self.clock = clock
@@ -95,6 +100,9 @@ class Poller:
             max_story_age=s.max_story_age,
         )
         self.router = AlertRouter(book, repos.chats, alerts or AlertFactory(), sent=repos.sent)
+        self.rhythm = RhythmRouter(
+            repos.rhythms, repos.held, BurstRule(s.burst, s.burst_window), on_held=on_held
+        )
         self.events = EventTracker(repos.articles)
         self.enricher = PageEnricher(
             fetcher, enabled=s.fetch_pages, guarded=s.guard_pages, concurrency=s.page_concurrency
@@ -173,7 +181,8 @@ class Poller:
         return outcomes, fresh_count, queued
 
     async def settle(self, outcomes: Sequence[SourceOutcome]) -> tuple[int, int]:
-        """New stories of these sources -> outbox, then seen; returns (new stories, alerts queued)."""
+        """New stories of these sources -> outbox (or held for digests: `RhythmRouter`), then seen;
+        returns (new stories, alerts queued)."""
         now = self.clock.now()
         fresh = self.fresh.new_articles(outcomes, now)
         alertable = [a for primed, a in fresh if primed and self.fresh.recent_enough(a, now)]
@@ -181,7 +190,9 @@ class Poller:
         events = self.events.events([a for _, a in fresh], now)  # copies too: a copy reports its event
         enriched = await self.enricher.enrich([a for a, _ in matches])
         alerts = await self.router.alerts(matches, enriched, now, events)
-        queued = self.repos.outbox.enqueue(alerts) if alerts else 0  # durable before "seen"
+        # no await from here on: held stories and queued alerts are durable before "seen"
+        alerts, _held = self.rhythm.route(alerts, now) if alerts else ([], 0)
+        queued = self.repos.outbox.enqueue(alerts) if alerts else 0
         if fresh:
             self.repos.articles.remember([_for_cache(enriched.get(a.key, a)) for _, a in fresh])
         self.repos.sources.save_states([self._planned(o, fresh, now) for o in outcomes])

@@ -8,13 +8,25 @@ state returns only once the change is durable on disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from bot.models import Alert, Article, ChatRef, ChatState, SentAlert, Source, SourceState, Subscription
+from bot.models import (
+    Alert,
+    Article,
+    ChatRef,
+    ChatRhythm,
+    ChatState,
+    DigestSchedule,
+    HeldStory,
+    SentAlert,
+    Source,
+    SourceState,
+    Subscription,
+)
 
 
 class Clock(Protocol):
@@ -119,6 +131,51 @@ class OutboxRepo(Protocol):
     def move_chat(self, old: ChatRef, new: ChatRef) -> int: ...
 
 
+class RhythmRepo(Protocol):
+    def get(self, chat: ChatRef) -> ChatRhythm:
+        """The stored settings, or the defaults (UTC, instant, no quiet hours, no snooze)."""
+
+    def save(self, prefs: ChatRhythm) -> None: ...
+
+    def all(self) -> list[ChatRhythm]: ...
+
+
+class HeldRepo(Protocol):
+    """Stories held for digests, the digests' due times, each chat's recent instant sends."""
+
+    def held(self, chat: ChatRef, bucket: str | None = None) -> list[HeldStory]:
+        """The chat's held stories (of one bucket, when given), in the order they were held."""
+
+    def schedules(self, chat: ChatRef | None = None) -> list[DigestSchedule]:
+        """Every stored digest schedule (of one chat, when given), soonest first."""
+
+    def sends(self, chat: ChatRef) -> list[datetime]:
+        """The chat's recent instant alerts (for the burst rule)."""
+
+    def hold(
+        self,
+        stories: Sequence[HeldStory] = (),
+        schedules: Sequence[DigestSchedule] = (),
+        sends: Mapping[ChatRef, Sequence[datetime]] | None = None,
+    ) -> int:
+        """One durable write: add the stories a chat does not hold yet, save schedules (replacing a
+        bucket's), set chats' recent sends. Returns the stories added."""
+
+    def release(
+        self, chat: ChatRef, bucket: str, keys: Iterable[str], schedule: DigestSchedule | None = None
+    ) -> None:
+        """One durable write: forget a digest's stories, replace its bucket's schedule (None: drop)."""
+
+    def replace_schedules(
+        self, chat: ChatRef, schedules: Sequence[DigestSchedule], keep: Iterable[str]
+    ) -> None:
+        """Drop the chat's schedules whose bucket is not in `keep`, then save `schedules`."""
+
+    def discard_chat(self, chat: ChatRef) -> int: ...
+
+    def move_chat(self, old: ChatRef, new: ChatRef) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Repos:
     subscriptions: SubscriptionRepo
@@ -126,6 +183,8 @@ class Repos:
     sources: SourceRepo
     articles: ArticleRepo
     outbox: OutboxRepo
+    rhythms: RhythmRepo
+    held: HeldRepo
     sent: SentRepo | None = None  # None: alerts are never edited (no threads)
 
     @classmethod
@@ -137,6 +196,8 @@ class Repos:
             store.sources,
             store.articles,
             store.outbox,
+            store.rhythms,
+            store.held,
             getattr(store, "sent", None),
         )
 
@@ -157,6 +218,7 @@ class DeliveryResult:
     detail: str = ""
     new_chat: ChatRef | None = None
     message_id: str = ""  # the platform's id of the message sent, for later edits
+    parts_sent: int | None = None  # a digest in several messages: how many are out (RETRY resumes there)
 
 
 class Notifier(Protocol):

@@ -1,5 +1,5 @@
 """Runs the per-source fetch loop and the delivery loop beside it (and whatever else needs the
-event loop, such as WebSub's lease watcher), and stops them cleanly."""
+event loop, such as WebSub's lease watcher and the digest job), and stops them cleanly."""
 
 from __future__ import annotations
 
@@ -7,14 +7,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.delivery.digests import DigestMaker
 from bot.delivery.dispatcher import Dispatcher, DrainReport
 from bot.models import PollReport
 from bot.scheduler import SourceLoop
 
 log = logging.getLogger(__name__)
 
+DIGEST_JOB = "digests"
+DIGEST_TICK_SECONDS = 60.0  # the digest job runs at least this often, whatever is stored
 IDLE_WAKE_SECONDS = 5.0  # the delivery loop re-checks the outbox at least this often
 
 
@@ -113,3 +119,59 @@ class Runtime:
                 await asyncio.wait_for(self._delivery, grace)
             except (TimeoutError, asyncio.CancelledError):
                 log.warning("delivery did not stop in %.0fs; pending alerts stay in the outbox", grace)
+
+
+class DigestJob:
+    """Digests on APScheduler over the stored due times: one date job at the earliest due time (at
+    least once a minute), re-armed after each run and whenever the poller holds a story; never one
+    job per chat. Started, it first sends what fell due while the bot was down (marked late)."""
+
+    def __init__(self, digests: DigestMaker, held: asyncio.Event | None = None) -> None:
+        self.digests = digests
+        self._held = held or asyncio.Event()  # set when the poller holds stories for a digest
+        self._scheduler: AsyncIOScheduler | None = None
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._scheduler.start()
+        await self.digest_job()
+        self._watch = asyncio.create_task(self._watch_held(), name="held")
+
+    async def digest_job(self) -> None:
+        """Runs on the event loop (a coroutine job), like every other use of the repositories."""
+        try:
+            self.digests.run_due()
+        except Exception:
+            log.exception("digest round failed")
+        finally:
+            self._arm()
+
+    def _arm(self) -> None:
+        if self._scheduler is None or not self._scheduler.running:
+            return
+        wait = DIGEST_TICK_SECONDS
+        due = self.digests.next_due()
+        if due is not None:
+            wait = min(wait, max(0.0, (due - self.digests.clock.now()).total_seconds()))
+        self._scheduler.add_job(
+            self.digest_job,
+            "date",
+            id=DIGEST_JOB,
+            replace_existing=True,
+            run_date=datetime.now().astimezone() + timedelta(seconds=wait),
+            misfire_grace_time=None,
+        )
+
+    async def _watch_held(self) -> None:
+        while True:
+            await self._held.wait()
+            self._held.clear()
+            self._arm()  # a new schedule may be due before the armed run
+
+    async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None

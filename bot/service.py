@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.alerts.factory import AlertFactory
+from bot.alerts.preferences import RhythmService
 from bot.destinations import Destinations
 from bot.errors import SubscriptionError
 from bot.ingest.fetch import FeedFetcher
@@ -68,6 +69,7 @@ class NewsService(SourceCatalog, AdminStats):
         self.destinations = Destinations(repos, book, clock)  # bindings, membership, images
         self.policy = PermissionPolicy(open_groups=open_groups)  # who may change a group's alerts
         self.sent_log = SentLog(clock)  # alerts delivered lately, for /stats
+        self.rhythm = RhythmService(repos.rhythms, repos.held, repos.subscriptions, clock)
 
     # subscriptions -----------------------------------------------------------------------
 
@@ -113,6 +115,7 @@ class NewsService(SourceCatalog, AdminStats):
                 f"You are not subscribed to {shown}. Send /list to see your subscriptions."
             )
         self.book.remove(chat, key)
+        self.rhythm.forget(chat)  # its own rhythm and snooze go with it
         return stored[key].display
 
     def subscribed(self, chat: ChatRef, query: Query) -> str | None:
@@ -157,6 +160,7 @@ class NewsService(SourceCatalog, AdminStats):
         pending alerts follow it."""
         moved = self.repos.subscriptions.move_chat(old, new)
         self.repos.outbox.move_chat(old, new)
+        self.rhythm.move_chat(old, new)
         old_state = self.repos.chats.get(old)
         if old.thread and new == old.whole:  # a deleted forum topic: General keeps its own settings
             self.repos.chats.save(replace(old_state, active=False))
@@ -204,10 +208,12 @@ class NewsService(SourceCatalog, AdminStats):
         matched_by = {a.key: matched for a, matched in hits}
         events = by_event([a for a, _ in hits])  # one entry per event: "Also reported by ... +N"
         offset = max(0, offset)
+        zone = self.rhythm.settings(chat).zone  # times shown in the chat's zone
         page = [
             replace(
                 self.alerts.build(chat, a, matched_by[a.key], now),
                 also=tuple((o.source, o.url) for o in others),
+                zone="" if zone == "UTC" else zone,
             )
             for a, others in events[offset : offset + limit]
         ]

@@ -6,15 +6,17 @@ import sys
 import textwrap
 from typing import TextIO
 
-from bot.clock import format_utc
-from bot.models import Alert
+from bot.alerts.digest import heading
+from bot.alerts.rhythm import zone_of
+from bot.clock import format_local
+from bot.models import Alert, Digest
 from bot.ports import DeliveryResult, DeliveryStatus
 
 WIDTH = 78
 
 
 def format_time(alert: Alert) -> str:
-    return format_utc(alert.published) or "time unknown"
+    return format_local(alert.published, alert.zone) or "time unknown"
 
 
 def render_alert_text(alert: Alert) -> str:
@@ -23,6 +25,14 @@ def render_alert_text(alert: Alert) -> str:
         lines.append(textwrap.fill(bullet, WIDTH, initial_indent="  • ", subsequent_indent="    "))
     lines.append(alert.url)
     return "\n".join(lines)
+
+
+def render_digest_text(digest: Digest) -> str:
+    lines = [heading(digest, zone_of(digest.zone)), ""]
+    for alert in digest.items:
+        lines.append(render_alert_text(alert))
+        lines.append("")
+    return "\n".join(lines).rstrip()
 
 
 class ConsoleNotifier:
@@ -35,7 +45,8 @@ class ConsoleNotifier:
     async def send(self, alert: Alert) -> DeliveryResult:
         try:
             print("─" * WIDTH, file=self.stream)
-            print(render_alert_text(alert), file=self.stream)
+            text = render_digest_text(alert.digest) if alert.digest else render_alert_text(alert)
+            print(text, file=self.stream)
         except BrokenPipeError:  # `newsbot demo | head`: the reader has seen enough
             return DeliveryResult(DeliveryStatus.SENT, detail="reader gone")
         self.sent.append(alert)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.models import Alert, Article, ChatRef, ChatState, FeedHints, Source, SourceState, Subscription
+from bot.models import (
+    Alert,
+    Article,
+    ChatRef,
+    ChatState,
+    Digest,
+    FeedHints,
+    Source,
+    SourceState,
+    Subscription,
+)
 
 Doc = dict[str, Any]
 
@@ -192,7 +202,32 @@ def alert_doc(alert: Alert) -> Doc:
         "event": alert.event,
         "edit_of": alert.edit_of,
         "also": [list(pair) for pair in alert.also],
+        **({"zone": alert.zone} if alert.zone else {}),
+        **({"parts_sent": alert.parts_sent} if alert.parts_sent else {}),
+        **({"digest": digest_doc(alert.digest)} if alert.digest is not None else {}),
     }
+
+
+def digest_doc(digest: Digest) -> Doc:
+    return {
+        "bucket": digest.bucket,
+        "since": dt_out(digest.since),
+        "due": dt_out(digest.due),
+        "zone": digest.zone,
+        "late": digest.late,
+        "items": [alert_doc(a) for a in digest.items],
+    }
+
+
+def digest_from(doc: Doc) -> Digest:
+    return Digest(
+        bucket=doc["bucket"],
+        since=_dt_required(doc["since"]),
+        due=_dt_required(doc["due"]),
+        zone=doc.get("zone") or "UTC",
+        items=tuple(alert_from(a) for a in doc.get("items", ())),
+        late=bool(doc.get("late", False)),
+    )
 
 
 def alert_from(doc: Doc) -> Alert:
@@ -213,4 +248,7 @@ def alert_from(doc: Doc) -> Alert:
         event=doc.get("event", ""),
         edit_of=doc.get("edit_of", ""),
         also=tuple((str(s), str(u)) for s, u in doc.get("also", ())),
+        zone=doc.get("zone", ""),
+        digest=digest_from(doc["digest"]) if doc.get("digest") else None,
+        parts_sent=int(doc.get("parts_sent", 0)),
     )

@@ -11,8 +11,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from bot.alerts.plan import DigestSchedule, HeldStory
-from bot.models import ChatRef
+from bot.models import ChatRef, DigestSchedule, HeldStory
 from storage.atomic import AtomicJSONStorage
 from storage.codec import alert_doc, alert_from, dt_in, dt_out
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from bot.alerts.plan import ChatRhythm
-from bot.models import ChatRef
+from bot.models import ChatRef, ChatRhythm
 from storage.codec import dt_in, dt_out
 
 

@@ -13,7 +13,9 @@ from bot.errors import StorageError
 from storage.articles import TinyDBArticleRepo
 from storage.atomic import AtomicJSONStorage
 from storage.chats import TinyDBChatRepo
+from storage.held import TinyDBHeldRepo
 from storage.outbox import JournalOutboxRepo
+from storage.rhythms import TinyDBRhythmRepo
 from storage.sent import TinyDBSentRepo
 from storage.sources import TinyDBSourceRepo
 from storage.subscriptions import TinyDBSubscriptionRepo
@@ -24,6 +26,7 @@ class StorePaths:
     main: Path
     articles: Path
     outbox: Path
+    held: Path
 
 
 def store_paths(db_path: Path) -> StorePaths:
@@ -34,6 +37,7 @@ def store_paths(db_path: Path) -> StorePaths:
         main=db_path,
         articles=db_path.with_name(f"{stem}.articles.json"),
         outbox=db_path.with_name(f"{stem}.outbox.jsonl"),
+        held=db_path.with_name(f"{stem}.held.json"),
     )
 
 
@@ -44,6 +48,8 @@ class Store:
     sources: TinyDBSourceRepo
     articles: TinyDBArticleRepo
     outbox: JournalOutboxRepo
+    rhythms: TinyDBRhythmRepo
+    held: TinyDBHeldRepo
     paths: StorePaths
     sent: TinyDBSentRepo | None = None
     _dbs: tuple[TinyDB, ...] = field(default=(), repr=False)
@@ -62,15 +68,19 @@ def open_store(db_path: Path) -> Store:
     articles_db = TinyDB(paths.articles, storage=AtomicJSONStorage)
     main_storage: AtomicJSONStorage = main.storage  # type: ignore[assignment]
     articles_storage: AtomicJSONStorage = articles_db.storage  # type: ignore[assignment]
+    held_db = TinyDB(paths.held, storage=AtomicJSONStorage)
+    held_storage: AtomicJSONStorage = held_db.storage  # type: ignore[assignment]
     return Store(
         subscriptions=TinyDBSubscriptionRepo(main, main_storage),
         chats=TinyDBChatRepo(main),
         sources=TinyDBSourceRepo(main, main_storage),
         articles=TinyDBArticleRepo(articles_db, articles_storage),
         outbox=JournalOutboxRepo(paths.outbox),
+        rhythms=TinyDBRhythmRepo(main),
+        held=TinyDBHeldRepo(held_db, held_storage),
         paths=paths,
         sent=TinyDBSentRepo(main, main_storage),
-        _dbs=(main, articles_db),
+        _dbs=(main, articles_db, held_db),
     )
 
 

@@ -4,28 +4,18 @@ period and the count in the chat's own clock ("Daily digest · 5 stories since 0
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.models import Alert
+from bot.alerts.rhythm import zone_of
+from bot.clock import format_local
+from bot.models import Alert, ChatRef, Digest
 
 HIGHLIGHTED = 3  # the first stories of a digest keep their bullet highlights
 QUIET = "quiet"  # bucket of instant alerts held through quiet hours
 BURST = "burst"  # bucket of matches folded out of a burst window
 _TITLES = {"hourly": "Hourly digest", "daily": "Daily digest", "weekly": "Weekly digest"}
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """What one digest message says; `items` are the held alerts, merged and ordered."""
-
-    bucket: str  # a rhythm key ("daily 08:00", "hourly"...), QUIET or BURST
-    since: datetime  # the period it covers starts here (UTC)
-    due: datetime
-    zone: str  # the chat's time zone, for display
-    items: tuple[Alert, ...]
-    late: bool = False  # due while the bot was down
 
 
 def _when(alert: Alert) -> datetime:
@@ -46,17 +36,9 @@ def compose(held: Sequence[Alert], highlighted: int = HIGHLIGHTED) -> tuple[Aler
             merged[alert.article_key] = replace(
                 first, matched=matched, bullets=first.bullets or alert.bullets
             )
-    ordered = sorted(merged.values(), key=_when, reverse=True)
+    found = list(merged.values())  # ties (same time): the one held later first
+    ordered = [a for _, a in sorted(enumerate(found), key=lambda p: (_when(p[1]), p[0]), reverse=True)]
     return tuple(a if n < highlighted else replace(a, bullets=()) for n, a in enumerate(ordered))
-
-
-def format_local(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    """A time as the chat's clock shows it: "24 Nov 2026 12:15 +04", "24 Nov 2026 08:15 UTC"."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    local = aware.astimezone(zone)
-    return f"{local:%d %b %Y %H:%M} {local.tzname() or 'UTC'}"
 
 
 def since_phrase(since: datetime, due: datetime, zone: ZoneInfo) -> str:
@@ -89,10 +71,29 @@ def heading(digest: Digest, zone: ZoneInfo) -> str:
         title = "While you were quiet"
     else:
         title = _TITLES.get(digest.bucket.split()[0], "Digest")
-    late = f" (late: due {format_local(digest.due, zone)})" if digest.late else ""
+    late = f" (late: due {format_local(digest.due, digest.zone)})" if digest.late else ""
     return f"{title}{late} · {stories(count)} since {since}"
 
 
 def is_late(due: datetime, now: datetime, grace: timedelta = timedelta(minutes=5)) -> bool:
     """A digest sent this long after its due time says so (the bot was down)."""
     return now - due > grace
+
+
+def digest_alert(chat: ChatRef, digest: Digest) -> Alert:
+    """The outbox entry that sends `digest`: one per chat and due time (a stable id, so making it
+    again after a crash adds nothing), aged from its due time (NEWSBOT_ALERT_MAX_AGE)."""
+    zone = zone_of(digest.zone)
+    return Alert(
+        chat=chat,
+        article_key=f"digest:{digest.bucket}:{digest.due.astimezone(UTC).isoformat()}",
+        title=heading(digest, zone),
+        url="",
+        source="",
+        published=digest.due,
+        matched=tuple(dict.fromkeys(q for a in digest.items for q in a.matched)),
+        bullets=(),
+        created=digest.due,
+        zone="" if digest.zone == "UTC" else digest.zone,
+        digest=digest,
+    )

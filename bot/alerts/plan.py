@@ -9,77 +9,40 @@ joins the soonest due digest among its subscriptions' rhythms, once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
 from bot.alerts.burst import BURST_WINDOW, DEFAULT_BURST, fold_until
 from bot.alerts.digest import BURST, QUIET
 from bot.alerts.rhythm import INSTANT, QuietHours, Rhythm, parse_quiet, parse_rhythm, zone_of
-from bot.models import Alert, ChatRef
+from bot.models import ChatRhythm, DigestSchedule
 
 
-@dataclass(frozen=True, slots=True)
-class ChatRhythm:
-    """What a chat chose: its zone, a default rhythm, per-subscription rhythms, quiet hours, snoozes.
-    Queries are the normalised subscription queries; rhythms and quiet hours are stored as keys."""
-
-    chat: ChatRef
-    zone: str = "UTC"
-    default: str = "instant"  # the rhythm of every subscription without one of its own
-    rhythms: Mapping[str, str] = field(default_factory=dict)  # query -> rhythm key
-    quiet: str = ""  # QuietHours.key, "" for none
-    snoozed_until: datetime | None = None  # every subscription ("/snooze all")
-    snoozes: Mapping[str, datetime] = field(default_factory=dict)  # query -> until
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return zone_of(self.zone)
-
-    @property
-    def quiet_hours(self) -> QuietHours | None:
-        return parse_quiet(self.quiet) if self.quiet else None
-
-    def rhythm_of(self, query: str) -> Rhythm:
-        return parse_rhythm(self.rhythms.get(query) or self.default or INSTANT.key)
-
-    def snoozed(self, query: str, now: datetime) -> datetime | None:
-        """Until when `query` is snoozed at `now` (the later of its own and the chat's snooze)."""
-        ends = [u for u in (self.snoozed_until, self.snoozes.get(query)) if u is not None and u > now]
-        return max(ends) if ends else None
-
-    def pruned(self, now: datetime, queries: Iterable[str]) -> ChatRhythm:
-        """Without ended snoozes and settings of subscriptions the chat no longer has."""
-        keep = set(queries)
-        return replace(
-            self,
-            rhythms={q: r for q, r in self.rhythms.items() if q in keep},
-            snoozes={q: u for q, u in self.snoozes.items() if q in keep and u > now},
-            snoozed_until=self.snoozed_until if self.snoozed_until and self.snoozed_until > now else None,
-        )
+def rhythm_of(prefs: ChatRhythm, query: str) -> Rhythm:
+    """The subscription's own rhythm, else the chat's default."""
+    return parse_rhythm(prefs.rhythms.get(query) or prefs.default or INSTANT.key)
 
 
-@dataclass(frozen=True, slots=True)
-class HeldStory:
-    """An alert kept for a digest: on disk before the poll that found it marks it seen."""
-
-    alert: Alert
-    bucket: str  # a rhythm key, QUIET or BURST
-
-    @property
-    def chat(self) -> ChatRef:
-        return self.alert.chat
+def quiet_of(prefs: ChatRhythm) -> QuietHours | None:
+    return parse_quiet(prefs.quiet) if prefs.quiet else None
 
 
-@dataclass(frozen=True, slots=True)
-class DigestSchedule:
-    """When a chat's digest of one bucket is next due, and since when it collects stories."""
+def snoozed(prefs: ChatRhythm, query: str, now: datetime) -> datetime | None:
+    """Until when `query` is snoozed at `now` (the later of its own and the chat's snooze)."""
+    ends = [u for u in (prefs.snoozed_until, prefs.snoozes.get(query)) if u is not None and u > now]
+    return max(ends) if ends else None
 
-    chat: ChatRef
-    bucket: str
-    due: datetime
-    since: datetime
+
+def pruned(prefs: ChatRhythm, now: datetime, queries: Iterable[str]) -> ChatRhythm:
+    """Without ended snoozes and settings of subscriptions the chat no longer has."""
+    keep = set(queries)
+    return replace(
+        prefs,
+        rhythms={q: r for q, r in prefs.rhythms.items() if q in keep},
+        snoozes={q: u for q, u in prefs.snoozes.items() if q in keep and u > now},
+        snoozed_until=prefs.snoozed_until if prefs.snoozed_until and prefs.snoozed_until > now else None,
+    )
 
 
 class Route(Enum):
@@ -114,14 +77,14 @@ def decide(
 ) -> Decision:
     """Where one matched story goes for this chat. `sends`: its recent instant alerts (burst rule);
     `schedules`: its stored digest schedules by bucket (a bucket without one starts now)."""
-    live = tuple(q for q in matched if prefs.snoozed(q, now) is None)
+    live = tuple(q for q in matched if snoozed(prefs, q, now) is None)
     if not live:
         return Decision(Route.DROP)
     schedules = schedules or {}
-    zone = prefs.tz
-    rhythms = {prefs.rhythm_of(q) for q in live}
+    zone = zone_of(prefs.zone)
+    rhythms = {rhythm_of(prefs, q) for q in live}
     if any(r.instant for r in rhythms):
-        quiet = prefs.quiet_hours
+        quiet = quiet_of(prefs)
         if quiet is not None and quiet.contains(now, zone):
             held = schedules.get(QUIET)
             if held is not None and held.due > now:

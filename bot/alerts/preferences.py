@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.alerts.digest import BURST, QUIET
-from bot.alerts.plan import ChatRhythm, DigestSchedule
+from bot.alerts.plan import pruned, quiet_of, rhythm_of, snoozed
 from bot.alerts.rhythm import (
     DIGEST_EXAMPLES,
     SNOOZE_EXAMPLES,
@@ -23,9 +23,11 @@ from bot.alerts.rhythm import (
     parse_rhythm,
     parse_snooze,
     parse_zone,
+    zone_of,
 )
 from bot.errors import SubscriptionError
 from bot.matching.query import parse_query
+from bot.models import ChatRhythm, DigestSchedule
 
 if TYPE_CHECKING:
     from bot.models import ChatRef
@@ -88,7 +90,11 @@ class RhythmService:
             rhythms[query] = request.rhythm.key
             prefs = replace(prefs, rhythms=rhythms)
         self._save(prefs)
-        due = None if request.rhythm.instant else self._due(chat, request.rhythm.key)
+        due = None
+        if not request.rhythm.instant:
+            due = self._due(chat, request.rhythm.key) or request.rhythm.next_due(
+                self.clock.now(), zone_of(prefs.zone)
+            )
         return RhythmSet(query, request.rhythm, due, prefs.zone)
 
     def set_rhythm(self, chat: ChatRef, query: str, rhythm_key: str) -> RhythmSet:
@@ -127,7 +133,7 @@ class RhythmService:
         prefs = self.rhythms.get(chat)
         views = tuple(
             SubscriptionView(
-                s.query, prefs.rhythm_of(s.query), s.query in prefs.rhythms, prefs.snoozed(s.query, now)
+                s.query, rhythm_of(prefs, s.query), s.query in prefs.rhythms, snoozed(prefs, s.query, now)
             )
             for s in self.subscriptions.for_chat(chat)
         )
@@ -135,7 +141,7 @@ class RhythmService:
         return RhythmOverview(
             prefs.zone,
             parse_rhythm(prefs.default),
-            prefs.quiet_hours,
+            quiet_of(prefs),
             snoozed_all,
             views,
             tuple(self.held.schedules(chat)),
@@ -174,21 +180,24 @@ class RhythmService:
         a schedule for every rhythm in use; one no longer in use stays only while it holds stories."""
         now = self.clock.now()
         queries = [s.query for s in self.subscriptions.for_chat(prefs.chat)]
-        prefs = prefs.pruned(now, queries)
+        prefs = pruned(prefs, now, queries)
         self.rhythms.save(prefs)
-        used = {r.key: r for r in (prefs.rhythm_of(q) for q in queries) if not r.instant}
+        used = {r.key: r for r in (rhythm_of(prefs, q) for q in queries) if not r.instant}
         if not queries and not parse_rhythm(prefs.default).instant:
             used[prefs.default] = parse_rhythm(prefs.default)
+        zone = zone_of(prefs.zone)
         stored = {s.bucket: s for s in self.held.schedules(prefs.chat)}
         holding = {h.bucket for h in self.held.held(prefs.chat)}
         fresh: list[DigestSchedule] = []
         for bucket, schedule in stored.items():
             if rezone and bucket not in (QUIET, BURST):
-                due = parse_rhythm(bucket).next_due(now, prefs.tz)
+                due = parse_rhythm(bucket).next_due(now, zone)
                 fresh.append(replace(schedule, due=due))
         for bucket, rhythm in used.items():
             if bucket not in stored:
-                fresh.append(DigestSchedule(prefs.chat, bucket, rhythm.next_due(now, prefs.tz), now))
+                fresh.append(
+                    DigestSchedule(prefs.chat, bucket, rhythm.next_due(now, zone_of(prefs.zone)), now)
+                )
         keep = set(used) | holding | {QUIET, BURST}
         if fresh or set(stored) - keep:
             self.held.replace_schedules(prefs.chat, fresh, keep=keep)

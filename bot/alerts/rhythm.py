@@ -155,13 +155,15 @@ def parse_rhythm(text: str) -> Rhythm:
     if kind == Cadence.DAILY:
         if len(rest) != 1:
             raise RhythmError(f"daily needs one time of day, e.g. daily 08:00. Examples: {DIGEST_EXAMPLES}")
-        return Rhythm(Cadence.DAILY, parse_time(rest[0], "daily 08:00"))
+        return Rhythm(Cadence.DAILY, parse_time(rest[0], "/digest SOCAR daily 08:00"))
     if kind == Cadence.WEEKLY:
         if len(rest) != 2:
             raise RhythmError(
                 f"weekly needs a day and a time, e.g. weekly mon 08:00. Examples: {DIGEST_EXAMPLES}"
             )
-        return Rhythm(Cadence.WEEKLY, parse_time(rest[1], "weekly mon 08:00"), _weekday(rest[0]))
+        return Rhythm(
+            Cadence.WEEKLY, parse_time(rest[1], "/digest SOCAR weekly mon 08:00"), _weekday(rest[0])
+        )
     raise RhythmError(
         f"Say how often: instant, hourly, daily HH:MM or weekly DAY HH:MM. Examples: {DIGEST_EXAMPLES}"
     )

@@ -1,22 +1,25 @@
 """Which chat gets what: every chat whose subscriptions a new story satisfies, if it is active and
 not paused, gets one alert for it, with the queries that matched and the story's bullets; unless
 the story reports an event already alerted to that chat within THREAD_WINDOW (and the chat keeps
-/threads on): then it gets an edit of that alert, "Also reported by" this story's source."""
+/threads on): then it gets an edit of that alert, "Also reported by" this story's source.
+Then each alert goes out now or is held for a digest (`RhythmRouter`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.alerts.burst import recent_sends
 from bot.alerts.factory import AlertFactory, query_terms
+from bot.alerts.plan import BurstRule, Route, decide
 from bot.matching.audience import SubscriptionBook
 from bot.matching.document import analyze
 from bot.matching.query import Query
-from bot.models import Alert, Article, ChatRef
-from bot.ports import ChatRepo, SentRepo
+from bot.models import Alert, Article, ChatRef, ChatRhythm, DigestSchedule, HeldStory
+from bot.ports import ChatRepo, HeldRepo, RhythmRepo, SentRepo
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +83,69 @@ class AlertRouter:
             return False
         sent = self.sent.get(chat, event)
         return sent is not None and now - sent.sent_at <= THREAD_WINDOW
+
+
+class RhythmRouter:
+    """Instant or held: each alert goes out now, is dropped (every matching subscription snoozed),
+    or is held for a digest (its subscriptions' rhythm, quiet hours, a full burst window).
+
+    Held stories, new digest schedules and the chats' recent instant sends are written in one
+    durable write before `route` returns, so before the poll marks the stories seen.
+    """
+
+    def __init__(
+        self,
+        rhythms: RhythmRepo,
+        held: HeldRepo,
+        burst: BurstRule | None = None,
+        on_held: Callable[[], object] | None = None,  # called when stories were held
+    ) -> None:
+        self.rhythms = rhythms
+        self.held = held
+        self.burst = burst or BurstRule()
+        self.on_held = on_held
+
+    def route(self, alerts: Sequence[Alert], now: datetime) -> tuple[list[Alert], int]:
+        """The alerts to send now, and how many were held."""
+        instant: list[Alert] = []
+        stories: list[HeldStory] = []
+        schedules: list[DigestSchedule] = []
+        prefs: dict[ChatRef, ChatRhythm] = {}
+        stored: dict[ChatRef, dict[str, DigestSchedule]] = {}
+        sends: dict[ChatRef, list[datetime]] = {}
+        for alert in alerts:
+            chat = alert.chat
+            if alert.edit_of:  # an edit of an alert already sent ("Also reported by"): never held
+                instant.append(alert)
+                continue
+            if chat not in prefs:
+                prefs[chat] = self.rhythms.get(chat)
+                stored[chat] = {s.bucket: s for s in self.held.schedules(chat)}
+            mine = prefs[chat]
+            recent = sends.get(chat)
+            if recent is None:
+                recent = recent_sends(self.held.sends(chat), now, self.burst.window)
+            decision = decide(
+                mine, alert.matched, now, sends=recent, schedules=stored[chat], burst=self.burst
+            )
+            if decision.route is Route.DROP:
+                continue
+            alert = replace(alert, matched=decision.matched, zone="" if mine.zone == "UTC" else mine.zone)
+            if decision.route is Route.INSTANT:
+                instant.append(alert)
+                sends[chat] = [*recent, now]
+                continue
+            assert decision.due is not None and decision.since is not None
+            stories.append(HeldStory(alert, decision.bucket))
+            known = stored[chat].get(decision.bucket)
+            if known is None or known.due != decision.due:
+                schedule = DigestSchedule(chat, decision.bucket, decision.due, decision.since)
+                stored[chat][decision.bucket] = schedule
+                schedules.append(schedule)
+        if stories or schedules or sends:
+            self.held.hold(stories, schedules, sends)  # durable before the poll marks them seen
+        if stories:
+            log.info("%d alerts held for digests (rhythm, quiet hours, bursts)", len(stories))
+            if self.on_held is not None:
+                self.on_held()
+        return instant, len(stories)

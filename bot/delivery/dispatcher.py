@@ -195,6 +195,12 @@ class Dispatcher:
             cap = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** min(attempts - 1, 16))
             delay = random.uniform(cap / 2, cap)  # jitter: chats failing together retry apart
         log.info("alert %s: retry %d in %.1fs (%s)", alert.id, attempts, delay, result.detail or "transient")
+        parts = alert.parts_sent if result.parts_sent is None else result.parts_sent  # a digest resumes
         self.outbox.update(
-            replace(alert, attempts=attempts, next_attempt=self.clock.now() + timedelta(seconds=delay))
+            replace(
+                alert,
+                attempts=attempts,
+                next_attempt=self.clock.now() + timedelta(seconds=delay),
+                parts_sent=parts,
+            )
         )

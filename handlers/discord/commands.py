@@ -15,9 +15,10 @@ from bot.errors import PermissionDenied, SubscriptionError
 from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold
-from handlers.discord.context import CommandContext, reply, shows_domain_errors
+from handlers.discord.context import reply, shows_domain_errors
 from handlers.discord.notifier import CHANNEL, DIRECT
 from handlers.discord.render import MESSAGE_MAX, bullet_list, escape, latest_embeds
+from handlers.discord.rhythm_commands import HELP_RHYTHM, RhythmCommands, subscription_line
 from handlers.discord.source_commands import CHOICE_MAX, CHOICES_MAX, SourceCommands
 
 HELP = (
@@ -28,12 +29,13 @@ HELP = (
     'a quoted single word (`"Москва"`) matches that form only.\n'
     "`/unsubscribe` · `/list` · `/latest [query]` · `/pause` · `/resume` · `/sources`\n"
     "`/images on|off` · `/export` (the feeds as OPML)\n"
+    f"{HELP_RHYTHM}\n"
     "In a thread, alerts arrive in that thread; a channel's alerts need Manage Channels.\n"
     "Server managers: `/addsource url [name]` · `/removesource source` · `/import file`"
 )
 
 
-class DiscordCommands(CommandContext, SourceCommands):
+class DiscordCommands(RhythmCommands, SourceCommands):
     def __init__(self, service: NewsService, *, admin_guilds: Collection[int] | None = None) -> None:
         self.service = service
         self.admin_guilds = frozenset(admin_guilds) if admin_guilds is not None else None
@@ -102,7 +104,8 @@ class DiscordCommands(CommandContext, SourceCommands):
             chats.insert(0, self.target(interaction, "channel"))
         sections = []
         for chat in chats:
-            queries = self.service.subscriptions(chat)
+            overview = self.service.rhythm.overview(chat)
+            queries = [subscription_line(overview, q) for q in self.service.subscriptions(chat)]
             paused = " (paused)" if self.service.chat_state(chat).paused else ""
             head = f"**{self.where(chat).capitalize()}**{paused}: "
             if not queries:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.alerts.digest import Digest, format_local, heading
+from bot.alerts.digest import heading
 from bot.alerts.rhythm import zone_of
+from bot.clock import format_local
+from bot.models import Digest
 from handlers.discord.render import (
     EMBED_TOTAL_MAX,
     EMBEDS_PER_MESSAGE,
@@ -49,11 +51,10 @@ def digest_messages(digest: Digest) -> list[dict[str, Any]]:
 
 def digest_texts(digest: Digest) -> list[str]:
     """The digest without embeds (after Discord refused them), split between stories."""
-    zone = zone_of(digest.zone)
     blocks = []
     for alert in digest.items:
         meta = [escape(one_line(alert.source) or "unknown source", 100)]
-        when = format_local(alert.published, zone)
+        when = format_local(alert.published, digest.zone)
         if when:
             meta.append(when)
         if alert.matched:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -14,6 +15,7 @@ import discord
 
 from bot.models import Alert, ChatRef
 from bot.ports import DeliveryResult, DeliveryStatus
+from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import alert_embed, alert_text
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,23 @@ def send_kwargs(alert: Alert) -> dict[str, Any]:
     }
 
 
+def send_parts(alert: Alert) -> list[dict[str, Any]]:
+    """The messages of one outbox entry: one for an alert, one or more for a digest."""
+    if alert.digest is None:
+        return [send_kwargs(alert)]
+    none = discord.AllowedMentions.none()
+    if alert.plain:
+        return [{"content": text, "allowed_mentions": none} for text in digest_texts(alert.digest)]
+    return [
+        {
+            "content": m["content"],
+            "embeds": [discord.Embed.from_dict(e) for e in m["embeds"]],
+            "allowed_mentions": none,
+        }
+        for m in digest_messages(alert.digest)
+    ]
+
+
 class DiscordNotifier:
     platforms = (CHANNEL, DIRECT)
 
@@ -72,15 +91,22 @@ class DiscordNotifier:
     async def send(self, alert: Alert) -> DeliveryResult:
         if self.client.http.token is None:  # not logged in (yet, or any more)
             return DeliveryResult(DeliveryStatus.RETRY, detail="Discord client not logged in")
+        sent = alert.parts_sent
         try:
             target = await self._target(alert.chat)
-            message = await target.send(**send_kwargs(alert))
+            message = None
+            for kwargs in send_parts(alert)[alert.parts_sent :]:
+                posted = await target.send(**kwargs)
+                message = message or posted  # the first part is the one a later report edits
+                sent += 1
         except ValueError as exc:  # a chat id that is not a snowflake: nothing will ever reach it
             return DeliveryResult(DeliveryStatus.BLOCKED, detail=str(exc))
         except Exception as exc:
             result = classify_error(exc, alert)
             if result.detail.startswith("unexpected"):
                 log.exception("unexpected error sending %s", alert.id)
+            if alert.digest is not None and result.status is DeliveryStatus.RETRY:
+                return replace(result, parts_sent=sent)  # a digest resumes at the part that failed
             return result
         return DeliveryResult(DeliveryStatus.SENT, message_id=str(getattr(message, "id", "") or ""))
 

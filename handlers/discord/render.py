@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from discord.utils import escape_markdown
 
 from bot.alerts.emphasis import matched_terms, spans
-from bot.clock import format_utc
+from bot.clock import format_local
 from bot.matching.query import Term
 from bot.models import Alert
 
@@ -106,7 +106,7 @@ def safe_url(url: str) -> str | None:
 
 
 def format_time(alert: Alert) -> str:
-    return format_utc(alert.published) or "time unknown"
+    return format_local(alert.published, alert.zone) or "time unknown"
 
 
 def also_value(alert: Alert) -> str:

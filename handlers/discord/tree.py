@@ -64,6 +64,8 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
     async def resume(interaction: discord.Interaction, deliver_to: str | None = None) -> None:
         await cmds.resume_command(interaction, deliver_to)
 
+    register_rhythm_commands(tree, cmds)
+
     @tree.command(name="sources", description="The feeds the bot polls, and their health")
     async def sources(interaction: discord.Interaction) -> None:
         await cmds.sources_command(interaction)
@@ -116,3 +118,42 @@ def register_feed_files(tree: app_commands.CommandTree, files: DiscordFeedFiles)
     )
     async def images(interaction: discord.Interaction, setting: str, deliver_to: str | None = None) -> None:
         await files.images_command(interaction, setting, deliver_to)
+
+
+def register_rhythm_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> None:
+    @tree.command(name="digest", description="Get alerts as hourly, daily or weekly digests, or instant")
+    @app_commands.describe(
+        rhythm="instant, hourly, daily HH:MM or weekly DAY HH:MM (e.g. daily 08:00, weekly mon 08:00)",
+        query="one subscription (default: every subscription without a rhythm of its own)",
+        deliver_to=DELIVER_TO_HELP,
+    )
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    @app_commands.autocomplete(query=cmds.subscription_autocomplete)
+    async def digest(
+        interaction: discord.Interaction, rhythm: str, query: str | None = None, deliver_to: str | None = None
+    ) -> None:
+        await cmds.digest_command(interaction, rhythm, query, deliver_to)
+
+    @tree.command(name="timezone", description="The time zone for digests, quiet hours and alert times")
+    @app_commands.describe(zone="an IANA name, e.g. Asia/Baku (empty: show the current one)")
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    @app_commands.autocomplete(zone=cmds.zone_autocomplete)
+    async def timezone(
+        interaction: discord.Interaction, zone: str | None = None, deliver_to: str | None = None
+    ) -> None:
+        await cmds.timezone_command(interaction, zone, deliver_to)
+
+    @tree.command(name="quiet", description="Hold instant alerts in quiet hours, sent as one digest after")
+    @app_commands.describe(hours="HH:MM-HH:MM (may cross midnight, e.g. 23:00-07:00) or off")
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    async def quiet(interaction: discord.Interaction, hours: str, deliver_to: str | None = None) -> None:
+        await cmds.quiet_command(interaction, hours, deliver_to)
+
+    @tree.command(name="snooze", description="Drop a subscription's matches for a while (ends by itself)")
+    @app_commands.describe(query="a subscription, or all", duration="30m, 2h, 7d (at most 90 days) or off")
+    @app_commands.choices(deliver_to=DELIVER_TO)
+    @app_commands.autocomplete(query=cmds.subscription_autocomplete)
+    async def snooze(
+        interaction: discord.Interaction, query: str, duration: str, deliver_to: str | None = None
+    ) -> None:
+        await cmds.snooze_command(interaction, query, duration, deliver_to)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from bot.models import Alert
 from bot.ports import DeliveryResult, DeliveryStatus
+from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import alert_embed, alert_text
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,16 @@ def webhook_payload(alert: Alert) -> dict[str, Any]:
     else:
         payload["embeds"] = [alert_embed(alert)]
     return payload
+
+
+def webhook_payloads(alert: Alert) -> list[dict[str, Any]]:
+    """One payload for an alert; one or more for a digest (a burst folded for this target)."""
+    if alert.digest is None:
+        return [webhook_payload(alert)]
+    base: dict[str, Any] = {"username": USERNAME, "allowed_mentions": {"parse": []}}
+    if alert.plain:
+        return [{**base, "content": text} for text in digest_texts(alert.digest)]
+    return [{**base, **message} for message in digest_messages(alert.digest)]
 
 
 class WebhookNotifier:
@@ -59,8 +71,18 @@ class WebhookNotifier:
         url = self._urls.get(alert.chat.id)
         if url is None:  # the target was removed from the configuration
             return DeliveryResult(DeliveryStatus.BLOCKED, detail=f"no webhook named {alert.chat.id}")
+        payloads = webhook_payloads(alert)
+        for number in range(min(alert.parts_sent, len(payloads)), len(payloads)):
+            result = await self._post(url, payloads[number], alert)
+            if result.status is not DeliveryStatus.SENT:
+                if alert.digest is not None and result.status is DeliveryStatus.RETRY:
+                    return replace(result, parts_sent=number)
+                return result
+        return DeliveryResult(DeliveryStatus.SENT)
+
+    async def _post(self, url: str, payload: dict[str, Any], alert: Alert) -> DeliveryResult:
         try:
-            response = await self._client.post(url, params={"wait": "true"}, json=webhook_payload(alert))
+            response = await self._client.post(url, params={"wait": "true"}, json=payload)
         except httpx.TimeoutException:
             return DeliveryResult(DeliveryStatus.RETRY, detail="timeout")
         except httpx.HTTPError as exc:  # connection refused, reset, DNS...; the message may hold the URL

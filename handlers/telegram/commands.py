@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot.errors import QueryError
 from bot.models import ChatRef
 from bot.service import NewsService
-from handlers.telegram import keyboards, views
+from handlers.telegram import keyboards, rhythm_views, views
 from handlers.telegram.chat_events import SUBSCRIBE_PATTERN, ChatEvents
 from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
 from handlers.telegram.destination_commands import DestinationCommands, destination_handlers
@@ -30,6 +30,7 @@ from handlers.telegram.feed_files import FeedFiles
 from handlers.telegram.gate import PermissionGate
 from handlers.telegram.latest_commands import MORE_PATTERN, LatestCommands
 from handlers.telegram.render import escape
+from handlers.telegram.rhythm_commands import RhythmCommands
 from handlers.telegram.source_commands import SourceCommands
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ class TelegramCommands:
         self.files = FeedFiles(service)
         self.sources.files = self.files  # /addsource offers a page's several feeds as buttons
         self.latest = LatestCommands(service)
+        self.rhythm = RhythmCommands(service)
 
     def handlers(self) -> list[BaseHandler[Update, Context, object]]:
         """Every handler, in the order PTB tries them."""
@@ -164,10 +166,14 @@ class TelegramCommands:
             CommandHandler("help", self.events.help_command),
             CommandHandler("subscribe", self.subscriptions.subscribe_command),
             CommandHandler("unsubscribe", self.subscriptions.unsubscribe_command),
-            CommandHandler("list", self.subscriptions.list_command),
+            CommandHandler("list", self.rhythm.list_command),
             CommandHandler("latest", self.latest.latest_command),
             CommandHandler("pause", self.subscriptions.pause_command),
             CommandHandler("resume", self.subscriptions.resume_command),
+            CommandHandler("digest", self.rhythm.digest_command),
+            CommandHandler("timezone", self.rhythm.timezone_command),
+            CommandHandler("quiet", self.rhythm.quiet_command),
+            CommandHandler("snooze", self.rhythm.snooze_command),
             CommandHandler("sources", self.sources.sources_command),
             # fetching a candidate feed takes seconds: do not hold other chats' updates behind it
             CommandHandler("addsource", self.sources.addsource_command, block=False),
@@ -180,6 +186,8 @@ class TelegramCommands:
             CallbackQueryHandler(self.subscriptions.unsubscribe_all_button, pattern=keyboards.ALL_PATTERN),
             CallbackQueryHandler(self.latest.more_button, pattern=MORE_PATTERN),
             CallbackQueryHandler(self.events.subscribe_button, pattern=SUBSCRIBE_PATTERN),
+            CallbackQueryHandler(self.rhythm.rhythm_button, pattern=rhythm_views.RHYTHM_PATTERN),
+            CallbackQueryHandler(self.rhythm.timezone_button, pattern=rhythm_views.ZONE_PATTERN),
             CallbackQueryHandler(self.events.stale_button),  # every tap is answered
             MessageHandler(filters.COMMAND, self.events.unknown_command),
             MessageHandler(filters.CaptionRegex(r"^/[A-Za-z]"), self.events.caption_command),

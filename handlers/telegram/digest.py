@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 
-from bot.alerts.digest import Digest, format_local, heading
+from bot.alerts.digest import heading
 from bot.alerts.rhythm import zone_of
-from bot.models import Alert
+from bot.clock import format_local
+from bot.models import Alert, Digest
 from handlers.telegram.render import (
     MAX_MESSAGE,
     Escape,
@@ -34,10 +35,9 @@ PART_MARK = 12  # room for " (12/34)" after the heading
 
 def _block(alert: Alert, zone_name: str, esc: Escape, markup: bool, room: int) -> str:
     """The story's lines; within `room` units (bullets go first, then the link, then length)."""
-    zone = zone_of(zone_name)
     url = safe_link(alert.url)
     meta = [one_line(alert.source) or "unknown source"]
-    when = format_local(alert.published, zone)
+    when = format_local(alert.published, zone_name)
     if when:
         meta.append(when)
     if alert.matched:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import Bot, LinkPreviewOptions
@@ -19,8 +20,9 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.models import Alert, ChatRef
+from bot.models import Alert, ChatRef, Digest
 from bot.ports import DeliveryResult, DeliveryStatus
+from handlers.telegram.digest import render_digest, render_digest_plain
 from handlers.telegram.flood import alert_rate_limit_args
 from handlers.telegram.render import MAX_MESSAGE, render_alert, render_alert_plain, utf16_len
 
@@ -98,6 +100,8 @@ class TelegramNotifier:
         self.paid_broadcast = paid_broadcast
 
     async def send(self, alert: Alert) -> DeliveryResult:
+        if alert.digest is not None:
+            return await self._send_digest(alert, alert.digest)
         if alert.plain:
             text, parse_mode = render_alert_plain(alert), None
         else:
@@ -172,6 +176,22 @@ class TelegramNotifier:
         else:
             log.info("alert %s: %s (%s)", alert.id, result.status.value, result.detail)
         return result
+
+    async def _send_digest(self, alert: Alert, digest: Digest) -> DeliveryResult:
+        """Each part in order, from the first not yet sent; a retry resumes where this one stopped."""
+        if alert.plain:
+            parts, parse_mode = render_digest_plain(digest), None
+        else:
+            parts, parse_mode = render_digest(digest), ParseMode.HTML
+        for number in range(min(alert.parts_sent, len(parts)), len(parts)):
+            try:
+                await self._send(alert.chat, parts[number], parse_mode)
+            except Exception as exc:
+                result = classify(exc)
+                status = result.status.value
+                log.info("digest %s part %d: %s (%s)", alert.id, number + 1, status, result.detail)
+                return replace(result, parts_sent=number) if result.status is DeliveryStatus.RETRY else result
+        return DeliveryResult(DeliveryStatus.SENT)
 
 
 def image_preview(url: str) -> LinkPreviewOptions:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from bot.alerts.emphasis import Span, matched_terms, spans
-from bot.clock import format_utc
+from bot.clock import format_local
 from bot.matching.query import Term
 from bot.models import Alert
 
@@ -68,7 +68,7 @@ def shorten(text: str, limit: int, esc: Escape = escape) -> str:
 
 
 def format_time(alert: Alert) -> str | None:
-    return format_utc(alert.published)
+    return format_local(alert.published, alert.zone)
 
 
 def safe_link(url: str) -> str | None:

@@ -49,6 +49,30 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("pause", "", "stop alerts for a while", "/pause"),
     ("resume", "", "get alerts again", "/resume"),
     (
+        "digest",
+        "[query] instant|hourly|daily HH:MM|weekly DAY HH:MM",
+        "get a subscription's alerts (or all without a rhythm of their own) as a digest",
+        "/digest SOCAR daily 08:00",
+    ),
+    (
+        "timezone",
+        "[IANA name]",
+        "your time zone for digests, quiet hours and alert times",
+        "/timezone Asia/Baku",
+    ),
+    (
+        "quiet",
+        "HH:MM-HH:MM|off",
+        "hold instant alerts overnight, sent as one digest after",
+        "/quiet 23:00-07:00",
+    ),
+    (
+        "snooze",
+        "<query>|all <30m|2h|7d>|off",
+        "drop a subscription's matches for a while",
+        "/snooze SOCAR 2h",
+    ),
+    (
         "sources",
         "",
         "the feeds I watch and how they are doing (admins also see addresses and errors)",
@@ -105,6 +129,14 @@ def help_text() -> str:
         *(f"<code>{escape(example)}</code>" for example in SUBSCRIBE_EXAMPLES),
         "Each new subscription tells you what it would have matched in the last 3 days. In a private "
         "chat you can also just send a word, like <code>SOCAR</code>, and tap Subscribe.",
+        "",
+        "<b>Rhythm</b>: alerts come as they happen, or as digests: "
+        "<code>/digest SOCAR daily 08:00</code>, <code>/digest SOCAR weekly mon 08:00</code>, "
+        "<code>/digest SOCAR hourly</code>, <code>/digest daily 08:00</code> (every subscription without "
+        "its own), <code>/digest SOCAR instant</code> (back to alerts). Times are in your zone "
+        "(<code>/timezone Asia/Baku</code>). <code>/quiet 23:00-07:00</code> holds alerts overnight; "
+        "<code>/snooze SOCAR 2h</code> or <code>/snooze all 7d</code> drops matches until it ends. "
+        "Many alerts at once are folded into one message.",
         "",
         "<b>Commands</b>",
     ]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from bot.alerts.plan import HeldStory
+from bot.alerts.plan import rhythm_of
 from bot.alerts.preferences import RhythmService
 from bot.alerts.rhythm import RhythmError
 from bot.errors import SubscriptionError
-from bot.models import Alert, ChatRef, Subscription
+from bot.models import Alert, ChatRef, HeldStory, Subscription
 from storage.atomic import AtomicJSONStorage
 from storage.held import TinyDBHeldRepo
 from storage.rhythms import TinyDBRhythmRepo
@@ -47,7 +47,7 @@ def test_digest_for_one_subscription_stores_its_next_due_time(parts) -> None:
     assert done.next_due == datetime(2026, 3, 29, 8, tzinfo=UTC)
     [schedule] = held.schedules(CHAT)
     assert (schedule.bucket, schedule.due, schedule.since) == ("daily 08:00", done.next_due, NOW)
-    assert service.settings(CHAT).rhythm_of('"caspian sea"').instant
+    assert rhythm_of(service.settings(CHAT), '"caspian sea"').instant
 
 
 def test_the_query_as_typed_or_as_listed(parts) -> None:

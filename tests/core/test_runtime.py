@@ -153,3 +153,30 @@ async def test_removed_sources_are_reported_and_stop_is_prompt(repos, book, cloc
     began = asyncio.get_running_loop().time()
     await runtime.stop()
     assert asyncio.get_running_loop().time() - began < 3
+
+
+async def test_a_digest_missed_while_down_goes_out_when_the_digest_job_starts(repos, clock) -> None:
+    from datetime import timedelta
+
+    from bot.delivery.digests import DigestMaker
+    from bot.models import Alert, ChatRef, DigestSchedule, HeldStory
+    from bot.runtime import DIGEST_JOB, DigestJob
+
+    chat = ChatRef("telegram", "5")
+    now = clock.now()
+    story = Alert(chat, "k", "SOCAR story", "https://e.org/k", "Wire", now, ("socar",), (), now)
+    repos.held.hold(
+        [HeldStory(story, "daily 08:00")],
+        [DigestSchedule(chat, "daily 08:00", now - timedelta(days=1, hours=4), now - timedelta(days=2))],
+    )
+    held = asyncio.Event()
+    job = DigestJob(DigestMaker(repos, clock), held)
+    await job.start()
+    [entry] = repos.outbox.pending()
+    assert entry.digest is not None and entry.digest.late
+    assert entry.title.startswith("Daily digest (late: due 25 Nov 2026 08:00 UTC)")
+    assert job._scheduler is not None and job._scheduler.get_job(DIGEST_JOB) is not None  # one job, armed
+    held.set()  # the poller held a story: re-armed, still one job
+    await asyncio.sleep(0.05)
+    assert [j.id for j in job._scheduler.get_jobs()] == [DIGEST_JOB]
+    await job.stop()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.alerts.digest import Digest, compose
-from bot.models import Alert, ChatRef
+from bot.alerts.digest import compose
+from bot.models import Alert, ChatRef, Digest
 from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import (
     EMBED_TOTAL_MAX,

@@ -122,7 +122,10 @@ def test_broken_sources_never_stop_the_healthy_one(
         feeds.route(path, body=before, **options)
     phase1 = {"Healthy": feeds.url("/healthy")} | {n: feeds.url(c[0]) for n, c in CONTENT.items()}
     # /sources shows feed addresses and errors to admins only
-    bot = launch(write_sources(tmp_path / "sources.toml", phase1), NEWSBOT_ADMINS=str(USER))
+    # every broken feed brings a story at once: no burst folding here (tests/faults/test_digest_crash.py)
+    bot = launch(
+        write_sources(tmp_path / "sources.toml", phase1), NEWSBOT_ADMINS=str(USER), NEWSBOT_BURST="100"
+    )
     api.wait_for_call("setMyCommands", timeout=30)
     assert feeds.wait_for_requests(2 * len(phase1), timeout=20)  # a whole cycle primed every source
     subscribe_all(api, [USER], "SOCAR")

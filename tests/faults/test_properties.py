@@ -69,13 +69,7 @@ class Harness:
     def __init__(self, root: Path) -> None:
         self.loop = asyncio.new_event_loop()
         self.store = open_store(root / "db.json")
-        repos = Repos(
-            self.store.subscriptions,
-            self.store.chats,
-            self.store.sources,
-            self.store.articles,
-            self.store.outbox,
-        )
+        repos = Repos.of(self.store)
         self.store.articles.remember(
             [
                 _article(i, t)

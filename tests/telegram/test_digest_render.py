@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.alerts.digest import Digest, compose
-from bot.models import Alert, ChatRef
+from bot.alerts.digest import compose
+from bot.models import Alert, ChatRef, Digest
 from handlers.telegram.digest import render_digest, render_digest_plain
 from handlers.telegram.render import MAX_MESSAGE, utf16_len
 from tests.telegram.html_checker import check_telegram_html, hrefs

@@ -51,3 +51,13 @@ def test_bad_values_name_the_variable(env: dict[str, str], named: str) -> None:
 def test_redact_removes_tokens() -> None:
     s = load_settings({"TELEGRAM_BOT_TOKEN": "123:SECRET", "DISCORD_BOT_TOKEN": "d.i.s"})
     assert s.redact("GET /bot123:SECRET/getMe with d.i.s") == "GET /bot<token>/getMe with <token>"
+
+
+def test_burst_settings() -> None:
+    default = load_settings({})
+    assert (default.burst, default.burst_window_seconds) == (5, 600.0)
+    chosen = load_settings({"NEWSBOT_BURST": " 3 ", "NEWSBOT_BURST_WINDOW": "120"})
+    assert (chosen.burst, chosen.burst_window_seconds) == (3, 120.0)
+    for bad in ("0", "-1", "two", "2.5"):
+        with pytest.raises(ConfigError, match="NEWSBOT_BURST"):
+            load_settings({"NEWSBOT_BURST": bad})

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.alerts.burst import BURST_WINDOW
 from bot.alerts.digest import BURST, QUIET
-from bot.alerts.plan import BurstRule, ChatRhythm, DigestSchedule, Route, decide
-from bot.models import ChatRef
+from bot.alerts.plan import BurstRule, Route, decide, pruned, snoozed
+from bot.models import ChatRef, ChatRhythm, DigestSchedule
 
 CHAT = ChatRef("telegram", "7")
 NOW = datetime(2026, 1, 10, 14, 2, tzinfo=UTC)  # 18:02 in Baku
@@ -60,7 +60,7 @@ def test_snoozed_subscriptions_are_dropped_and_left_out_of_matched() -> None:
     assert decide(chat, ["socar", "gazprom"], NOW).matched == ("gazprom",)
     assert decide(chat, ["socar"], later).route is Route.INSTANT  # the snooze ended by itself
     assert decide(prefs(snoozed_until=later), ["gazprom"], NOW).route is Route.DROP
-    assert chat.snoozed("socar", NOW) == later and chat.snoozed("gazprom", NOW) is None
+    assert snoozed(chat, "socar", NOW) == later and snoozed(chat, "gazprom", NOW) is None
 
 
 def test_quiet_hours_hold_instant_alerts_until_the_window_ends() -> None:
@@ -94,5 +94,5 @@ def test_pruned_forgets_ended_snoozes_and_removed_subscriptions() -> None:
         snoozes={"socar": NOW - timedelta(minutes=1)},
         snoozed_until=NOW - timedelta(seconds=1),
     )
-    kept = chat.pruned(NOW, ["socar"])
+    kept = pruned(chat, NOW, ["socar"])
     assert kept.rhythms == {"socar": "hourly"} and kept.snoozes == {} and kept.snoozed_until is None

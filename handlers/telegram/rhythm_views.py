@@ -1,0 +1,194 @@
+"""Replies and buttons for /digest, /timezone, /quiet, /snooze and the rhythm part of /list.
+
+Buttons carry a short hash of their subscription (callback_data is at most 64 bytes), resolved
+against the chat's subscriptions when tapped, like the /unsubscribe menu."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.alerts.preferences import RhythmOverview, RhythmSet, SnoozeSet, SubscriptionView
+from bot.alerts.rhythm import DIGEST_EXAMPLES, QUIET_EXAMPLES, SNOOZE_EXAMPLES, ZONE_EXAMPLES, QuietHours
+from bot.clock import format_local
+from handlers.telegram.keyboards import query_token
+from handlers.telegram.render import MAX_MESSAGE, escape, shorten, utf16_len
+
+RHYTHM_PREFIX = "rh:"
+RHYTHM_PATTERN = r"^rh:[0-9a-f]+:[ihd]$"
+ZONE_PREFIX = "tz:"
+ZONE_PATTERN = r"^tz:[A-Za-z_+\-/0-9]+$"
+BUTTON_RHYTHMS = {"i": "instant", "h": "hourly", "d": "daily 08:00"}
+BUTTON_LABELS = {"i": "Instant", "h": "Hourly", "d": "Daily"}
+SUBSCRIPTIONS_PER_KEYBOARD = 30  # three buttons each: within Telegram's ~100 buttons a message
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "Asia/Baku",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "America/New_York",
+    "America/Los_Angeles",
+)
+LABEL_CHARS = 40
+
+
+def code(text: str, limit: int = 400) -> str:
+    return f"<code>{escape(shorten(text, limit))}</code>"
+
+
+def examples(text: str) -> str:
+    return " · ".join(f"<code>{escape(e.strip())}</code>" for e in text.split(" · "))
+
+
+def when(moment: datetime | None, zone: str) -> str:
+    return format_local(moment, zone) or "—"
+
+
+def digest_reply(done: RhythmSet) -> str:
+    what = code(done.query) if done.query else "Subscriptions without a rhythm of their own"
+    if done.rhythm.instant:
+        return f"{what}: alerts as they happen."
+    line = f"{what}: {escape(done.rhythm.describe())} digest ({escape(done.zone)} time)."
+    if done.next_due is not None:
+        line += f" Next one: {escape(when(done.next_due, done.zone))}."
+    return line
+
+
+def digest_usage(overview: RhythmOverview) -> str:
+    return (
+        f"Choose how often alerts come, per subscription or for all: {examples(DIGEST_EXAMPLES)}\n"
+        f"Default now: {escape(overview.default.describe())}; times are in {escape(overview.zone)}. "
+        "/list shows each subscription's rhythm, with buttons."
+    )
+
+
+def zone_reply(zone: str, now: datetime) -> str:
+    return (
+        f"Time zone: <b>{escape(zone)}</b> (now {escape(when(now, zone))}). Digest and quiet-hour times "
+        "are read in this zone, and alert times are shown in it."
+    )
+
+
+def zone_usage(zone: str, now: datetime) -> str:
+    return f"{zone_reply(zone, now)}\nChange it with {examples(ZONE_EXAMPLES)}, or tap one:"
+
+
+def zone_keyboard(current: str) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(("✓ " if z == current else "") + z, callback_data=ZONE_PREFIX + z)
+        for z in COMMON_ZONES
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def quiet_reply(quiet: QuietHours | None, zone: str) -> str:
+    if quiet is None:
+        return "Quiet hours off: instant alerts come at any time."
+    return (
+        f"Quiet hours {quiet.start:%H:%M}–{quiet.end:%H:%M} ({escape(zone)} time): instant alerts matched "
+        f"then are held and sent as one digest at {quiet.end:%H:%M}. <code>/quiet off</code> ends them."
+    )
+
+
+def quiet_usage(overview: RhythmOverview) -> str:
+    now = quiet_reply(overview.quiet, overview.zone) if overview.quiet else "No quiet hours."
+    return f"{now}\nSet them with {examples(QUIET_EXAMPLES)}"
+
+
+def snooze_reply(done: SnoozeSet, zone: str) -> str:
+    what = code(done.query) if done.query else "All subscriptions"
+    if done.until is None:
+        return f"{what}: snooze ended, alerts come again."
+    off = f"/snooze {done.query or 'all'} off"
+    return (
+        f"{what} snoozed until {escape(when(done.until, zone))}: matches are dropped until then, "
+        f"not saved for later. {code(off)} ends it sooner."
+    )
+
+
+def snooze_usage() -> str:
+    return f"Silence a subscription for a while; it ends by itself. {examples(SNOOZE_EXAMPLES)}"
+
+
+def _entry(view: SubscriptionView, zone: str) -> str:
+    rhythm = view.rhythm.describe() + ("" if view.own_rhythm else " (default)")
+    line = f"• {code(view.query)} — {escape(rhythm)}"
+    if view.snoozed_until is not None:
+        line += f" · snoozed until {escape(when(view.snoozed_until, zone))}"
+    return line
+
+
+def list_messages(overview: RhythmOverview, paused: bool) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """/list: every subscription with its rhythm and snooze, then the chat-wide settings; each
+    message carries the Instant · Hourly · Daily buttons of the subscriptions it lists."""
+    if paused:
+        state = "Alerts are <b>paused</b>: send /resume to get them again."
+    else:
+        state = "Alerts are on: send /pause to stop them for a while."
+    if not overview.subscriptions:
+        return [(f"You have no subscriptions. Try <code>/subscribe SOCAR</code>.\n{state}", None)]
+    footer = [f"Time zone: {escape(overview.zone)} (/timezone)"]
+    if overview.quiet is not None:
+        footer.append(f"quiet hours {overview.quiet.start:%H:%M}–{overview.quiet.end:%H:%M}")
+    if overview.snoozed_until is not None:
+        footer.append(f"all snoozed until {escape(when(overview.snoozed_until, overview.zone))}")
+    dues = [s for s in overview.next_due if s.bucket not in ("quiet", "burst")]
+    if dues:
+        footer.append(f"next digest {escape(when(dues[0].due, overview.zone))}")
+    tail = " · ".join(footer) + "\n" + state
+    pages: list[tuple[list[str], list[SubscriptionView]]] = [
+        ([f"Your subscriptions ({len(overview.subscriptions)}):"], [])
+    ]
+    for view in overview.subscriptions:
+        line = _entry(view, overview.zone)
+        lines, views = pages[-1]
+        if len(views) >= SUBSCRIPTIONS_PER_KEYBOARD or utf16_len("\n".join([*lines, line])) > MAX_MESSAGE:
+            pages.append(([], []))
+            lines, views = pages[-1]
+        lines.append(line)
+        views.append(view)
+    lines, views = pages[-1]
+    if utf16_len("\n".join([*lines, tail])) <= MAX_MESSAGE:
+        lines.append(tail)
+    else:
+        pages.append(([tail], []))
+    return [("\n".join(lines), rhythm_keyboard(views) if views else None) for lines, views in pages]
+
+
+def _label(query: str) -> str:
+    return query if len(query) <= LABEL_CHARS else query[: LABEL_CHARS - 1] + "…"
+
+
+def rhythm_callback(query: str, code_letter: str) -> str:
+    return f"{RHYTHM_PREFIX}{query_token(query)}:{code_letter}"
+
+
+def parse_rhythm_callback(data: str) -> tuple[str, str]:
+    """(query token, rhythm key) of a tapped rhythm button."""
+    token, _, letter = data.removeprefix(RHYTHM_PREFIX).partition(":")
+    return token, BUTTON_RHYTHMS[letter]
+
+
+def _letter(view: SubscriptionView) -> str:
+    return {"instant": "i", "hourly": "h", "daily": "d"}.get(view.rhythm.cadence.value, "")
+
+
+def rhythm_keyboard(views: Sequence[SubscriptionView]) -> InlineKeyboardMarkup:
+    """One row per subscription: its name on the first button, then Instant · Hourly · Daily."""
+    rows = []
+    for view in views:
+        current = _letter(view)
+        row = []
+        for letter in "ihd":
+            label = ("✓ " if letter == current else "") + BUTTON_LABELS[letter]
+            if letter == "i":
+                label = f"{_label(view.query)}: {label}"
+            row.append(InlineKeyboardButton(label, callback_data=rhythm_callback(view.query, letter)))
+        rows.append(row)
+    return InlineKeyboardMarkup(rows)
