@@ -17,7 +17,7 @@ from bot.alerts.factory import AlertFactory, query_terms
 from bot.alerts.plan import BurstRule, Route, decide
 from bot.matching.audience import SubscriptionBook
 from bot.matching.document import analyze
-from bot.matching.query import Query
+from bot.matching.query import Query, parse_query
 from bot.models import Alert, Article, ChatRef, ChatRhythm, DigestSchedule, HeldStory
 from bot.ports import ChatRepo, HeldRepo, RhythmRepo, SentRepo
 
@@ -125,12 +125,12 @@ class RhythmRouter:
             recent = sends.get(chat)
             if recent is None:
                 recent = recent_sends(self.held.sends(chat), now, self.burst.window)
-            decision = decide(
-                mine, alert.matched, now, sends=recent, schedules=stored[chat], burst=self.burst
-            )
+            keys = {_normal(q): q for q in alert.matched}  # settings are keyed by the normal form
+            decision = decide(mine, list(keys), now, sends=recent, schedules=stored[chat], burst=self.burst)
             if decision.route is Route.DROP:
                 continue
-            alert = replace(alert, matched=decision.matched, zone="" if mine.zone == "UTC" else mine.zone)
+            shown = tuple(keys[k] for k in decision.matched)
+            alert = replace(alert, matched=shown, zone="" if mine.zone == "UTC" else mine.zone)
             if decision.route is Route.INSTANT:
                 instant.append(alert)
                 sends[chat] = [*recent, now]
@@ -149,3 +149,11 @@ class RhythmRouter:
             if self.on_held is not None:
                 self.on_held()
         return instant, len(stories)
+
+
+def _normal(shown: str) -> str:
+    """A matched query as the alert shows it (as typed) -> the normal form settings are keyed by."""
+    try:
+        return parse_query(shown, stored=True).normalized
+    except Exception:  # a display form always parses; this guards odd stored data
+        return shown

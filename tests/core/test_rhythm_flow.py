@@ -229,7 +229,7 @@ async def test_a_burst_is_folded_after_five_alerts_into_one_digest_at_the_window
     assert len(world.repos.held.held(ALICE)) == 3
     world.to(datetime(2026, 11, 25, 12, 10, tzinfo=UTC))
     [folded] = await world.deliver()
-    assert folded.title == "3 more stories matching socar since 12:00"
+    assert folded.title == "3 more stories matching SOCAR since 12:00"
     instant = {a.article_key for a in sent}
     assert not instant & {a.article_key for a in folded.digest.items}  # never repeated
     await world.publish(*(story(n) for n in range(1, 10)))  # a new window opens
@@ -242,7 +242,7 @@ async def test_a_story_is_never_both_instant_and_in_a_digest(world: World) -> No
     world.service.rhythm.set_digest(ALICE, "gas daily 08:00")
     await world.publish(("SOCAR gas deal", "https://a.example/deal", "SOCAR sold gas."))
     [sent] = await world.deliver()
-    assert sent.digest is None and set(sent.matched) == {"socar", "gas"}
+    assert sent.digest is None and set(sent.matched) == {"SOCAR", "gas"}
     assert world.repos.held.held(ALICE) == []
     world.to(datetime(2026, 11, 26, 8, tzinfo=UTC))
     assert await world.deliver() == []

@@ -60,7 +60,7 @@ def test_digest_quiet_hours_snooze_and_burst_folding(
         feeds.route("/feed.xml", body=rss(story(1), story(2), story(3), story(4), OLD), etag='"v2"')
         # the burst: two alerts at once, then the other two folded into one message at the window end
         assert api.wait_until(lambda a: len(a.sent_to(BURST, "SOCAR update number")) >= 2, 30)
-        folded = api.wait_for_sent(to(BURST, "2 more stories matching socar since"), timeout=30)
+        folded = api.wait_for_sent(to(BURST, "2 more stories matching SOCAR since"), timeout=30)
         assert sum(f"update number {n}<" in folded["text"] for n in range(1, 5)) == 2
         instant = [p["text"] for p in api.sent_to(BURST, "SOCAR update number") if p is not folded]
         assert len(instant) == 2

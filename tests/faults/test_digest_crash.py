@@ -25,7 +25,7 @@ STORIES = [
     (f"SOCAR terminal news {n}", f"http://news.test/t{n}", f"SOCAR opened terminal {n}. Exports start.")
     for n in range(3)
 ]
-NEEDLE = "2 more stories matching socar"
+NEEDLE = "2 more stories matching SOCAR"
 
 
 def _pending(tmp_path: Path) -> dict[str, int]:
