@@ -50,10 +50,15 @@ class SnoozeSet:
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionView:
-    query: str
+    query: str  # the normal form (settings are keyed by it)
     rhythm: Rhythm
     own_rhythm: bool  # False: the chat's default applies
     snoozed_until: datetime | None
+    shown: str = ""  # as the chat typed it
+
+    @property
+    def label(self) -> str:
+        return self.shown or self.query
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +138,11 @@ class RhythmService:
         prefs = self.rhythms.get(chat)
         views = tuple(
             SubscriptionView(
-                s.query, rhythm_of(prefs, s.query), s.query in prefs.rhythms, snoozed(prefs, s.query, now)
+                s.query,
+                rhythm_of(prefs, s.query),
+                s.query in prefs.rhythms,
+                snoozed(prefs, s.query, now),
+                getattr(s, "display", "") or s.query,
             )
             for s in self.subscriptions.for_chat(chat)
         )

@@ -39,7 +39,7 @@ def _when(moment: datetime | None, zone: str) -> str:
 
 def subscription_line(overview: RhythmOverview, query: str) -> str:
     """`query — daily at 08:00 · snoozed until …` for /list."""
-    view = next((v for v in overview.subscriptions if v.query == query), None)
+    view = next((v for v in overview.subscriptions if query in (v.query, v.label)), None)
     if view is None:
         return query
     line = f"{query} — {view.rhythm.describe()}" + ("" if view.own_rhythm else " (default)")

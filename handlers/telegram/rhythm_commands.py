@@ -91,7 +91,8 @@ class RhythmCommands:
         assert callback is not None and callback.data is not None
         chat = self.target(update)
         token, key = views.parse_rhythm_callback(callback.data)
-        query = keyboards.resolve(token, self.service.subscriptions(chat))
+        normal = [sub.query for sub in self.service.repos.subscriptions.for_chat(chat)]
+        query = keyboards.resolve(token, normal)  # buttons carry the normal form's hash
         if query is None:
             await callback.answer("That subscription was removed.")
             return

@@ -118,7 +118,7 @@ def snooze_usage() -> str:
 
 def _entry(view: SubscriptionView, zone: str) -> str:
     rhythm = view.rhythm.describe() + ("" if view.own_rhythm else " (default)")
-    line = f"• {code(view.query)} — {escape(rhythm)}"
+    line = f"• {code(view.label)} — {escape(rhythm)}"
     if view.snoozed_until is not None:
         line += f" · snoozed until {escape(when(view.snoozed_until, zone))}"
     return line
@@ -188,7 +188,7 @@ def rhythm_keyboard(views: Sequence[SubscriptionView]) -> InlineKeyboardMarkup:
         for letter in "ihd":
             label = ("✓ " if letter == current else "") + BUTTON_LABELS[letter]
             if letter == "i":
-                label = f"{_label(view.query)}: {label}"
+                label = f"{_label(view.label)}: {label}"
             row.append(InlineKeyboardButton(label, callback_data=rhythm_callback(view.query, letter)))
         rows.append(row)
     return InlineKeyboardMarkup(rows)

@@ -66,6 +66,6 @@ async def test_timezone_quiet_snooze_and_list(cmds: DiscordCommands, service: Ne
     assert answer(it)[0].startswith("**socar** snoozed until 02 Mar 2026 18:00 +04")
     it = FakeInteraction()
     await cmds.list_command(it)  # type: ignore[arg-type]
-    assert "socar — instant (default) · snoozed until 02 Mar 2026 18:00 +04" in answer(it)[0]
+    assert "SOCAR — instant (default) · snoozed until 02 Mar 2026 18:00 +04" in answer(it)[0]
     choices = await cmds.zone_autocomplete(FakeInteraction(), "baku")  # type: ignore[arg-type]
     assert [c.value for c in choices] == ["Asia/Baku"]

@@ -68,8 +68,8 @@ async def test_snooze_and_list_shows_it(chat: Chat, service: NewsService) -> Non
     assert "at most 90 days" in reply
     await chat.send('/digest "caspian sea" daily 09:15')
     [listing] = await chat.send("/list")
-    assert "• <code>socar</code> — instant (default) · snoozed until 25 Nov 2026 14:00 UTC" in listing
-    assert '• <code>"caspian sea"</code> — daily at 09:15' in listing
+    assert "• <code>SOCAR</code> — instant (default) · snoozed until 25 Nov 2026 14:00 UTC" in listing
+    assert '• <code>"Caspian Sea"</code> — daily at 09:15' in listing
     assert "next digest 26 Nov 2026 09:15 UTC" in listing and "Alerts are on" in listing
 
 
@@ -80,7 +80,7 @@ async def test_list_buttons_switch_a_subscription_rhythm(
     service.subscribe(ref(), "Gazprom")
     [listing] = await chat.send_raw("/list")
     rows = listing["reply_markup"]["inline_keyboard"]
-    assert [b["text"] for b in rows[0]] == ["socar: ✓ Instant", "Hourly", "Daily"]
+    assert [b["text"] for b in rows[0]] == ["SOCAR: ✓ Instant", "Hourly", "Daily"]
     assert all(len(b["callback_data"].encode()) <= 64 for row in rows for b in row)
     await chat.tap(listing, rows[1][2]["callback_data"])  # gazprom: Daily
     prefs = service.rhythm.settings(ref())
@@ -88,7 +88,7 @@ async def test_list_buttons_switch_a_subscription_rhythm(
     assert request_.sent("answerCallbackQuery")[-1]["text"] == "gazprom: daily at 08:00"
     [edit] = request_.sent("editMessageReplyMarkup")
     buttons = [b["text"] for b in edit["reply_markup"]["inline_keyboard"][1]]
-    assert buttons == ["gazprom: Instant", "Hourly", "✓ Daily"]
+    assert buttons == ["Gazprom: Instant", "Hourly", "✓ Daily"]
     await chat.tap(listing, rows[1][1]["callback_data"])  # gazprom: Hourly
     assert rhythm_of(service.rhythm.settings(ref()), "gazprom").key == "hourly"
     assert [s.bucket for s in service.rhythm.overview(ref()).next_due] == ["hourly"]
