@@ -106,10 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    from bot import adapters as adapters_mod
     from bot import bootstrap
 
     sources = load_sources(settings.sources_path)
-    webhooks = bootstrap.webhook_targets(settings.sources_path) if settings.sources_path else []
+    webhooks = adapters_mod.webhook_targets(settings.sources_path) if settings.sources_path else []
     if not (settings.telegram_token or settings.discord_token or webhooks):
         raise ConfigError(MISSING_TOKEN)
     with single_instance(settings.db_path):
@@ -127,11 +128,11 @@ async def _run(settings: Settings) -> int:
             open_groups=settings.open_groups,
             bundled_sources=settings.sources_path is None,
         )
-        adapters: list[bootstrap.Adapter] = []
+        adapters: list[adapters_mod.Adapter] = []
         runtime: Runtime | None = None
         web: WebServer | None = None
         try:
-            adapters = await bootstrap.start_adapters(settings, core.service)
+            adapters = await adapters_mod.start_adapters(settings, core.service)
             metrics = bootstrap.metrics(core)
             dispatcher = core.dispatcher(
                 [metrics.timed(a.notifier) for a in adapters], bootstrap.delivery_settings(settings)
@@ -160,7 +161,7 @@ async def _run(settings: Settings) -> int:
                 await web.stop()
             if runtime is not None:
                 await runtime.stop()
-            await bootstrap.stop_adapters(adapters)
+            await adapters_mod.stop_adapters(adapters)
             try:
                 await fetcher.aclose()
             finally:

@@ -46,11 +46,11 @@ def _db_state(path: Path) -> str:
 
 def check(settings: Settings, env: Mapping[str, str], out: TextIO = sys.stdout) -> tuple[list[Source], int]:
     """Validate the configuration and the sources file; (sources, exit code). No network."""
-    from bot import bootstrap
+    from bot import adapters as adapters_mod
 
     database = _db_state(settings.db_path)
     sources = list(load_sources(settings.sources_path))
-    webhooks = bootstrap.webhook_targets(settings.sources_path) if settings.sources_path else []
+    webhooks = adapters_mod.webhook_targets(settings.sources_path) if settings.sources_path else []
     platforms = [
         name
         for name, on in (
