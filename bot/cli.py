@@ -131,6 +131,7 @@ async def _run(settings: Settings) -> int:
         adapters: list[adapters_mod.Adapter] = []
         runtime: Runtime | None = None
         web: WebServer | None = None
+        stop = _stop_on_signals()  # before anything starts: a stop signal during start-up is graceful too
         try:
             adapters = await adapters_mod.start_adapters(settings, core.service)
             metrics = bootstrap.metrics(core)
@@ -154,7 +155,7 @@ async def _run(settings: Settings) -> int:
                 settings.polling.max_seconds,
                 ", WebSub push on" if settings.polling.public_url else "",
             )
-            await _wait_for_signal()
+            await stop.wait()
             log.info("stopping")
         finally:
             if web is not None:
@@ -193,12 +194,12 @@ def single_instance(db_path: Path) -> Iterator[None]:
         handle.close()
 
 
-async def _wait_for_signal() -> None:
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
 
 
 async def _demo(queries: Sequence[str]) -> int:
