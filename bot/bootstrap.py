@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from bot.alerts.factory import AlertFactory
@@ -180,12 +179,6 @@ def runtime(
     return Runtime(loop, dispatcher, wake=core.wake, observer=observer, services=services, push=push)
 
 
-def open_store(db_path: Path) -> Any:
-    from storage import open_store as open_tinydb
-
-    return open_tinydb(db_path)
-
-
 PAID_CONCURRENCY = 64  # chats served at once with paid broadcasts: 1,000/s needs many sends in flight
 
 
@@ -209,22 +202,6 @@ def web_server(settings: Settings, runtime: Runtime, metrics: Metrics) -> WebSer
     for method, path, handler in push.routes() if push is not None else []:
         server.route(method, path, handler)
     return server
-
-
-def read_snapshot(db_path: Path) -> Any:
-    """The subscriptions, chats and added sources of a store, read once (safe while it runs)."""
-    from bot.backup import Snapshot
-    from storage.snapshot import read_records
-
-    subs, chats, sources = read_records(db_path)
-    return Snapshot(tuple(subs), tuple(chats), tuple(sources))
-
-
-def store_batch(store: Any) -> Any:
-    """A context in which the store's main-file writes become one durable write."""
-    from storage.snapshot import batched
-
-    return batched(store)
 
 
 def delivery_settings(settings: Settings) -> DeliverySettings:

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot import ops
 from bot.clock import SystemClock
@@ -27,6 +28,7 @@ from bot.ingest.sources import load_sources
 from bot.logs import setup_logging
 from bot.models import ChatRef
 from bot.pipeline import PollSettings
+from bot.ports import StoreKit
 from bot.runtime import Runtime
 from bot.stats import Observers
 from bot.web.server import WebServer
@@ -80,17 +82,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "opml":
             from bot.opml_cli import opml_command
 
-            return asyncio.run(opml_command(args.action, args.file, settings, single_instance))
+            return asyncio.run(opml_command(args.action, args.file, settings, single_instance, kit=_kit()))
         if args.command == "check":
-            sources, code = ops.check(settings, os.environ)
+            sources, code = ops.check(settings, os.environ, _webhook_targets(settings))
             if args.online and code == 0:
                 code = asyncio.run(ops.check_online(sources))
             return code
         if args.command == "export":
-            return ops.export(settings, args.out)
+            return ops.export(settings, args.out, _kit())
         if args.command == "import":
             with single_instance(settings.db_path):
-                return ops.import_(settings, args.file, args.merge)
+                return ops.import_(settings, args.file, args.merge, _kit())
         return asyncio.run(_run(settings))
     except ConfigError as exc:
         print(f"newsbot: configuration error: {exc}", file=sys.stderr)
@@ -105,16 +107,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _kit() -> StoreKit:
+    from storage import store_kit
+
+    return store_kit()
+
+
+def _webhook_targets(settings: Settings) -> list[Any]:
+    """The sources file's Discord webhook targets (read again when the bot starts them)."""
+    from handlers import adapters
+
+    return adapters.webhook_targets(settings.sources_path) if settings.sources_path else []
+
+
 async def _run(settings: Settings) -> int:
-    from bot import adapters as adapters_mod
     from bot import bootstrap
+    from handlers import adapters as adapters_mod
 
     sources = load_sources(settings.sources_path)
-    webhooks = adapters_mod.webhook_targets(settings.sources_path) if settings.sources_path else []
+    webhooks = _webhook_targets(settings)
     if not (settings.telegram_token or settings.discord_token or webhooks):
         raise ConfigError(MISSING_TOKEN)
     with single_instance(settings.db_path):
-        store = bootstrap.open_store(settings.db_path)
+        store = _kit().open(settings.db_path)
         fetcher = FeedFetcher()
         from bot.text.lang import warm_up
 
@@ -209,7 +224,7 @@ async def _demo(queries: Sequence[str]) -> int:
     setup_logging("WARNING", secrets=[])
     chat = ChatRef("console", "demo")
     with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as tmp:
-        store = bootstrap.open_store(Path(tmp) / "newsbot.json")
+        store = _kit().open(Path(tmp) / "newsbot.json")
         fetcher = FeedFetcher(transport=sample_transport())
         core = bootstrap.build_core(
             store, SystemClock(), fetcher=fetcher, config_sources=load_sources(sample_sources_path())

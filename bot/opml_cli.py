@@ -21,6 +21,7 @@ from bot.errors import ConfigError
 from bot.feedlists import FeedLists, ImportReport
 from bot.ingest.fetch import FeedFetcher
 from bot.ingest.sources import load_sources
+from bot.ports import StoreKit
 from bot.sources_service import Actor
 from bot.text.urls import display_url
 
@@ -44,6 +45,8 @@ async def opml_command(
     settings: Settings,
     lock: Callable[[Path], AbstractContextManager[None]],
     out: TextIO | None = None,
+    *,
+    kit: StoreKit,
 ) -> int:
     out = out or sys.stdout
     data = b""
@@ -56,7 +59,7 @@ async def opml_command(
             raise ConfigError(f"cannot read {file}: {exc.strerror}") from None
     sources = load_sources(settings.sources_path)
     with lock(settings.db_path):
-        store = bootstrap.open_store(settings.db_path)
+        store = kit.open(settings.db_path)
         fetcher = FeedFetcher() if action == "import" else None
         try:
             core = bootstrap.build_core(store, SystemClock(), fetcher=fetcher, config_sources=sources)

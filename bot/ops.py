@@ -1,7 +1,7 @@
 """The operator's commands: `newsbot check [--online]`, `newsbot export`, `newsbot import`.
 
-Each prints what it did in plain lines and returns an exit code; the store is reached through
-bot.bootstrap (the composition root), never imported here.
+Each prints what it did in plain lines and returns an exit code; the store is reached through the
+`StoreKit` bot/cli.py hands in, never imported here.
 """
 
 from __future__ import annotations
@@ -9,19 +9,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
-from bot.backup import parse_snapshot, restore, snapshot_json
+from bot.backup import Snapshot, parse_snapshot, restore, snapshot_json
 from bot.config import MISSING_TOKEN, Settings, db_path_problem
 from bot.errors import ConfigError, StorageError
 from bot.ingest.fetch import FeedFetcher, FetchStatus
 from bot.ingest.parse import parse_feed
 from bot.ingest.sources import load_sources
 from bot.models import Source
+from bot.ports import StoreKit
 from bot.text.urls import display_url
 
 
@@ -44,13 +45,13 @@ def _db_state(path: Path) -> str:
     return f"{path} (will be created)"
 
 
-def check(settings: Settings, env: Mapping[str, str], out: TextIO = sys.stdout) -> tuple[list[Source], int]:
-    """Validate the configuration and the sources file; (sources, exit code). No network."""
-    from bot import adapters as adapters_mod
-
+def check(
+    settings: Settings, env: Mapping[str, str], webhooks: Sequence[object], out: TextIO = sys.stdout
+) -> tuple[list[Source], int]:
+    """Validate the configuration and the sources file (whose Discord webhook targets the caller
+    read); (sources, exit code). No network."""
     database = _db_state(settings.db_path)
     sources = list(load_sources(settings.sources_path))
-    webhooks = adapters_mod.webhook_targets(settings.sources_path) if settings.sources_path else []
     platforms = [
         name
         for name, on in (
@@ -114,11 +115,10 @@ async def check_online(sources: list[Source], out: TextIO = sys.stdout) -> int:
     return 1 if failed else 0
 
 
-def export(settings: Settings, target: str, out: TextIO = sys.stderr) -> int:
+def export(settings: Settings, target: str, kit: StoreKit, out: TextIO = sys.stderr) -> int:
     """Write a snapshot of the store; safe while the bot runs (one read of an atomically replaced file)."""
-    from bot import bootstrap
-
-    snapshot = bootstrap.read_snapshot(settings.db_path)
+    subs, chats, sources = kit.read_records(settings.db_path)
+    snapshot = Snapshot(tuple(subs), tuple(chats), tuple(sources))
     data = json.dumps(snapshot_json(snapshot, datetime.now(UTC), version()), ensure_ascii=False, indent=1)
     if target == "-":
         sys.stdout.write(data + "\n")
@@ -139,10 +139,8 @@ def export(settings: Settings, target: str, out: TextIO = sys.stderr) -> int:
     return 0
 
 
-def import_(settings: Settings, source: str, merge: bool, out: TextIO = sys.stdout) -> int:
+def import_(settings: Settings, source: str, merge: bool, kit: StoreKit, out: TextIO = sys.stdout) -> int:
     """Restore a snapshot into the store (empty unless `merge`); the bot must not be running."""
-    from bot import bootstrap
-
     try:
         raw = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         data = json.loads(raw)
@@ -151,7 +149,7 @@ def import_(settings: Settings, source: str, merge: bool, out: TextIO = sys.stdo
     except ValueError as exc:
         raise ConfigError(f"{source} is not JSON: {exc}") from None
     snapshot = parse_snapshot(data)
-    store = bootstrap.open_store(settings.db_path)
+    store = kit.open(settings.db_path)
     try:
         report = restore(
             snapshot,
@@ -159,7 +157,7 @@ def import_(settings: Settings, source: str, merge: bool, out: TextIO = sys.stdo
             store.chats,
             store.sources,
             merge=merge,
-            batch=lambda: bootstrap.store_batch(store),
+            batch=lambda: kit.batch(store),
         )
     finally:
         store.close()

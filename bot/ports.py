@@ -8,10 +8,12 @@ state returns only once the change is durable on disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any, Protocol
 
 from bot.models import (
@@ -227,3 +229,15 @@ class Notifier(Protocol):
     platforms: tuple[str, ...]  # ChatRef.platform values this notifier serves
 
     async def send(self, alert: Alert) -> DeliveryResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoreKit:
+    """How the core reaches the database: handed in by bot/cli.py, the only module of bot/ that
+    imports storage. `open` gives a store whose fields are the repositories; `read_records` the
+    subscriptions, chats and added sources from one read (safe while the bot runs); `batch` a
+    context in which a store's main-file writes become one durable write."""
+
+    open: Callable[[Path], Any]
+    read_records: Callable[[Path], tuple[Sequence[Subscription], Sequence[ChatState], Sequence[Source]]]
+    batch: Callable[[Any], AbstractContextManager[object]]

@@ -5,6 +5,7 @@ chats, sources and their poll states), `<stem>.articles.json` beside it (seen
 records and the article cache) and `<stem>.outbox.jsonl` (the outbox journal).
 """
 
+from storage.kit import store_kit
 from storage.store import Store, open_store, store_paths
 
-__all__ = ["Store", "open_store", "store_paths"]
+__all__ = ["Store", "open_store", "store_kit", "store_paths"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import load_settings
 from bot.ingest.opml import parse_feed_list
 from bot.opml_cli import opml_command
+from storage import store_kit
 from tests.support.feedserver import FeedServer
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback</title>
@@ -29,12 +30,12 @@ async def test_import_then_export(tmp_path: Path, feeds: FeedServer) -> None:
     listing = tmp_path / "feeds.txt"
     listing.write_text(f"https://base.example/rss\n{feeds.url('/rss.xml')}\nnot a url at all\n")
     out = io.StringIO()
-    assert await opml_command("import", str(listing), settings, no_lock, out) == 0
+    assert await opml_command("import", str(listing), settings, no_lock, out, kit=store_kit()) == 0
     report = out.getvalue()
     # the loopback feed is refused by the SSRF guard, exactly as /addsource would refuse it
     assert "0 added, 1 already there, 2 refused" in report and "not a public address" in report
     exported = io.StringIO()
-    assert await opml_command("export", None, settings, no_lock, exported) == 0
+    assert await opml_command("export", None, settings, no_lock, exported, kit=store_kit()) == 0
     assert [f.url for f in parse_feed_list(exported.getvalue().encode()).feeds] == [
         "https://base.example/rss"
     ]

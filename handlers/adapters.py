@@ -1,5 +1,6 @@
 """Chat adapters, built from the settings and started (and stopped) in one place: Telegram,
-Discord and webhook targets. `handlers` is imported inside functions only, as in bootstrap."""
+Discord and webhook targets. Each platform is imported only when configured, so a Discord-only
+bot never loads python-telegram-bot and the reverse."""
 
 from __future__ import annotations
 
