@@ -1,8 +1,22 @@
-"""One exception tree for the core. Messages are user-facing and safe to show."""
+"""One exception tree for the core. Messages are user-facing and safe to show.
+
+A message is an English template marked with `N_` plus its parameters (`bot.texts.Text`), so
+that the chat adapters can show it in the reader's language; `str(error)` is the English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.texts import Text
 
 
 class NewsbotError(Exception):
     """Base of every error the core raises on purpose."""
+
+    def __init__(self, message: str = "", /, **params: Any) -> None:
+        self.text = message if isinstance(message, Text) and not params else Text(message, **params)
+        super().__init__(str(self.text))
 
 
 class ConfigError(NewsbotError):

@@ -17,6 +17,7 @@ from bot.errors import NewsbotError, PermissionDenied, SourceError
 from bot.ingest.opml import ExportedFeed, FeedListError, export_opml, parse_feed_list
 from bot.models import Source
 from bot.text.urls import display_url, normalize_url
+from bot.texts import N_
 
 if TYPE_CHECKING:
     from bot.service import NewsService
@@ -58,11 +59,11 @@ class FeedLists:
     async def import_list(self, actor: Actor, data: bytes) -> ImportReport:
         """Raises PermissionDenied for non-admins and SourceError for a file that is no feed list."""
         if not self.service.is_admin(actor):
-            raise PermissionDenied("Only the bot's admins can import sources.")
+            raise PermissionDenied(N_("Only the bot's admins can import sources."))
         try:
             listed = parse_feed_list(data)
         except FeedListError as exc:
-            raise SourceError(f"I could not read that file: {exc}.") from None
+            raise SourceError(N_("I could not read that file: {problem}."), problem=str(exc)) from None
         report = ImportReport(truncated=listed.truncated)
         known = {s.url: s.name for s in self.service.all_sources()}
         todo: dict[str, str | None] = {}  # url -> the list's title for it
@@ -70,7 +71,7 @@ class FeedLists:
             try:
                 url = normalize_url(feed.url)
             except SourceError as exc:
-                report.refused.append((feed.url[:200], str(exc)))
+                report.refused.append((feed.url[:200], exc.text))
                 continue
             if url in known:
                 report.existing.append(known[url])
@@ -85,7 +86,7 @@ class FeedLists:
                 try:
                     return await self.service.add_source(actor, url, name)
                 except NewsbotError as exc:
-                    return (display_url(url), str(exc))
+                    return (display_url(url), exc.text)
 
         for outcome in await asyncio.gather(*(one(u, t) for u, t in todo.items())):
             if isinstance(outcome, Source):

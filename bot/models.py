@@ -40,6 +40,8 @@ class ChatState:
     bound: str | None = None  # /bind: the key of the channel this private chat manages
     removed_at: datetime | None = None  # when the bot was removed from (or blocked in) the chat
     threads: bool = True  # /threads: later reports of an alerted event edit its alert, no new ping
+    language: str = ""  # /language: the chat's chosen language ("": follow the platform's)
+    platform_language: str = ""  # the language the platform last said its user reads (Telegram, Discord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,7 @@ class Alert:
     zone: str = ""  # the chat's time zone (IANA name) for the times shown; "" is UTC
     digest: Digest | None = None  # set: this entry is a whole digest message, not one story
     parts_sent: int = 0  # a digest split over several messages: how many went out already
+    lang: str = ""  # the chat's language for the alert's own words, set when it is sent ("": English)
 
     @property
     def id(self) -> str:

@@ -18,12 +18,13 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.ports import Clock
+from bot.texts import N_
 
 # Commands any member of a group may use; everything else changes the group's alerts.
 READ_COMMANDS = frozenset({"start", "help", "list", "latest", "sources", "export"})
 ADMIN_TTL = timedelta(minutes=5)
 MAX_CACHED = 20_000
-REFUSAL = "Only this group's admins can change its alerts. Anyone here can use /list and /latest."
+REFUSAL = N_("Only this group's admins can change its alerts. Anyone here can use /list and /latest.")
 
 
 class ChatKind(Enum):

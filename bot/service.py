@@ -15,6 +15,7 @@ from bot.alerts.preferences import RhythmService
 from bot.destinations import Destinations
 from bot.errors import SubscriptionError
 from bot.ingest.fetch import FeedFetcher
+from bot.languages import ChatLanguages
 from bot.matching.audience import SubscriptionBook
 from bot.matching.document import analyze
 from bot.matching.index import SubscriptionIndex
@@ -25,6 +26,7 @@ from bot.ports import Clock, Repos
 from bot.sources_service import SourceCatalog
 from bot.stats import AdminStats, SentLog
 from bot.stories.recent import Preview, by_event, distinct_stories, preview
+from bot.texts import N_
 
 MAX_SUBSCRIPTIONS_PER_CHAT = 200
 LATEST_WINDOW = timedelta(days=3)
@@ -70,6 +72,7 @@ class NewsService(SourceCatalog, AdminStats):
         self.policy = PermissionPolicy(open_groups=open_groups)  # who may change a group's alerts
         self.sent_log = SentLog(clock)  # alerts delivered lately, for /stats
         self.rhythm = RhythmService(repos.rhythms, repos.held, repos.subscriptions, clock)
+        self.languages = ChatLanguages(repos.chats)  # /language, and the platform's word for it
 
     # subscriptions -----------------------------------------------------------------------
 
@@ -80,8 +83,11 @@ class NewsService(SourceCatalog, AdminStats):
             return SubscribeResult(existing[query.normalized].display, created=False)
         if len(existing) >= MAX_SUBSCRIPTIONS_PER_CHAT:
             raise SubscriptionError(
-                f"You already have {MAX_SUBSCRIPTIONS_PER_CHAT} subscriptions, the most a chat can have. "
-                "Remove one with /unsubscribe first."
+                N_(
+                    "You already have {most} subscriptions, the most a chat can have. "
+                    "Remove one with /unsubscribe first."
+                ),
+                most=MAX_SUBSCRIPTIONS_PER_CHAT,
             )
         sub = Subscription(chat=chat, query=query.normalized, created=self.clock.now(), typed=query.display)
         created = self.repos.subscriptions.add(sub)  # durable before we acknowledge
@@ -112,7 +118,7 @@ class NewsService(SourceCatalog, AdminStats):
         if key not in stored or not self.repos.subscriptions.remove(chat, key):
             shown = " ".join(text.split())
             raise SubscriptionError(
-                f"You are not subscribed to {shown}. Send /list to see your subscriptions."
+                N_("You are not subscribed to {query}. Send /list to see your subscriptions."), query=shown
             )
         self.book.remove(chat, key)
         self.rhythm.forget(chat)  # its own rhythm and snooze go with it
@@ -191,7 +197,7 @@ class NewsService(SourceCatalog, AdminStats):
             queries = [q for q in map(self.book.query, mine) if q is not None]
             if not queries:
                 raise SubscriptionError(
-                    "You have no subscriptions yet. Try /latest SOCAR, or /subscribe SOCAR first."
+                    N_("You have no subscriptions yet. Try /latest SOCAR, or /subscribe SOCAR first.")
                 )
             subscribed = True
         index = SubscriptionIndex()

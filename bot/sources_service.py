@@ -13,6 +13,7 @@ from bot.ingest.sources import bundled_sources_path
 from bot.models import Source, SourceState
 from bot.ports import Repos
 from bot.text.urls import normalize_url
+from bot.texts import N_, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,25 +33,25 @@ class SourceStatus:
     from_config: bool
 
 
-def schedule_text(state: SourceState) -> str:
+def schedule_text(state: SourceState) -> Text:
     """How often a source is fetched, for /sources: "push", "every 5 min", "backing off (30 min)"."""
     if state.reason == "push":
-        return "push"
+        return Text(N_("push"))
     if state.interval is None:
-        return "not scheduled yet"
+        return Text(N_("not scheduled yet"))
     if state.retry_at is not None:
-        return "backing off"
-    return f"every {duration_text(state.interval)}"
+        return Text(N_("backing off"))
+    return Text(N_("every {duration}"), duration=duration_text(state.interval))
 
 
-def duration_text(seconds: float) -> str:
+def duration_text(seconds: float) -> Text:
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return Text(N_("{count} s"), count=f"{seconds:.0f}")
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
+        return Text(N_("{count} min"), count=f"{seconds / 60:.0f}")
     if seconds < 2 * 86400:
-        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
-    return f"{seconds / 86400:.0f} days"
+        return Text(N_("{count} h"), count=f"{seconds / 3600:.1f}".removesuffix(".0"))
+    return Text(N_("{count} days"), count=f"{seconds / 86400:.0f}")
 
 
 class SourceCatalog:
@@ -78,30 +79,32 @@ class SourceCatalog:
     def is_admin(self, actor: Actor) -> bool:
         return actor.elevated or (actor.admin_id is not None and actor.admin_id in self.admins)
 
-    def _config_source_help(self, source: Source) -> str:
+    def _config_source_help(self, source: Source) -> Text:
         if self.bundled_sources:
             return bundled_help(source.name)
-        return f"{source.name} comes from the sources file; remove it there and restart."
+        return Text(N_("{name} comes from the sources file; remove it there and restart."), name=source.name)
 
     def _require_admin(self, actor: Actor) -> None:
         if not self.is_admin(actor):
-            raise PermissionDenied("Only the bot's admins can change the sources.")
+            raise PermissionDenied(N_("Only the bot's admins can change the sources."))
 
     async def add_source(self, actor: Actor, url: str, name: str | None = None) -> Source:
         self._require_admin(actor)
         url = normalize_url(url)
         for known in self.all_sources():
             if known.url == url:
-                raise SourceError(f"{known.name} is already polled from that address.")
+                raise SourceError(N_("{name} is already polled from that address."), name=known.name)
             if name and known.name.casefold() == name.casefold():
-                raise SourceError(f"There is already a source named {known.name}.")
+                raise SourceError(N_("There is already a source named {name}."), name=known.name)
         if self.fetcher is None:
-            raise SourceError("Sources cannot be added in this mode.")
+            raise SourceError(N_("Sources cannot be added in this mode."))
         found = await find_feeds(url, self.fetcher)  # the feed, or the feeds of the page at url
         known = {s.url: s.name for s in self.all_sources()}
         fresh = tuple(f for f in found.feeds if f.url not in known)
         if not fresh:
-            raise SourceError(f"{known[found.feeds[0].url]} is already polled from that address.")
+            raise SourceError(
+                N_("{name} is already polled from that address."), name=known[found.feeds[0].url]
+            )
         if len(fresh) > 1:
             raise SeveralFeeds(found.page or url, fresh)
         candidate = fresh[0]
@@ -112,7 +115,7 @@ class SourceCatalog:
             added_by=f"{actor.platform}:{actor.user_id}",
         )
         if not self.repos.sources.add(source):
-            raise SourceError(f"{source.name} is already a source.")
+            raise SourceError(N_("{name} is already a source."), name=source.name)
         return source
 
     def remove_source(self, actor: Actor, name_or_url: str) -> Source:
@@ -128,15 +131,19 @@ class SourceCatalog:
                     removed = self.repos.sources.remove(s.url)
                     break
         if removed is None:
-            raise SourceError(f"No source is named {wanted}. Send /sources to see them.")
+            raise SourceError(N_("No source is named {name}. Send /sources to see them."), name=wanted)
         return removed
 
 
-def bundled_help(name: str) -> str:
-    return (
-        f"{name} is in newsbot's bundled source list, which cannot be changed from chat. To choose "
-        f"your own sources, copy {bundled_sources_path()} to a file of your own, edit it, point "
-        "NEWSBOT_SOURCES at that file and restart."
+def bundled_help(name: str) -> Text:
+    return Text(
+        N_(
+            "{name} is in newsbot's bundled source list, which cannot be changed from chat. To choose "
+            "your own sources, copy {path} to a file of your own, edit it, point "
+            "NEWSBOT_SOURCES at that file and restart."
+        ),
+        name=name,
+        path=str(bundled_sources_path()),
     )
 
 

@@ -15,6 +15,7 @@ from bot.errors import PermissionDenied
 from bot.models import PollReport, SourceState
 from bot.ports import Clock, Repos
 from bot.sources_service import Actor
+from bot.texts import N_
 
 WINDOW = timedelta(hours=24)
 
@@ -90,7 +91,7 @@ class AdminStats:
 
     def stats(self, actor: Actor) -> BotStats:
         if not self.is_admin(actor):  # type: ignore[attr-defined]
-            raise PermissionDenied("Only the bot's admins can see /stats.")
+            raise PermissionDenied(N_("Only the bot's admins can see /stats."))
         now = self.sent_log.clock.now()
         chats = self.repos.chats.all()
         subs = self.repos.subscriptions.all()

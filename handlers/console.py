@@ -8,19 +8,23 @@ from typing import TextIO
 
 from bot.alerts.digest import heading
 from bot.alerts.rhythm import zone_of
-from bot.clock import format_local
 from bot.models import Alert, Digest
 from bot.ports import DeliveryResult, DeliveryStatus
+from handlers.i18n import format_moment, t, tr, use_language
 
 WIDTH = 78
 
 
 def format_time(alert: Alert) -> str:
-    return format_local(alert.published, alert.zone) or "time unknown"
+    return format_moment(alert.published, alert.zone) or t("time unknown")
 
 
 def render_alert_text(alert: Alert) -> str:
-    lines = [alert.title, f"{alert.source} · {format_time(alert)}", "Matched: " + ", ".join(alert.matched)]
+    lines = [
+        alert.title,
+        f"{alert.source} · {format_time(alert)}",
+        t("Matched: {queries}", queries=", ".join(alert.matched)),
+    ]
     for bullet in alert.bullets:
         lines.append(textwrap.fill(bullet, WIDTH, initial_indent="  • ", subsequent_indent="    "))
     lines.append(alert.url)
@@ -28,7 +32,7 @@ def render_alert_text(alert: Alert) -> str:
 
 
 def render_digest_text(digest: Digest) -> str:
-    lines = [heading(digest, zone_of(digest.zone)), ""]
+    lines = [tr(heading(digest, zone_of(digest.zone))), ""]
     for alert in digest.items:
         lines.append(render_alert_text(alert))
         lines.append("")
@@ -45,7 +49,8 @@ class ConsoleNotifier:
     async def send(self, alert: Alert) -> DeliveryResult:
         try:
             print("─" * WIDTH, file=self.stream)
-            text = render_digest_text(alert.digest) if alert.digest else render_alert_text(alert)
+            with use_language(alert.lang):
+                text = render_digest_text(alert.digest) if alert.digest else render_alert_text(alert)
             print(text, file=self.stream)
         except BrokenPipeError:  # `newsbot demo | head`: the reader has seen enough
             return DeliveryResult(DeliveryStatus.SENT, detail="reader gone")

@@ -63,6 +63,8 @@ def chat_doc(state: ChatState) -> Doc:
         "bound": state.bound,
         "removed_at": dt_out(state.removed_at),
         "threads": state.threads,
+        "language": state.language,
+        "platform_language": state.platform_language,
     }
 
 
@@ -75,6 +77,8 @@ def chat_from(doc: Doc) -> ChatState:
         bound=doc.get("bound") or None,
         removed_at=dt_in(doc.get("removed_at")),
         threads=bool(doc.get("threads", True)),
+        language=str(doc.get("language") or ""),  # rows stored before issue 15 have neither
+        platform_language=str(doc.get("platform_language") or ""),
     )
 
 
@@ -204,6 +208,7 @@ def alert_doc(alert: Alert) -> Doc:
         "also": [list(pair) for pair in alert.also],
         **({"zone": alert.zone} if alert.zone else {}),
         **({"parts_sent": alert.parts_sent} if alert.parts_sent else {}),
+        **({"lang": alert.lang} if alert.lang else {}),
         **({"digest": digest_doc(alert.digest)} if alert.digest is not None else {}),
     }
 
@@ -251,4 +256,5 @@ def alert_from(doc: Doc) -> Alert:
         zone=doc.get("zone", ""),
         digest=digest_from(doc["digest"]) if doc.get("digest") else None,
         parts_sent=int(doc.get("parts_sent", 0)),
+        lang=str(doc.get("lang", "")),
     )

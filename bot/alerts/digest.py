@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.alerts.rhythm import zone_of
-from bot.clock import format_local
 from bot.models import Alert, ChatRef, Digest
+from bot.texts import N_, Text, When, plural_text
 
 HIGHLIGHTED = 3  # the first stories of a digest keep their bullet highlights
 QUIET = "quiet"  # bucket of instant alerts held through quiet hours
 BURST = "burst"  # bucket of matches folded out of a burst window
-_TITLES = {"hourly": "Hourly digest", "daily": "Daily digest", "weekly": "Weekly digest"}
+_TITLES = {"hourly": N_("Hourly digest"), "daily": N_("Daily digest"), "weekly": N_("Weekly digest")}
 
 
 def _when(alert: Alert) -> datetime:
@@ -41,38 +41,49 @@ def compose(held: Sequence[Alert], highlighted: int = HIGHLIGHTED) -> tuple[Aler
     return tuple(a if n < highlighted else replace(a, bullets=()) for n, a in enumerate(ordered))
 
 
-def since_phrase(since: datetime, due: datetime, zone: ZoneInfo) -> str:
+def since_phrase(since: datetime, due: datetime, zone: ZoneInfo) -> Text:
     """How `since` reads from `due`: "08:00", "08:00 yesterday", "Mon 08:00", "24 Nov 08:00"."""
     start, end = since.astimezone(zone), due.astimezone(zone)
     days = (end.date() - start.date()).days
     if days == 0:
-        return f"{start:%H:%M}"
+        return Text("{time}", time=When(start, "time"))
     if days == 1:
-        return f"{start:%H:%M} yesterday"
+        return Text(N_("{time} yesterday"), time=When(start, "time"))
     if 1 < days < 7:
-        return f"{start:%a %H:%M}"
-    return f"{start:%d %b %H:%M}" if start.year == end.year else f"{start:%d %b %Y %H:%M}"
+        return Text("{time}", time=When(start, "weekday_time"))
+    return Text("{time}", time=When(start, "day_time" if start.year == end.year else "date_time"))
 
 
-def stories(count: int) -> str:
-    return f"{count} story" if count == 1 else f"{count} stories"
+def stories(count: int) -> Text:
+    return plural_text("{n} story", "{n} stories", count)
 
 
-def heading(digest: Digest, zone: ZoneInfo) -> str:
+def heading(digest: Digest, zone: ZoneInfo) -> Text:
     """The digest's first line, in plain text (adapters escape it)."""
     since = since_phrase(digest.since, digest.due, zone)
     count = len(digest.items)
     if digest.bucket == BURST:
         queries = sorted({q for a in digest.items for q in a.matched})
         what = ", ".join(queries[:3]) + (" …" if len(queries) > 3 else "")
-        more = f"{count} more {'story' if count == 1 else 'stories'}"
-        return f"{more} matching {what} since {since}" if what else f"{more} since {since}"
+        if what:
+            return plural_text(
+                "{n} more story matching {what} since {since}",
+                "{n} more stories matching {what} since {since}",
+                count,
+                what=what,
+                since=since,
+            )
+        return plural_text(
+            "{n} more story since {since}", "{n} more stories since {since}", count, since=since
+        )
     if digest.bucket == QUIET:
-        title = "While you were quiet"
+        title = Text(N_("While you were quiet"))
     else:
-        title = _TITLES.get(digest.bucket.split()[0], "Digest")
-    late = f" (late: due {format_local(digest.due, digest.zone)})" if digest.late else ""
-    return f"{title}{late} · {stories(count)} since {since}"
+        title = Text(_TITLES.get(digest.bucket.split()[0], N_("Digest")))
+    if digest.late:
+        due = When(digest.due.astimezone(zone), "zoned")
+        title = Text(N_("{title} (late: due {time})"), title=title, time=due)
+    return Text(N_("{title} · {count} since {since}"), title=title, count=stories(count), since=since)
 
 
 def is_late(due: datetime, now: datetime, grace: timedelta = timedelta(minutes=5)) -> bool:

@@ -28,6 +28,7 @@ from bot.alerts.rhythm import (
 from bot.errors import SubscriptionError
 from bot.matching.query import parse_query
 from bot.models import ChatRhythm, DigestSchedule
+from bot.texts import N_
 
 if TYPE_CHECKING:
     from bot.models import ChatRef
@@ -177,7 +178,12 @@ class RhythmService:
             key = parse_query(text).normalized
         if key not in stored:
             raise SubscriptionError(
-                f"You are not subscribed to {key}. Send /list to see your subscriptions. Examples: {examples}"
+                N_(
+                    "You are not subscribed to {query}. Send /list to see your "
+                    "subscriptions. Examples: {examples}"
+                ),
+                query=key,
+                examples=examples,
             )
         return key
 

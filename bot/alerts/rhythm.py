@@ -18,6 +18,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.errors import RhythmError
+from bot.texts import N_, Text
 
 
 class Cadence(StrEnum):
@@ -28,17 +29,36 @@ class Cadence(StrEnum):
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 MAX_SNOOZE = timedelta(days=90)
 DEFAULT_ZONE = "UTC"
 
-DIGEST_EXAMPLES = (
-    "/digest SOCAR daily 08:00 · /digest SOCAR weekly mon 08:00 · /digest SOCAR hourly · "
-    "/digest SOCAR instant · /digest daily 08:00 (every subscription without a rhythm of its own)"
+DIGEST_EXAMPLES = Text(
+    N_(
+        "/digest SOCAR daily 08:00 · /digest SOCAR weekly mon 08:00 · /digest SOCAR hourly · "
+        "/digest SOCAR instant · /digest daily 08:00 (every subscription without a rhythm of its own)"
+    )
 )
-QUIET_EXAMPLES = "/quiet 23:00-07:00 (may cross midnight) · /quiet off"
-SNOOZE_EXAMPLES = "/snooze SOCAR 2h · /snooze all 30m · /snooze SOCAR 7d (at most 90 days) · /snooze all off"
+QUIET_EXAMPLES = Text(N_("/quiet 23:00-07:00 (may cross midnight) · /quiet off"))
+SNOOZE_EXAMPLES = Text(
+    N_("/snooze SOCAR 2h · /snooze all 30m · /snooze SOCAR 7d (at most 90 days) · /snooze all off")
+)
 ZONE_EXAMPLES = "/timezone Asia/Baku · /timezone Europe/Berlin · /timezone America/New_York"
+# the names /digest accepts are English words; what a chat reads is translated (handlers/i18n.py)
+CADENCE_NAMES = {
+    Cadence.INSTANT: N_("instant"),
+    Cadence.HOURLY: N_("hourly"),
+    Cadence.DAILY: N_("daily"),
+    Cadence.WEEKLY: N_("weekly"),
+}
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
@@ -87,12 +107,13 @@ class Rhythm:
             return f"weekly {WEEKDAYS[self.weekday or 0]} {self.at:%H:%M}"
         return self.cadence.value
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
         if self.cadence is Cadence.DAILY:
-            return f"daily at {self.at:%H:%M}"
+            return Text(N_("daily at {time}"), time=f"{self.at:%H:%M}")
         if self.cadence is Cadence.WEEKLY:
-            return f"weekly on {DAY_NAMES[self.weekday or 0]} at {self.at:%H:%M}"
-        return self.cadence.value
+            day = Text(DAY_NAMES[self.weekday or 0])
+            return Text(N_("weekly on {day} at {time}"), day=day, time=f"{self.at:%H:%M}")
+        return Text(CADENCE_NAMES[self.cadence])
 
     def next_due(self, after: datetime, zone: ZoneInfo) -> datetime:
         """The first due time strictly after `after` (UTC). Instant alerts are never due."""
@@ -131,7 +152,11 @@ def _next_local_hour(after: datetime, zone: ZoneInfo) -> datetime:
 def parse_time(text: str, example: str) -> time:
     found = _TIME.match(text.strip())
     if not found:
-        raise RhythmError(f"{text!r} is not a time of day: write it as HH:MM (24-hour), e.g. {example}")
+        raise RhythmError(
+            N_("{text} is not a time of day: write it as HH:MM (24-hour), e.g. {example}"),
+            text=repr(text),
+            example=example,
+        )
     return time(int(found.group(1)), int(found.group(2)))
 
 
@@ -140,7 +165,11 @@ def _weekday(text: str) -> int:
     for number, name in enumerate(WEEKDAYS):
         if word == name or (len(word) >= 3 and DAY_NAMES[number].casefold().startswith(word)):
             return number
-    raise RhythmError(f"{text!r} is not a day: use one of {', '.join(WEEKDAYS)}, e.g. weekly mon 08:00")
+    raise RhythmError(
+        N_("{text} is not a day: use one of {days}, e.g. weekly mon 08:00"),
+        text=repr(text),
+        days=", ".join(WEEKDAYS),
+    )
 
 
 def parse_rhythm(text: str) -> Rhythm:
@@ -150,22 +179,29 @@ def parse_rhythm(text: str) -> Rhythm:
     rest = words[1:]
     if kind in (Cadence.INSTANT, Cadence.HOURLY):
         if rest:
-            raise RhythmError(f"{kind} takes no time. Examples: {DIGEST_EXAMPLES}")
+            raise RhythmError(
+                N_("{kind} takes no time. Examples: {examples}"), kind=kind, examples=DIGEST_EXAMPLES
+            )
         return Rhythm(Cadence(kind))
     if kind == Cadence.DAILY:
         if len(rest) != 1:
-            raise RhythmError(f"daily needs one time of day, e.g. daily 08:00. Examples: {DIGEST_EXAMPLES}")
+            raise RhythmError(
+                N_("daily needs one time of day, e.g. daily 08:00. Examples: {examples}"),
+                examples=DIGEST_EXAMPLES,
+            )
         return Rhythm(Cadence.DAILY, parse_time(rest[0], "/digest SOCAR daily 08:00"))
     if kind == Cadence.WEEKLY:
         if len(rest) != 2:
             raise RhythmError(
-                f"weekly needs a day and a time, e.g. weekly mon 08:00. Examples: {DIGEST_EXAMPLES}"
+                N_("weekly needs a day and a time, e.g. weekly mon 08:00. Examples: {examples}"),
+                examples=DIGEST_EXAMPLES,
             )
         return Rhythm(
             Cadence.WEEKLY, parse_time(rest[1], "/digest SOCAR weekly mon 08:00"), _weekday(rest[0])
         )
     raise RhythmError(
-        f"Say how often: instant, hourly, daily HH:MM or weekly DAY HH:MM. Examples: {DIGEST_EXAMPLES}"
+        N_("Say how often: instant, hourly, daily HH:MM or weekly DAY HH:MM. Examples: {examples}"),
+        examples=DIGEST_EXAMPLES,
     )
 
 
@@ -189,7 +225,7 @@ def parse_digest(text: str) -> DigestRequest:
     """`/digest [query] instant|hourly|daily HH:MM|weekly DAY HH:MM`."""
     split = _split_tail(text, (c.value for c in Cadence), 3)
     if split is None:
-        raise RhythmError(f"Say how often, at the end. Examples: {DIGEST_EXAMPLES}")
+        raise RhythmError(N_("Say how often, at the end. Examples: {examples}"), examples=DIGEST_EXAMPLES)
     head, tail = split
     return DigestRequest(head or None, parse_rhythm(tail))
 
@@ -221,10 +257,15 @@ def parse_quiet(text: str) -> QuietHours | None:
         return None
     found = _QUIET.match(text)
     if not found:
-        raise RhythmError(f"Give the quiet hours as start-end. Examples: {QUIET_EXAMPLES}")
+        raise RhythmError(
+            N_("Give the quiet hours as start-end. Examples: {examples}"), examples=QUIET_EXAMPLES
+        )
     start, end = (parse_time(part, "/quiet 23:00-07:00") for part in found.groups())
     if start == end:
-        raise RhythmError(f"Quiet hours need an end different from their start. Examples: {QUIET_EXAMPLES}")
+        raise RhythmError(
+            N_("Quiet hours need an end different from their start. Examples: {examples}"),
+            examples=QUIET_EXAMPLES,
+        )
     return QuietHours(start, end)
 
 
@@ -232,14 +273,18 @@ def parse_duration(text: str) -> timedelta:
     """`30m`, `2h`, `7d`, `1h30m`; at least a minute, at most 90 days."""
     found = _DURATION.match(text.strip().casefold())
     if not text.strip() or not found:
-        raise RhythmError(f"{text!r} is not a duration. Examples: {SNOOZE_EXAMPLES}")
+        raise RhythmError(
+            N_("{text} is not a duration. Examples: {examples}"), text=repr(text), examples=SNOOZE_EXAMPLES
+        )
     days, hours, minutes = (int(g or 0) for g in found.groups())
     span = timedelta(days=days, hours=hours, minutes=minutes)
     if span < timedelta(minutes=1):
-        raise RhythmError(f"A snooze lasts at least a minute. Examples: {SNOOZE_EXAMPLES}")
+        raise RhythmError(
+            N_("A snooze lasts at least a minute. Examples: {examples}"), examples=SNOOZE_EXAMPLES
+        )
     if span > MAX_SNOOZE:
         raise RhythmError(
-            "A snooze lasts at most 90 days (90d); /pause stops alerts for as long as you like."
+            N_("A snooze lasts at most 90 days (90d); /pause stops alerts for as long as you like.")
         )
     return span
 
@@ -254,7 +299,9 @@ def parse_snooze(text: str) -> SnoozeRequest:
     """`/snooze <query>|all <duration>|off`."""
     words = text.split()
     if len(words) < 2:
-        raise RhythmError(f"Say what to snooze and for how long. Examples: {SNOOZE_EXAMPLES}")
+        raise RhythmError(
+            N_("Say what to snooze and for how long. Examples: {examples}"), examples=SNOOZE_EXAMPLES
+        )
     head = text.strip()[: text.strip().rfind(words[-1])].strip()
     duration = None if words[-1].casefold() == "off" else parse_duration(words[-1])
     return SnoozeRequest(None if head.casefold() == "all" else head, duration)
@@ -289,8 +336,19 @@ def parse_zone(text: str) -> str:
     import difflib
 
     close = difflib.get_close_matches(wanted, list(_zone_names()), n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(_zone_names()[c] for c in close)}?" if close else ""
-    raise RhythmError(f"{text.strip()!r} is not a time zone I know.{hint} Use an IANA name: {ZONE_EXAMPLES}")
+    shown = repr(text.strip())
+    if close:
+        raise RhythmError(
+            N_("{text} is not a time zone I know. Did you mean {names}? Use an IANA name: {examples}"),
+            text=shown,
+            names=", ".join(_zone_names()[c] for c in close),
+            examples=ZONE_EXAMPLES,
+        )
+    raise RhythmError(
+        N_("{text} is not a time zone I know. Use an IANA name: {examples}"),
+        text=shown,
+        examples=ZONE_EXAMPLES,
+    )
 
 
 def zone_of(name: str | None) -> ZoneInfo:

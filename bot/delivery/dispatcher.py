@@ -110,13 +110,15 @@ class Dispatcher:
         if not state.active or state.paused:  # a paused chat asked for no alerts, queued ones included
             report.dropped += self.outbox.discard_chat(chat)
             return
+        whole = self.chats.get(chat.whole) if chat.thread else state
+        lang = whole.language or whole.platform_language  # read now: a /language change applies at once
         for alert in alerts:  # in order: a chat's second alert never overtakes its first
             if self._stopping:
                 return
             if alert.next_attempt is not None and alert.next_attempt > self.clock.now():
                 report.waiting += 1
                 return
-            if not await self._send_one(notifier, alert, report):
+            if not await self._send_one(notifier, replace(alert, lang=lang) if lang else alert, report):
                 return
 
     def _drop_expired(self, alerts: list[Alert], report: DrainReport) -> list[Alert]:

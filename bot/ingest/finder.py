@@ -18,6 +18,7 @@ from bot.ingest.fetch import FeedFetcher, FetchStatus
 from bot.ingest.netguard import AddressGuard, BlockedAddressError
 from bot.ingest.sources import CandidateSource, check_candidate_source
 from bot.text.urls import display_url, normalize_url
+from bot.texts import N_
 
 MAX_CANDIDATES = 8
 CONCURRENCY = 4
@@ -34,9 +35,13 @@ class SeveralFeeds(SourceError):
     """The page offers more than one feed: the user picks (buttons; the message lists them)."""
 
     def __init__(self, page: str, feeds: tuple[CandidateSource, ...]) -> None:
-        lines = [f"{display_url(page)} is a web page with {len(feeds)} feeds; add one of them:"]
-        lines += [f"/addsource {f.url}" + (f"  ({f.title})" if f.title else "") for f in feeds]
-        super().__init__("\n".join(lines))
+        listed = "\n".join(f"/addsource {f.url}" + (f"  ({f.title})" if f.title else "") for f in feeds)
+        super().__init__(
+            N_("{page} is a web page with {count} feeds; add one of them:\n{listed}"),
+            page=display_url(page),
+            count=len(feeds),
+            listed=listed,
+        )
         self.page = page
         self.feeds = feeds
 
@@ -53,7 +58,7 @@ async def find_feeds(url: str, fetcher: FeedFetcher) -> FoundFeeds:
     try:
         AddressGuard().check_host_literal(host)
     except BlockedAddressError:
-        raise SourceError(f"{host} is not a public address.") from None
+        raise SourceError(N_("{host} is not a public address."), host=host) from None
     try:
         return FoundFeeds((await check_candidate_source(url, fetcher),))
     except SourceError as exc:
@@ -68,8 +73,11 @@ async def find_feeds(url: str, fetcher: FeedFetcher) -> FoundFeeds:
         found = await _vet_all(common_feed_urls(result.url), fetcher)
     if not found:
         raise SourceError(
-            f"{display_url(url)} is a web page, and I found no RSS/Atom feed on it or its site. "
-            "Give the feed's own address (look for RSS or a feed icon on the site)."
+            N_(
+                "{url} is a web page, and I found no RSS/Atom feed on it or its site. "
+                "Give the feed's own address (look for RSS or a feed icon on the site)."
+            ),
+            url=display_url(url),
         )
     named = tuple(
         c if c.title else CandidateSource(c.url, titles.get(c.url)) for c in found

@@ -17,6 +17,7 @@ from bot.ingest.netguard import AddressGuard, BlockedAddressError
 from bot.ingest.parse import parse_feed
 from bot.models import Source
 from bot.text.urls import display_url, normalize_url
+from bot.texts import N_, Text
 
 _KEYS = frozenset({"name", "url"})
 
@@ -97,12 +98,16 @@ async def check_candidate_source(url: str, fetcher: FeedFetcher) -> CandidateSou
     try:
         AddressGuard().check_host_literal(host)
     except BlockedAddressError:
-        raise SourceError(f"{host} is not a public address.") from None
+        raise SourceError(N_("{host} is not a public address."), host=host) from None
     result = await fetcher.fetch(url, guarded=True)
     if result.status is not FetchStatus.OK:
         if result.blocked:
-            raise SourceError(f"{host} is not a public address.")
-        raise SourceError(f"{display_url(url)} could not be fetched: {result.error or 'no content'}.")
+            raise SourceError(N_("{host} is not a public address."), host=host)
+        raise SourceError(
+            N_("{url} could not be fetched: {problem}."),
+            url=display_url(url),
+            problem=result.error or Text(N_("no content")),
+        )
     parsed = await asyncio.to_thread(
         parse_feed,
         result.body,
@@ -112,6 +117,6 @@ async def check_candidate_source(url: str, fetcher: FeedFetcher) -> CandidateSou
         now=SystemClock().now(),
     )
     if not parsed.is_feed or not (parsed.articles or parsed.title):
-        raise SourceError(f"{display_url(url)} is not an RSS/Atom feed.")
+        raise SourceError(N_("{url} is not an RSS/Atom feed."), url=display_url(url))
     title = " ".join((parsed.title or "").split())[:80] or None
     return CandidateSource(url=url, title=title)

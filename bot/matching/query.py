@@ -12,6 +12,7 @@ from bot.errors import QueryError
 from bot.text.stemming import raw_words
 from bot.text.stopwords import common_in
 from bot.text.tokens import bare, fold, stem, words
+from bot.texts import N_, Text
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
@@ -21,7 +22,7 @@ _SYMBOLS = "+#&"
 
 # Phones and keyboards turn " into typographic quotes; they all mean a phrase.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
-_EXAMPLE = 'e.g. Caspian pipeline, "Caspian Sea", Gazprom OR Rosneft, Armenia -peace, sanction*'
+_EXAMPLE = Text(N_('e.g. Caspian pipeline, "Caspian Sea", Gazprom OR Rosneft, Armenia -peace, sanction*'))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,24 +64,32 @@ def _term(text: str, quoted: bool) -> Term:
     found = words(text)
     if not found:
         what = f'"{text}"' if quoted else f"'{text}'"
-        raise QueryError(f"{what} has no letters or digits: remove it or put a word in it.")
+        raise QueryError(N_("{what} has no letters or digits: remove it or put a word in it."), what=what)
     if "*" in text:
         if quoted:
             raise QueryError(
-                f'Wildcards do not work inside quotes: "{text}". Use a word like sanction* alone.'
+                N_('Wildcards do not work inside quotes: "{text}". Use a word like sanction* alone.'),
+                text=text,
             )
         if not text.endswith("*") or "*" in text[:-1]:
-            raise QueryError(f"'{text}': '*' goes only once, at the end of a word, as in sanction*.")
+            raise QueryError(
+                N_("'{text}': '*' goes only once, at the end of a word, as in sanction*."), text=text
+            )
         if len(found) > 1:
-            raise QueryError(f"'{text}': '*' applies to a single word, as in sanction*.")
+            raise QueryError(N_("'{text}': '*' applies to a single word, as in sanction*."), text=text)
         prefix = bare(found[0])
         if sum(ch.isalnum() for ch in prefix) < MIN_PREFIX:
-            raise QueryError(f"'{text}': put at least {MIN_PREFIX} letters before '*', as in sanction*.")
+            raise QueryError(
+                N_("'{text}': put at least {n} letters before '*', as in sanction*."), text=text, n=MIN_PREFIX
+            )
         return Term(PREFIX, (prefix,), prefix + "*")
     if not quoted and any(ch in text for ch in _SYMBOLS) and not any(ch in "".join(found) for ch in _SYMBOLS):
         raise QueryError(
-            f"'{text}' cannot be matched as written: only names like C++, C#, AT&T or S&P keep their "
-            "symbols. Write it in letters, or quote the words around it."
+            N_(
+                "'{text}' cannot be matched as written: only names like C++, C#, AT&T or S&P keep their "
+                "symbols. Write it in letters, or quote the words around it."
+            ),
+            text=text,
         )
     raw = raw_words(text)
     typed = tuple(raw) if len(raw) == len(found) else tuple(found)
@@ -114,14 +123,14 @@ def _scan(text: str) -> list[tuple[str, bool, bool] | None]:
             end += 1
         word = text[i:end]
         if word == "-":
-            raise QueryError("Put the word to exclude right after '-', with no space: Armenia -peace.")
+            raise QueryError(N_("Put the word to exclude right after '-', with no space: Armenia -peace."))
         i = end
         operator = word.upper() if not excluded else ""
         if operator == "AND":  # every word is required anyway: "Gazprom AND Rosneft" means both
             continue
         if operator == "NOT":
             if i >= n:
-                raise QueryError("Put the word to exclude after NOT, as in: Armenia NOT peace.")
+                raise QueryError(N_("Put the word to exclude after NOT, as in: Armenia NOT peace."))
             negate = True
             continue
         # "or" in any case: in a chat nobody types the capitals web search wants
@@ -137,10 +146,13 @@ def _group(items: list[tuple[str, bool, bool] | None]) -> tuple[list[list[Term]]
     for item in items:
         if item is None:
             if last == "neg":
-                raise QueryError("An excluded term cannot be part of an OR: write Gazprom OR Rosneft -peace.")
+                raise QueryError(
+                    N_("An excluded term cannot be part of an OR: write Gazprom OR Rosneft -peace.")
+                )
             if last is None or pending_or:
                 raise QueryError(
-                    f"'OR' must stand between two terms, as in: Gazprom OR Rosneft ({_EXAMPLE})."
+                    N_("'OR' must stand between two terms, as in: Gazprom OR Rosneft ({example})."),
+                    example=_EXAMPLE,
                 )
             pending_or = True
             continue
@@ -148,7 +160,9 @@ def _group(items: list[tuple[str, bool, bool] | None]) -> tuple[list[list[Term]]
         term = _term(text, quoted)
         if negated:
             if pending_or:
-                raise QueryError("An excluded term cannot be part of an OR: write Gazprom OR Rosneft -peace.")
+                raise QueryError(
+                    N_("An excluded term cannot be part of an OR: write Gazprom OR Rosneft -peace.")
+                )
             excluded.append(term)
             last = "neg"
         else:
@@ -158,7 +172,7 @@ def _group(items: list[tuple[str, bool, bool] | None]) -> tuple[list[list[Term]]
                 groups.append([term])
             pending_or, last = False, "pos"
     if pending_or:
-        raise QueryError("'OR' must stand between two terms, as in: Gazprom OR Rosneft.")
+        raise QueryError(N_("'OR' must stand between two terms, as in: Gazprom OR Rosneft."))
     return groups, excluded
 
 
@@ -173,7 +187,9 @@ def _canonical(groups: list[list[Term]], excluded: list[Term]) -> Query:
     sets = {frozenset((t.kind, t.keys) for t in g) - out for g in groups}
     for ids in sets:
         if not ids:
-            raise QueryError("Every word of the query is also excluded, so nothing could match: remove one.")
+            raise QueryError(
+                N_("Every word of the query is also excluded, so nothing could match: remove one.")
+            )
     # A group that contains another group is implied by it: "a (a OR b)" is just "a".
     kept = [s for s in sets if not any(other < s for other in sets)]
     ordered = sorted(
@@ -209,26 +225,39 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, stored: bool = F
     typed = " ".join(text.split())
     text = text.translate(_QUOTES).strip()
     if not text:
-        raise QueryError(f"The query is empty: type the words to watch for, {_EXAMPLE}.")
+        raise QueryError(N_("The query is empty: type the words to watch for, {example}."), example=_EXAMPLE)
     if len(text) > max_chars:
-        raise QueryError(f"The query is {len(text)} characters long: use at most {max_chars}.")
+        raise QueryError(
+            N_("The query is {length} characters long: use at most {most}."), length=len(text), most=max_chars
+        )
     if text.count('"') % 2:
-        raise QueryError('A quote is not closed: phrases need a quote on both sides, as in "Caspian Sea".')
+        raise QueryError(
+            N_('A quote is not closed: phrases need a quote on both sides, as in "Caspian Sea".')
+        )
     items = _scan(text)
     count = sum(item is not None for item in items)
     if count > MAX_TERMS:
         raise QueryError(
-            f"The query has {count} terms: use at most {MAX_TERMS} words, phrases or exclusions."
+            N_("The query has {count} terms: use at most {most} words, phrases or exclusions."),
+            count=count,
+            most=MAX_TERMS,
         )
     groups, excluded = _group(items)
     if not groups:
-        raise QueryError(f"A query needs at least one word to look for, not only exclusions ({_EXAMPLE}).")
+        raise QueryError(
+            N_("A query needs at least one word to look for, not only exclusions ({example})."),
+            example=_EXAMPLE,
+        )
     query = _canonical(groups, excluded)
     # on the normal form, the one stored: "new gas OR new" is just "new" (and would not load again)
     if not stored and _too_common([list(g) for g in query.groups]):
         common = " ".join(t.label for g in query.groups for t in g)
         raise QueryError(
-            f"'{common}' would match almost every story (single letters, digits and words like "
-            f"'the', 'и', 'und' are in nearly all): add a more specific word ({_EXAMPLE})."
+            N_(
+                "'{common}' would match almost every story (single letters, digits and words like "
+                "'the', 'и', 'und' are in nearly all): add a more specific word ({example})."
+            ),
+            common=common,
+            example=_EXAMPLE,
         )
     return replace(query, typed=typed)

@@ -13,6 +13,7 @@ from bot.matching.document import Document, analyze
 from bot.matching.query import Query, Term
 from bot.models import Article
 from bot.stories.events import EventIndex, event_terms
+from bot.texts import N_, Text, plural_text
 
 
 def distinct_stories(articles: Iterable[Article]) -> list[Article]:
@@ -50,20 +51,25 @@ def preview(articles: Sequence[Article], query: Query, examples: int = 3, days: 
     docs = [(a, analyze(a.title, a.text, lang=a.lang or None)) for a in distinct_stories(articles)]
     found = [a for a, d in docs if _positive(d, query) and _excluded(d, query) is None]
     if found or not docs:
-        reason = None if found else f"no stories arrived in the last {days} days yet"
+        reason = None if found else Text(N_("no stories arrived in the last {days} days yet"), days=days)
         return Preview(len(docs), len(found), tuple(found[:examples]), reason)
     positive = [d for _, d in docs if _positive(d, query)]
     if positive:
         blockers = {t.text for d in positive if (t := _excluded(d, query)) is not None}
         what = ", ".join(f"-{b}" for b in sorted(blockers))
-        reason = f"{what} removes all {len(positive)} stories that match the rest of the query"
+        reason = plural_text(
+            "{what} removes the only story that matches the rest of the query",
+            "{what} removes all {n} stories that match the rest of the query",
+            len(positive),
+            what=what,
+        )
         return Preview(len(docs), 0, (), reason)
     unused = [t for group in query.groups for t in group if not any(d.has(t) for _, d in docs)]
     if unused:
         names = ", ".join(f"“{t.label}”" for t in unused[:3])
-        reason = f"no source has used {names} in the last {days} days"
+        reason = Text(N_("no source has used {names} in the last {days} days"), names=names, days=days)
     else:
-        reason = f"its words never appeared together in one story in the last {days} days"
+        reason = Text(N_("its words never appeared together in one story in the last {days} days"), days=days)
     return Preview(len(docs), 0, (), reason)
 
 

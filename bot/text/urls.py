@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.errors import SourceError
+from bot.texts import N_
 
 _MAX_URL = 2048
 # Query parameters that say who sent the reader, never which story it is.
@@ -56,21 +57,21 @@ def normalize_url(url: str) -> str:
     """
     url = url.strip().strip("<>").strip()
     if not url:
-        raise SourceError("Give the feed's address, e.g. https://example.com/rss.xml")
+        raise SourceError(N_("Give the feed's address, e.g. https://example.com/rss.xml"))
     if len(url) > _MAX_URL or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise SourceError("That does not look like a web address (too long, or it contains spaces).")
+        raise SourceError(N_("That does not look like a web address (too long, or it contains spaces)."))
     if "://" not in url and not url.lower().startswith(("http:", "https:")):
         url = "https://" + url
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
-        raise SourceError("That does not look like a web address.") from None
+        raise SourceError(N_("That does not look like a web address.")) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise SourceError("Only http:// and https:// feed addresses are supported.")
+        raise SourceError(N_("Only http:// and https:// feed addresses are supported."))
     if not parts.hostname:
-        raise SourceError("That address has no host name.")
+        raise SourceError(N_("That address has no host name."))
     netloc = parts.netloc.rsplit("@", 1)
     netloc[-1] = netloc[-1].lower()
     return urlunsplit((scheme, "@".join(netloc), parts.path or "/", parts.query, ""))

@@ -21,8 +21,10 @@ from bot.service import NewsService
 from handlers.discord.client import make_client
 from handlers.discord.commands import DiscordCommands
 from handlers.discord.context import reply
+from handlers.discord.languages import language_check
 from handlers.discord.notifier import DiscordNotifier
 from handlers.discord.tree import register_commands
+from handlers.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class DiscordAdapter:
         self.client = make_client()
         self.tree = app_commands.CommandTree(self.client)
         self.tree.error(self._on_command_error)
+        self.tree.interaction_check = language_check(service)  # type: ignore[method-assign]
         self.commands = DiscordCommands(service, admin_guilds=admin_guilds)
         register_commands(self.tree, self.commands)
         self.notifier = DiscordNotifier(self.client)
@@ -95,15 +98,15 @@ class DiscordAdapter:
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         if isinstance(error, app_commands.NoPrivateMessage):
-            text = "This command works in a server only."
+            text = t("This command works in a server only.")
         elif isinstance(error, app_commands.CheckFailure):  # e.g. default_permissions overridden
-            text = "You need the Manage Server permission for that."
+            text = t("You need the Manage Server permission for that.")
         else:
             log.error(
                 "discord command /%s failed",
                 interaction.command.name if interaction.command else "?",
                 exc_info=error,
             )
-            text = "Something went wrong on our side; please try again later."
+            text = t("Something went wrong on our side; please try again later.")
         with contextlib.suppress(discord.HTTPException):
             await reply(interaction, text, ephemeral=True)

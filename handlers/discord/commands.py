@@ -15,24 +15,39 @@ from bot.errors import PermissionDenied, SubscriptionError
 from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold
+from bot.texts import N_
 from handlers.discord.context import reply, shows_domain_errors
 from handlers.discord.notifier import CHANNEL, DIRECT
 from handlers.discord.render import MESSAGE_MAX, bullet_list, escape, latest_embeds
-from handlers.discord.rhythm_commands import HELP_RHYTHM, RhythmCommands, subscription_line
+from handlers.discord.rhythm_commands import RhythmCommands, help_rhythm, subscription_line
 from handlers.discord.source_commands import CHOICE_MAX, CHOICES_MAX, SourceCommands
+from handlers.i18n import t
 
-HELP = (
-    "**newsbot** sends news alerts for your keywords.\n"
-    '`/subscribe query` — e.g. `SOCAR`, `"Caspian Sea"`, `Gazprom OR Rosneft`, `oil -palm`, `pipelin*`\n'
-    "  `deliver_to`: this channel (default in a server) or your direct messages\n"
-    'Words match in any form in the story\'s language (`Москва` finds "Москве"); '
-    'a quoted single word (`"Москва"`) matches that form only.\n'
-    "`/unsubscribe` · `/list` · `/latest [query]` · `/pause` · `/resume` · `/sources`\n"
-    "`/images on|off` · `/export` (the feeds as OPML)\n"
-    f"{HELP_RHYTHM}\n"
-    "In a thread, alerts arrive in that thread; a channel's alerts need Manage Channels.\n"
-    "Server managers: `/addsource url [name]` · `/removesource source` · `/import file`"
-)
+
+def help_text() -> str:
+    return "\n".join(
+        [
+            t("**newsbot** sends news alerts for your keywords."),
+            t(
+                '`/subscribe query` — e.g. `SOCAR`, `"Caspian Sea"`, `Gazprom OR '
+                "Rosneft`, `oil -palm`, `pipelin*`"
+            ),
+            "  " + t("`deliver_to`: this channel (default in a server) or your direct messages"),
+            t(
+                'Words match in any form in the story\'s language (`Москва` finds "Москве"); '
+                'a quoted single word (`"Москва"`) matches that form only.'
+            ),
+            "`/unsubscribe` · `/list` · `/latest [query]` · `/pause` · `/resume` · `/sources`",
+            t("`/images on|off` · `/export` (the feeds as OPML)"),
+            help_rhythm(),
+            t(
+                "I write in your Discord language (English, Russian, Azerbaijani, Ukrainian, Turkish or "
+                "German); stories are shown as their source wrote them."
+            ),
+            t("In a thread, alerts arrive in that thread; a channel's alerts need Manage Channels."),
+            t("Server managers: `/addsource url [name]` · `/removesource source` · `/import file`"),
+        ]
+    )
 
 
 class DiscordCommands(RhythmCommands, SourceCommands):
@@ -46,8 +61,10 @@ class DiscordCommands(RhythmCommands, SourceCommands):
             return
         if not interaction.permissions.manage_channels:
             raise PermissionDenied(
-                "You need the Manage Channels permission to change this channel's alerts. "
-                "For alerts of your own, use deliver_to: direct messages."
+                N_(
+                    "You need the Manage Channels permission to change this channel's alerts. "
+                    "For alerts of your own, use deliver_to: direct messages."
+                )
             )
 
     # subscriptions ---------------------------------------------------------------------------
@@ -66,12 +83,18 @@ class DiscordCommands(RhythmCommands, SourceCommands):
         shown = escape(result.query, 500)
         if not result.created:
             await reply(
-                interaction, f"Already subscribed to **{shown}** in {self.where(chat)}.", ephemeral=True
+                interaction,
+                t("Already subscribed to **{query}** in {where}.", query=shown, where=self.where(chat)),
+                ephemeral=True,
             )
             return
         await reply(
             interaction,
-            f"Subscribed to **{shown}**. Alerts will arrive in {self.where(chat)}.",
+            t(
+                "Subscribed to **{query}**. Alerts will arrive in {where}.",
+                query=shown,
+                where=self.where(chat),
+            ),
             ephemeral=chat.platform == DIRECT,
         )
 
@@ -84,7 +107,11 @@ class DiscordCommands(RhythmCommands, SourceCommands):
         removed = self.service.unsubscribe(chat, query)
         await reply(
             interaction,
-            f"Unsubscribed from **{escape(removed, 500)}** in {self.where(chat)}.",
+            t(
+                "Unsubscribed from **{query}** in {where}.",
+                query=escape(removed, 500),
+                where=self.where(chat),
+            ),
             ephemeral=chat.platform == DIRECT,
         )
 
@@ -106,13 +133,16 @@ class DiscordCommands(RhythmCommands, SourceCommands):
         for chat in chats:
             overview = self.service.rhythm.overview(chat)
             queries = [subscription_line(overview, q) for q in self.service.subscriptions(chat)]
-            paused = " (paused)" if self.service.chat_state(chat).paused else ""
-            head = f"**{self.where(chat).capitalize()}**{paused}: "
+            paused = " " + t("(paused)") if self.service.chat_state(chat).paused else ""
+            where = self.where(chat)
+            head = f"**{where[:1].upper() + where[1:]}**{paused}: "
             if not queries:
-                sections.append(head + "no subscriptions.")
+                sections.append(head + t("no subscriptions."))
             else:
                 sections.append(
-                    head + f"{len(queries)}\n" + bullet_list(queries, MESSAGE_MAX // len(chats) - 80)
+                    head
+                    + f"{len(queries)}\n"
+                    + bullet_list(queries, MESSAGE_MAX // len(chats) - 80, t("…and {n} more"))
                 )
         await reply(interaction, "\n\n".join(sections), ephemeral=True)
 
@@ -125,8 +155,11 @@ class DiscordCommands(RhythmCommands, SourceCommands):
         chat = self.target(interaction, deliver_to)
         alerts = self.service.latest(chat, query)
         if not alerts:
-            what = f"**{escape(query, 300)}**" if query else "your subscriptions"
-            await reply(interaction, f"No recent stories match {what}.", ephemeral=True)
+            if query:
+                text = t("No recent stories match **{query}**.", query=escape(query, 300))
+            else:
+                text = t("No recent stories match your subscriptions.")
+            await reply(interaction, text, ephemeral=True)
             return
         embeds = [discord.Embed.from_dict(e) for e in latest_embeds(alerts)]
         await reply(interaction, embeds=embeds, ephemeral=True)
@@ -136,10 +169,15 @@ class DiscordCommands(RhythmCommands, SourceCommands):
         chat = self.target(interaction, deliver_to)
         self.require_channel_rights(interaction, chat)
         changed = self.service.pause(chat)
-        text = "Alerts paused" if changed else "Alerts were already paused"
+        if changed:
+            text = t("Alerts paused for {where}. /resume turns them back on.", where=self.where(chat))
+        else:
+            text = t(
+                "Alerts were already paused for {where}. /resume turns them back on.", where=self.where(chat)
+            )
         await reply(
             interaction,
-            f"{text} for {self.where(chat)}. /resume turns them back on.",
+            text,
             ephemeral=chat.platform == DIRECT,
         )
 
@@ -148,8 +186,11 @@ class DiscordCommands(RhythmCommands, SourceCommands):
         chat = self.target(interaction, deliver_to)
         self.require_channel_rights(interaction, chat)
         changed = self.service.resume(chat)
-        text = "Alerts resumed" if changed else "Alerts are already on"
-        await reply(interaction, f"{text} for {self.where(chat)}.", ephemeral=chat.platform == DIRECT)
+        if changed:
+            text = t("Alerts resumed for {where}.", where=self.where(chat))
+        else:
+            text = t("Alerts are already on for {where}.", where=self.where(chat))
+        await reply(interaction, text, ephemeral=chat.platform == DIRECT)
 
     async def help_command(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, HELP, ephemeral=True)
+        await reply(interaction, help_text(), ephemeral=True)

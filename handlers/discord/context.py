@@ -13,6 +13,7 @@ from bot.models import ChatRef
 from bot.service import NewsService
 from handlers.discord.notifier import CHANNEL, DIRECT
 from handlers.discord.render import MESSAGE_MAX, truncate
+from handlers.i18n import t, tr
 
 P = ParamSpec("P")
 NONE = discord.AllowedMentions.none()
@@ -46,7 +47,7 @@ def shows_domain_errors(
         try:
             await func(self, interaction, *args, **kw)
         except NewsbotError as exc:
-            await reply(interaction, str(exc), ephemeral=True)
+            await reply(interaction, tr(exc), ephemeral=True)
 
     return wrapper
 
@@ -64,14 +65,14 @@ class CommandContext:
 
     @staticmethod
     def where(chat: ChatRef) -> str:
-        return "this channel" if chat.platform == CHANNEL else "your direct messages"
+        return t("this channel") if chat.platform == CHANNEL else t("your direct messages")
 
     @staticmethod
     def cannot_post_here(interaction: discord.Interaction) -> str | None:
         perms = interaction.app_permissions
         in_thread = isinstance(interaction.channel, discord.Thread)
         can_send = perms.send_messages_in_threads if in_thread else perms.send_messages
-        missing = [
+        missing = [  # Discord's own names of the permissions, as its settings show them in English
             name
             for name, ok in (
                 ("View Channel", perms.view_channel),
@@ -82,7 +83,8 @@ class CommandContext:
         ]
         if not missing:
             return None
-        return (
-            f"I can't post alerts in this channel: I need {', '.join(missing)} here. "
-            "Ask a server manager to grant them, or use deliver_to: direct messages."
+        return t(
+            "I can't post alerts in this channel: I need {permissions} here. "
+            "Ask a server manager to grant them, or use deliver_to: direct messages.",
+            permissions=", ".join(missing),
         )

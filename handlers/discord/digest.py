@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.alerts.digest import heading
 from bot.alerts.rhythm import zone_of
-from bot.clock import format_local
 from bot.models import Digest
 from handlers.discord.render import (
     EMBED_TOTAL_MAX,
@@ -22,6 +21,7 @@ from handlers.discord.render import (
     truncate,
     utf16_len,
 )
+from handlers.i18n import format_moment, t, tr
 
 WITH_BULLETS = 1800  # budget of a story that carries its highlights
 WITHOUT_BULLETS = 560  # 10 of these fit one message's 6000
@@ -29,7 +29,7 @@ WITHOUT_BULLETS = 560  # 10 of these fit one message's 6000
 
 def _title(digest: Digest, n: int, total: int) -> str:
     mark = f" ({n}/{total})" if total > 1 else ""
-    return escape(heading(digest, zone_of(digest.zone)), 300) + mark
+    return escape(tr(heading(digest, zone_of(digest.zone))), 300) + mark
 
 
 def digest_messages(digest: Digest) -> list[dict[str, Any]]:
@@ -53,13 +53,13 @@ def digest_texts(digest: Digest) -> list[str]:
     """The digest without embeds (after Discord refused them), split between stories."""
     blocks = []
     for alert in digest.items:
-        meta = [escape(one_line(alert.source) or "unknown source", 100)]
-        when = format_local(alert.published, digest.zone)
+        meta = [escape(one_line(alert.source) or t("unknown source"), 100)]
+        when = format_moment(alert.published, digest.zone)
         if when:
             meta.append(when)
         if alert.matched:
             meta.append(escape(", ".join(alert.matched), 300))
-        lines = [escape(one_line(alert.title) or "Untitled story", 300), " · ".join(meta)]
+        lines = [escape(one_line(alert.title) or t("Untitled story"), 300), " · ".join(meta)]
         lines += [f"• {escape(one_line(b), 300)}" for b in alert.bullets if b.strip()]
         url = safe_url(alert.url)
         if url:

@@ -17,6 +17,7 @@ from bot.models import Alert, ChatRef
 from bot.ports import DeliveryResult, DeliveryStatus
 from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import alert_embed, alert_text
+from handlers.i18n import use_language
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ def _retry_after(exc: discord.HTTPException) -> float | None:
 
 
 def send_kwargs(alert: Alert) -> dict[str, Any]:
+    with use_language(alert.lang):  # the alert's own words (labels, times) in the chat's language
+        return _send_kwargs(alert)
+
+
+def _send_kwargs(alert: Alert) -> dict[str, Any]:
     if alert.plain:
         return {"content": alert_text(alert), "allowed_mentions": discord.AllowedMentions.none()}
     return {
@@ -67,6 +73,11 @@ def send_kwargs(alert: Alert) -> dict[str, Any]:
 
 def send_parts(alert: Alert) -> list[dict[str, Any]]:
     """The messages of one outbox entry: one for an alert, one or more for a digest."""
+    with use_language(alert.lang):
+        return _send_parts(alert)
+
+
+def _send_parts(alert: Alert) -> list[dict[str, Any]]:
     if alert.digest is None:
         return [send_kwargs(alert)]
     none = discord.AllowedMentions.none()

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from discord.utils import escape_markdown
 
 from bot.alerts.emphasis import matched_terms, spans
-from bot.clock import format_local
 from bot.matching.query import Term
 from bot.models import Alert
+from bot.texts import N_
+from handlers.i18n import format_moment, t
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -30,8 +31,8 @@ MESSAGE_MAX = 2000
 EMBEDS_PER_MESSAGE = 10
 URL_MAX = 2000
 COLOR = 0x2B6CB0
-MATCHED_NAME = "Matched"
-ALSO_NAME = "Also reported by"
+MATCHED_NAME = N_("Matched")
+ALSO_NAME = N_("Also reported by")
 ALSO_NAMES = 3
 
 # <@user>, <@!user>, <@&role>, <#channel>, </command:id>: a zero-width space after "<" stops Discord
@@ -106,14 +107,14 @@ def safe_url(url: str) -> str | None:
 
 
 def format_time(alert: Alert) -> str:
-    return format_local(alert.published, alert.zone) or "time unknown"
+    return format_moment(alert.published, alert.zone) or t("time unknown")
 
 
 def also_value(alert: Alert) -> str:
     """Later reports of the alert's event: "[Reuters](url) · [AP](url) · +2"; "" with none."""
     names: dict[str, str] = {}
     for source, url in alert.also:
-        names.setdefault(one_line(source) or "unknown source", url)
+        names.setdefault(one_line(source) or t("unknown source"), url)
     shown = []
     for source, url in list(names.items())[:ALSO_NAMES]:
         name, link = escape(source, 80), safe_url(url)
@@ -132,14 +133,17 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     budget = min(budget, EMBED_TOTAL_MAX)
     small = budget < EMBED_TOTAL_MAX
     title = escape(
-        one_line(alert.title) or "Untitled story", min(TITLE_MAX, budget // 5) if small else TITLE_MAX
+        one_line(alert.title) or t("Untitled story"), min(TITLE_MAX, budget // 5) if small else TITLE_MAX
     )
     # footers show no markdown, so escaping would show backslashes; mentions are still neutralised
-    footer = truncate(neutralize_mentions(one_line(alert.source)) or "unknown source", min(256, budget // 10))
+    footer = truncate(
+        neutralize_mentions(one_line(alert.source)) or t("unknown source"), min(256, budget // 10)
+    )
     matched = escape(", ".join(alert.matched) or "—", min(FIELD_VALUE_MAX, budget // 5))
     also = also_value(alert)
-    used = utf16_len(title) + utf16_len(footer) + utf16_len(MATCHED_NAME) + utf16_len(matched)
-    used += utf16_len(ALSO_NAME) + utf16_len(also) if also else 0
+    matched_name, also_name = t(MATCHED_NAME), t(ALSO_NAME)
+    used = utf16_len(title) + utf16_len(footer) + utf16_len(matched_name) + utf16_len(matched)
+    used += utf16_len(also_name) + utf16_len(also) if also else 0
     room = min(DESCRIPTION_MAX, budget - used)
     terms = matched_terms(alert.matched)
     lines = [f"• {marked(one_line(b), terms, room)}" for b in alert.bullets if b.strip()]
@@ -148,8 +152,8 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
         "type": "rich",
         "title": title,
         "color": COLOR,
-        "fields": [{"name": MATCHED_NAME, "value": matched, "inline": False}]
-        + ([{"name": ALSO_NAME, "value": also, "inline": False}] if also else []),
+        "fields": [{"name": matched_name, "value": matched, "inline": False}]
+        + ([{"name": also_name, "value": also, "inline": False}] if also else []),
         "footer": {"text": footer},
     }
     if description:
@@ -177,9 +181,9 @@ def embed_text_len(embed: dict[str, Any]) -> int:
 
 def alert_text(alert: Alert) -> str:
     """The alert without markup, for when an embed was refused (Alert.plain)."""
-    lines = [escape(one_line(alert.title) or "Untitled story", TITLE_MAX)]
+    lines = [escape(one_line(alert.title) or t("Untitled story"), TITLE_MAX)]
     lines.append(f"{escape(one_line(alert.source), 100)} · {format_time(alert)}")
-    lines.append("Matched: " + escape(", ".join(alert.matched), 300))
+    lines.append(t("Matched: {queries}", queries=escape(", ".join(alert.matched), 300)))
     url = safe_url(alert.url)
     tail = f"\n{url}" if url else ""
     room = MESSAGE_MAX - utf16_len("\n".join(lines)) - utf16_len(tail) - 1

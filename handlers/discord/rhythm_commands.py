@@ -10,13 +10,13 @@ from discord import app_commands
 
 from bot.alerts.preferences import RhythmOverview
 from bot.alerts.rhythm import DIGEST_EXAMPLES, QUIET_EXAMPLES, SNOOZE_EXAMPLES, ZONE_EXAMPLES
-from bot.clock import format_local
 from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold
 from handlers.discord.context import CommandContext, reply, shows_domain_errors
 from handlers.discord.notifier import DIRECT
 from handlers.discord.render import escape
+from handlers.i18n import format_moment, t, tr
 
 CHOICES_MAX = 25
 COMMON_ZONES = (
@@ -34,7 +34,7 @@ COMMON_ZONES = (
 
 
 def _when(moment: datetime | None, zone: str) -> str:
-    return format_local(moment, zone) or "—"
+    return format_moment(moment, zone) or "—"
 
 
 def subscription_line(overview: RhythmOverview, query: str) -> str:
@@ -42,9 +42,10 @@ def subscription_line(overview: RhythmOverview, query: str) -> str:
     view = next((v for v in overview.subscriptions if query in (v.query, v.label)), None)
     if view is None:
         return query
-    line = f"{query} — {view.rhythm.describe()}" + ("" if view.own_rhythm else " (default)")
+    rhythm = tr(view.rhythm.describe())
+    line = f"{query} — " + (rhythm if view.own_rhythm else t("{rhythm} (default)", rhythm=rhythm))
     if view.snoozed_until is not None:
-        line += f" · snoozed until {_when(view.snoozed_until, overview.zone)}"
+        line += " · " + t("snoozed until {time}", time=_when(view.snoozed_until, overview.zone))
     return line
 
 
@@ -69,13 +70,20 @@ class RhythmCommands(CommandContext):
         self.require_channel_rights(interaction, chat)
         done = self.service.rhythm.set_digest(chat, f"{query} {rhythm}" if query else rhythm)
         what = (
-            f"**{escape(done.query, 300)}**" if done.query else "Subscriptions without a rhythm of their own"
+            f"**{escape(done.query, 300)}**"
+            if done.query
+            else t("Subscriptions without a rhythm of their own")
         )
         if done.rhythm.instant:
-            text = f"{what}: alerts as they happen in {self.where(chat)}."
+            text = t("{what}: alerts as they happen in {where}.", what=what, where=self.where(chat))
         else:
-            text = f"{what}: {done.rhythm.describe()} digest ({escape(done.zone, 60)} time)"
-            text += f", next one {_when(done.next_due, done.zone)}."
+            text = t(
+                "{what}: {rhythm} digest ({zone} time), next one {time}.",
+                what=what,
+                rhythm=tr(done.rhythm.describe()),
+                zone=escape(done.zone, 60),
+                time=_when(done.next_due, done.zone),
+            )
         await reply(interaction, text, ephemeral=self._answer(chat))
 
     @shows_domain_errors
@@ -87,9 +95,14 @@ class RhythmCommands(CommandContext):
             self.require_channel_rights(interaction, chat)
         name = self.service.rhythm.set_zone(chat, zone) if zone else self.service.rhythm.settings(chat).zone
         now = _when(self.service.clock.now(), name)
-        text = f"Time zone of {self.where(chat)}: **{escape(name, 60)}** (now {now})."
+        text = t(
+            "Time zone of {where}: **{zone}** (now {time}).",
+            where=self.where(chat),
+            zone=escape(name, 60),
+            time=now,
+        )
         if not zone:
-            text += f" Change it with {ZONE_EXAMPLES}."
+            text += " " + t("Change it with {examples}.", examples=ZONE_EXAMPLES)
         await reply(interaction, text, ephemeral=self._answer(chat) or not zone)
 
     async def zone_autocomplete(
@@ -111,12 +124,16 @@ class RhythmCommands(CommandContext):
         quiet = self.service.rhythm.set_quiet(chat, hours)
         zone = self.service.rhythm.settings(chat).zone
         if quiet is None:
-            text = f"Quiet hours off for {self.where(chat)}: instant alerts come at any time."
+            text = t("Quiet hours off for {where}: instant alerts come at any time.", where=self.where(chat))
         else:
-            text = (
-                f"Quiet hours {quiet.start:%H:%M}–{quiet.end:%H:%M} ({escape(zone, 60)} time) for "
-                f"{self.where(chat)}: instant alerts matched then are held and sent as one digest at "
-                f"{quiet.end:%H:%M}. `/quiet off` ends them. ({QUIET_EXAMPLES})"
+            text = t(
+                "Quiet hours {start}–{end} ({zone} time) for {where}: instant alerts matched then are held "
+                "and sent as one digest at {end}. `/quiet off` ends them. ({examples})",
+                start=f"{quiet.start:%H:%M}",
+                end=f"{quiet.end:%H:%M}",
+                zone=escape(zone, 60),
+                where=self.where(chat),
+                examples=tr(QUIET_EXAMPLES),
             )
         await reply(interaction, text, ephemeral=self._answer(chat))
 
@@ -128,18 +145,27 @@ class RhythmCommands(CommandContext):
         self.require_channel_rights(interaction, chat)
         done = self.service.rhythm.snooze(chat, f"{query} {duration}")
         zone = self.service.rhythm.settings(chat).zone
-        what = f"**{escape(done.query, 300)}**" if done.query else "All subscriptions"
+        what = f"**{escape(done.query, 300)}**" if done.query else t("All subscriptions")
         if done.until is None:
-            text = f"{what}: snooze ended, alerts come again."
+            text = t("{what}: snooze ended, alerts come again.", what=what)
         else:
-            text = (
-                f"{what} snoozed until {_when(done.until, zone)}: matches are dropped until then, "
-                f"not saved for later. ({SNOOZE_EXAMPLES})"
+            text = t(
+                "{what} snoozed until {time}: matches are dropped until then, not "
+                "saved for later. ({examples})",
+                what=what,
+                time=_when(done.until, zone),
+                examples=tr(SNOOZE_EXAMPLES),
             )
         await reply(interaction, text, ephemeral=self._answer(chat))
 
 
-HELP_RHYTHM = (
-    f"`/digest rhythm [query]` — digests instead of alerts: {DIGEST_EXAMPLES}\n"
-    "`/timezone [zone]` · `/quiet 23:00-07:00` · `/snooze query|all 2h` (`off` ends it)"
-)
+def help_rhythm() -> str:
+    return "\n".join(
+        [
+            t(
+                "`/digest rhythm [query]` — digests instead of alerts: {examples}",
+                examples=tr(DIGEST_EXAMPLES),
+            ),
+            t("`/timezone [zone]` · `/quiet 23:00-07:00` · `/snooze query|all 2h` (`off` ends it)"),
+        ]
+    )

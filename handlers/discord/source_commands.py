@@ -7,13 +7,13 @@ from collections.abc import Collection
 import discord
 from discord import app_commands
 
-from bot.clock import format_utc
 from bot.service import NewsService
 from bot.sources_service import Actor
 from bot.text.tokens import fold
 from handlers.discord.context import reply, shows_domain_errors
 from handlers.discord.render import escape
 from handlers.discord.sources_view import sources_embed
+from handlers.i18n import format_moment, t
 
 CHOICE_MAX = 100  # autocomplete choice name and value
 CHOICES_MAX = 25
@@ -49,31 +49,43 @@ class SourceCommands:
         source = await self.service.add_source(actor, url, name)
         await reply(
             interaction,
-            f"Added **{escape(source.name, 200)}**; it is polled from the next cycle.",
+            t("Added **{name}**; it is polled from the next cycle.", name=escape(source.name, 200)),
             ephemeral=True,
         )
 
     @shows_domain_errors
     async def removesource_command(self, interaction: discord.Interaction, source: str) -> None:
         removed = self.service.remove_source(self.actor(interaction), source)
-        await reply(interaction, f"Removed **{escape(removed.name, 200)}**.", ephemeral=True)
+        await reply(interaction, t("Removed **{name}**.", name=escape(removed.name, 200)), ephemeral=True)
 
     @shows_domain_errors
     async def stats_command(self, interaction: discord.Interaction) -> None:
         stats = self.service.stats(self.actor(interaction))
-        window = "in the last 24 h"
+        window = t("in the last 24 h")
         if stats.restarted_lately:
-            window = f"since the restart at {format_utc(stats.window_start)}"
+            window = t("since the restart at {time}", time=format_moment(stats.window_start))
         failing = ", ".join(escape(n, 60) for n in stats.failing[:10])
+        sources = t(
+            "Sources: {sources}: {healthy} healthy, {failing} failing",
+            sources=stats.sources,
+            healthy=stats.healthy,
+            failing=len(stats.failing),
+        )
+        sources += f" ({failing})" if failing else ""
+        if stats.not_polled:
+            sources += t(", {count} not polled yet", count=stats.not_polled)
         lines = [
-            "**newsbot stats**",
-            f"Chats: {stats.chats} receiving ({stats.paused_chats} paused), {stats.inactive_chats} gone",
-            f"Subscriptions: {stats.subscriptions}",
-            f"Sources: {stats.sources}: {stats.healthy} healthy, {len(stats.failing)} failing"
-            + (f" ({failing})" if failing else "")
-            + (f", {stats.not_polled} not polled yet" if stats.not_polled else ""),
-            f"Alerts sent {window}: {stats.sent_24h}",
-            f"Outbox: {stats.outbox} waiting",
+            t("**newsbot stats**"),
+            t(
+                "Chats: {chats} receiving ({paused} paused), {gone} gone",
+                chats=stats.chats,
+                paused=stats.paused_chats,
+                gone=stats.inactive_chats,
+            ),
+            t("Subscriptions: {count}", count=stats.subscriptions),
+            sources,
+            t("Alerts sent {window}: {count}", window=window, count=stats.sent_24h),
+            t("Outbox: {count} waiting", count=stats.outbox),
         ]
         await reply(interaction, "\n".join(lines), ephemeral=True)
 

@@ -18,6 +18,7 @@ from bot.models import Alert
 from bot.ports import DeliveryResult, DeliveryStatus
 from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import alert_embed, alert_text
+from handlers.i18n import use_language
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,11 @@ USERNAME = "newsbot"
 
 
 def webhook_payload(alert: Alert) -> dict[str, Any]:
+    with use_language(alert.lang):  # the alert's own words in the target's language
+        return _payload(alert)
+
+
+def _payload(alert: Alert) -> dict[str, Any]:
     payload: dict[str, Any] = {"username": USERNAME, "allowed_mentions": {"parse": []}}
     if alert.plain:
         payload["content"] = alert_text(alert)
@@ -37,6 +43,11 @@ def webhook_payload(alert: Alert) -> dict[str, Any]:
 
 def webhook_payloads(alert: Alert) -> list[dict[str, Any]]:
     """One payload for an alert; one or more for a digest (a burst folded for this target)."""
+    with use_language(alert.lang):
+        return _payloads(alert)
+
+
+def _payloads(alert: Alert) -> list[dict[str, Any]]:
     if alert.digest is None:
         return [webhook_payload(alert)]
     base: dict[str, Any] = {"username": USERNAME, "allowed_mentions": {"parse": []}}

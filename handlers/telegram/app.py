@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.errors import ConfigError
 from bot.service import NewsService
+from handlers.i18n import DEFAULT, LANGUAGES, use_language
 from handlers.telegram.commands import TelegramCommands
 from handlers.telegram.context import Context
 from handlers.telegram.error_handler import ErrorReporter
@@ -107,6 +108,7 @@ class TelegramAdapter:
             builder = builder.rate_limiter(flood_safe_limiter())
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.commands = TelegramCommands(service)
+        self.application.add_handler(self.commands.language_handler(), group=-3)
         self.application.add_handler(self.commands.gate_handler(), group=-2)
         self.application.add_handler(self.commands.activity_handler(), group=-1)
         self.application.add_handlers(with_channel_posts(self.commands.handlers()))
@@ -128,10 +130,7 @@ class TelegramAdapter:
                 f"Cannot reach the Telegram Bot API at {self.base_url} ({type(exc).__name__}): "
                 "check TELEGRAM_API_URL and the network"
             ) from None
-        try:
-            await self.application.bot.set_my_commands(bot_commands())
-        except TelegramError as exc:  # only the command menu is missing: not worth refusing to run
-            log.warning("setMyCommands failed (%s); the command menu may be out of date", type(exc).__name__)
+        await self._set_commands()
         try:
             await self.application.start()
             assert self.application.updater is not None
@@ -145,6 +144,24 @@ class TelegramAdapter:
             await self.stop()  # the caller only stops adapters that started
             raise
         log.info("Telegram bot @%s is polling for updates", self.application.bot.username)
+
+    async def _set_commands(self) -> None:
+        """The command menu: English for everyone, then each shipped language's descriptions for the
+        users whose Telegram app is in it (the command names stay English)."""
+        for lang in LANGUAGES:
+            with use_language(lang):
+                commands = bot_commands()
+            try:
+                if lang == DEFAULT:
+                    await self.application.bot.set_my_commands(commands)
+                else:
+                    await self.application.bot.set_my_commands(commands, language_code=lang)
+            except TelegramError as exc:  # only a menu is missing: not worth refusing to run
+                log.warning(
+                    "setMyCommands (%s) failed (%s); the command menu may be out of date",
+                    lang,
+                    type(exc).__name__,
+                )
 
     async def _initialize(self) -> None:
         """getMe, retried with back-off while Telegram cannot be reached (never for a bad token)."""

@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from bot.errors import QueryError
 from bot.matching.query import parse_query
 from bot.service import NewsService
+from handlers.i18n import t, tr
 from handlers.telegram import views
 from handlers.telegram.context import Context, chat_of, quoted, reply
 from handlers.telegram.notifier import telegram_chat
@@ -86,7 +87,7 @@ class ChatEvents:
                 or word.partition("@")[2].casefold() != (context.bot.username or "").casefold()
             ):
                 return
-        await reply(update, views.HINT)
+        await reply(update, t(views.HINT))
 
     async def text_message(self, update: Update, context: Context) -> None:
         """Plain text in a private chat: a word or two that would make a query gets a subscribe button."""
@@ -110,16 +111,22 @@ class ChatEvents:
             target = self.service.destinations.target(chat_of(update))
             held = self.service.subscribed(target, query) if query is not None else None
             if held is not None:
-                await reply(update, f"You already get alerts for {quoted(held)}. Send /list to see them.")
+                await reply(
+                    update,
+                    t("You already get alerts for {query}. Send /list to see them.", query=quoted(held)),
+                )
                 return
             if query is not None:
-                label = f"Subscribe to {query.display}"[:64]
+                label = t("Subscribe to {query}", query=query.display)[:64]
                 button = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
         if button is None:
-            await reply(update, views.HINT)
+            await reply(update, t(views.HINT))
             return
         await message.reply_text(
-            f"Do you want alerts for {quoted(text)}? Tap the button, or send /help to see what I can do.",
+            t(
+                "Do you want alerts for {query}? Tap the button, or send /help to see what I can do.",
+                query=quoted(text),
+            ),
             reply_markup=button,
         )
 
@@ -130,21 +137,23 @@ class ChatEvents:
         try:
             result = self.service.subscribe(self.service.destinations.target(chat_of(update)), text)
         except QueryError as exc:
-            await callback.answer(str(exc)[:200], show_alert=True)
+            await callback.answer(tr(exc)[:200], show_alert=True)
             return
-        await callback.answer("Subscribed." if result.created else "Already subscribed.")
-        done = f"Subscribed to {quoted(result.query)}. I will send new matching stories here."
+        await callback.answer(t("Subscribed.") if result.created else t("Already subscribed."))
+        done = t("Subscribed to {query}. I will send new matching stories here.", query=quoted(result.query))
         if isinstance(callback.message, Message):
             try:
                 await callback.edit_message_text(
-                    done if result.created else f"You are already subscribed to {quoted(result.query)}."
+                    done
+                    if result.created
+                    else t("You are already subscribed to {query}.", query=quoted(result.query))
                 )
             except BadRequest as exc:  # "message is not modified" after a double tap
                 log.debug("could not edit the subscribe suggestion: %s", exc)
 
     async def media_message(self, update: Update, context: Context) -> None:
         """Stickers, voice notes, photos and the like in a private chat: point at /help."""
-        await reply(update, views.HINT)
+        await reply(update, t(views.HINT))
 
     async def caption_command(self, update: Update, context: Context) -> None:
         """A photo or file whose caption is a command runs as that command."""
@@ -160,7 +169,7 @@ class ChatEvents:
     async def stale_button(self, update: Update, context: Context) -> None:
         """A button no handler knows (an old menu, another version's data): stop the spinner."""
         if update.callback_query is not None:
-            await update.callback_query.answer("This button no longer works. Send /help to start again.")
+            await update.callback_query.answer(t("This button no longer works. Send /help to start again."))
 
     async def migrate_update(self, update: Update, context: Context) -> None:
         message = update.effective_message

@@ -22,12 +22,14 @@ from telegram.ext import (
 from bot.errors import QueryError
 from bot.models import ChatRef
 from bot.service import NewsService
+from handlers.i18n import t, tn, tr
 from handlers.telegram import keyboards, rhythm_views, views
 from handlers.telegram.chat_events import SUBSCRIBE_PATTERN, ChatEvents
 from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
 from handlers.telegram.destination_commands import DestinationCommands, destination_handlers
 from handlers.telegram.feed_files import FeedFiles
 from handlers.telegram.gate import PermissionGate
+from handlers.telegram.languages import LANGUAGE_PATTERN, LanguageCommands
 from handlers.telegram.latest_commands import MORE_PATTERN, LatestCommands
 from handlers.telegram.render import escape
 from handlers.telegram.rhythm_commands import RhythmCommands
@@ -50,19 +52,21 @@ class SubscriptionCommands:
         assert update.effective_message is not None
         text = command_argument(update.effective_message)
         if not text:
-            await reply(update, f"Tell me what to watch for.\n{views.QUERY_EXAMPLE}")
+            await reply(update, t("Tell me what to watch for.") + "\n" + t(views.QUERY_EXAMPLE))
             return
         try:
             result = self.service.subscribe(self.target(update), text)
         except QueryError as exc:
-            await reply(update, f"{escape(str(exc))}\n{views.QUERY_EXAMPLE}")
+            await reply(update, f"{escape(tr(exc))}\n{t(views.QUERY_EXAMPLE)}")
             return
         if result.created:
-            done = f"Subscribed to {quoted(result.query)}. I will send new matching stories here."
+            done = t(
+                "Subscribed to {query}. I will send new matching stories here.", query=quoted(result.query)
+            )
             preview = views.preview_text(result.preview)
             await reply(update, f"{done}\n{preview}" if preview else done)
         else:
-            await reply(update, f"You are already subscribed to {quoted(result.query)}.")
+            await reply(update, t("You are already subscribed to {query}.", query=quoted(result.query)))
 
     async def unsubscribe_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
@@ -71,22 +75,29 @@ class SubscriptionCommands:
         if text.casefold() == "all":
             count = len(self.service.subscriptions(chat))
             if not count:
-                await reply(update, "You have no subscriptions to remove.")
+                await reply(update, t("You have no subscriptions to remove."))
                 return
             await update.effective_message.reply_text(
-                f"Remove all {count} subscriptions of this chat?", reply_markup=keyboards.confirm_all(count)
+                tn(
+                    "Remove the only subscription of this chat?",
+                    "Remove all {n} subscriptions of this chat?",
+                    count,
+                ),
+                reply_markup=keyboards.confirm_all(count),
             )
             return
         if text:
             removed = self.service.unsubscribe(chat, text)
-            await reply(update, f"Unsubscribed from {quoted(removed)}.")
+            await reply(update, t("Unsubscribed from {query}.", query=quoted(removed)))
             return
         queries = self.service.subscriptions(chat)
         if not queries:
-            await reply(update, "You have no subscriptions to remove. Send /help to see how to add one.")
+            await reply(update, t("You have no subscriptions to remove. Send /help to see how to add one."))
             return
         for markup in keyboards.unsubscribe_keyboards(queries):
-            await update.effective_message.reply_text("Tap a subscription to remove it:", reply_markup=markup)
+            await update.effective_message.reply_text(
+                t("Tap a subscription to remove it:"), reply_markup=markup
+            )
 
     async def unsubscribe_button(self, update: Update, context: Context) -> None:
         callback = update.callback_query
@@ -94,16 +105,16 @@ class SubscriptionCommands:
         chat = self.target(update)
         query = keyboards.resolve(keyboards.token_of(callback.data), self.service.subscriptions(chat))
         if query is None:
-            note, text = "Already gone.", "That subscription was already removed."
+            note, text = t("Already gone."), t("That subscription was already removed.")
         else:
             removed = self.service.unsubscribe(chat, query)
-            note, text = "Removed.", f"Unsubscribed from {quoted(removed)}."
+            note, text = t("Removed."), t("Unsubscribed from {query}.", query=quoted(removed))
         await callback.answer(note)
         message = callback.message
         if isinstance(message, Message):
             remaining = keyboards.without_button(message.reply_markup, callback.data)
             if remaining is not None:
-                text += "\nTap another to remove it too:"
+                text += "\n" + t("Tap another to remove it too:")
             try:
                 await callback.edit_message_text(text, reply_markup=remaining)
             except BadRequest as exc:  # "message is not modified" after a double tap
@@ -113,12 +124,16 @@ class SubscriptionCommands:
         callback = update.callback_query
         assert callback is not None and callback.data is not None
         if callback.data != keyboards.ALL_YES:
-            await callback.answer("Kept.")
-            text = "Nothing was removed."
+            await callback.answer(t("Kept."))
+            text = t("Nothing was removed.")
         else:
             removed = self.service.unsubscribe_all(self.target(update))
-            await callback.answer("Removed.")
-            text = f"Removed {removed} subscriptions. Send /subscribe to add one again."
+            await callback.answer(t("Removed."))
+            text = tn(
+                "Removed {n} subscription. Send /subscribe to add one again.",
+                "Removed {n} subscriptions. Send /subscribe to add one again.",
+                removed,
+            )
         try:
             await callback.edit_message_text(text)
         except BadRequest as exc:  # "message is not modified" after a double tap
@@ -132,15 +147,15 @@ class SubscriptionCommands:
 
     async def pause_command(self, update: Update, context: Context) -> None:
         if self.service.pause(self.target(update)):
-            await reply(update, "Alerts paused. Send /resume to get them again.")
+            await reply(update, t("Alerts paused. Send /resume to get them again."))
         else:
-            await reply(update, "Alerts were already paused. Send /resume to get them again.")
+            await reply(update, t("Alerts were already paused. Send /resume to get them again."))
 
     async def resume_command(self, update: Update, context: Context) -> None:
         if self.service.resume(self.target(update)):
-            await reply(update, "Alerts are on again.")
+            await reply(update, t("Alerts are on again."))
         else:
-            await reply(update, "Alerts are already on.")
+            await reply(update, t("Alerts are already on."))
 
 
 class TelegramCommands:
@@ -157,6 +172,7 @@ class TelegramCommands:
         self.sources.files = self.files  # /addsource offers a page's several feeds as buttons
         self.latest = LatestCommands(service)
         self.rhythm = RhythmCommands(service)
+        self.language = LanguageCommands(service)
 
     def handlers(self) -> list[BaseHandler[Update, Context, object]]:
         """Every handler, in the order PTB tries them."""
@@ -174,6 +190,7 @@ class TelegramCommands:
             CommandHandler("timezone", self.rhythm.timezone_command),
             CommandHandler("quiet", self.rhythm.quiet_command),
             CommandHandler("snooze", self.rhythm.snooze_command),
+            CommandHandler("language", self.language.language_command),
             CommandHandler("sources", self.sources.sources_command),
             # fetching a candidate feed takes seconds: do not hold other chats' updates behind it
             CommandHandler("addsource", self.sources.addsource_command, block=False),
@@ -188,6 +205,7 @@ class TelegramCommands:
             CallbackQueryHandler(self.events.subscribe_button, pattern=SUBSCRIBE_PATTERN),
             CallbackQueryHandler(self.rhythm.rhythm_button, pattern=rhythm_views.RHYTHM_PATTERN),
             CallbackQueryHandler(self.rhythm.timezone_button, pattern=rhythm_views.ZONE_PATTERN),
+            CallbackQueryHandler(self.language.language_button, pattern=LANGUAGE_PATTERN),
             CallbackQueryHandler(self.events.stale_button),  # every tap is answered
             MessageHandler(filters.COMMAND, self.events.unknown_command),
             MessageHandler(filters.CaptionRegex(r"^/[A-Za-z]"), self.events.caption_command),
@@ -199,6 +217,10 @@ class TelegramCommands:
                 self.events.media_message,
             ),
         ]
+
+    def language_handler(self) -> BaseHandler[Update, Context, object]:
+        """Runs before everything, the gate's refusals included: the language of the replies."""
+        return TypeHandler(Update, self.language.note_language)
 
     def gate_handler(self) -> BaseHandler[Update, Context, object]:
         """Runs before everything (its own, earlier handler group): group permissions."""

@@ -18,6 +18,8 @@ from telegram.ext import (
 )
 
 from bot.destinations import Destinations
+from bot.texts import N_
+from handlers.i18n import t
 from handlers.telegram.context import Context, chat_of, command_argument, reply
 from handlers.telegram.feed_files import FEED_PATTERN, FeedFiles
 from handlers.telegram.gate import ADMIN_STATUSES, PermissionGate
@@ -26,11 +28,11 @@ from handlers.telegram.render import escape, shorten
 
 log = logging.getLogger(__name__)
 
-GREETING = (
+GREETING = N_(
     "Hello! I post news alerts here. An admin can start with <code>/subscribe SOCAR</code> "
     "(any keywords); /help lists everything."
 )
-BIND_USAGE = (
+BIND_USAGE = N_(
     "Usage: <code>/bind @yourchannel</code> (or the channel's numeric id). Make me an admin of the "
     "channel with the right to post first; you must be one of its admins too."
 )
@@ -52,23 +54,28 @@ class DestinationCommands:
         assert update.effective_message is not None and update.effective_chat is not None
         if update.effective_chat.type != ChatType.PRIVATE:
             await reply(
-                update, "Send /bind in a private chat with me, to manage a channel's alerts from there."
+                update, t("Send /bind in a private chat with me, to manage a channel's alerts from there.")
             )
             return
         wanted = command_argument(update.effective_message).split(maxsplit=1)
         user = update.effective_user
         if not wanted or user is None:
-            await reply(update, BIND_USAGE)
+            await reply(update, t(BIND_USAGE))
             return
         name = wanted[0]
         ident: int | str = int(name) if name.lstrip("-").isdigit() else "@" + name.lstrip("@")
         try:
             channel = await context.bot.get_chat(ident)
         except (BadRequest, Forbidden):
-            await reply(update, f"I can't see {escape(shorten(name, 100))}. Add me to it as an admin first.")
+            await reply(
+                update,
+                t("I can't see {name}. Add me to it as an admin first.", name=escape(shorten(name, 100))),
+            )
             return
         if channel.type != ChatType.CHANNEL:
-            await reply(update, "That is not a channel. In a group, send your commands in the group itself.")
+            await reply(
+                update, t("That is not a channel. In a group, send your commands in the group itself.")
+            )
             return
         try:
             member = await context.bot.get_chat_member(channel.id, user.id)
@@ -76,15 +83,21 @@ class DestinationCommands:
         except TelegramError as exc:
             log.info("getChatMember for channel %s failed: %s", channel.id, exc)
             await reply(
-                update, "I could not check the channel's admins (Telegram did not answer). Try again."
+                update, t("I could not check the channel's admins (Telegram did not answer). Try again.")
             )
             return
         if member.status not in ADMIN_STATUSES:
-            await reply(update, f"Only the admins of {chat_title(channel)} can manage its alerts.")
+            await reply(
+                update, t("Only the admins of {channel} can manage its alerts.", channel=chat_title(channel))
+            )
             return
         if me.status not in ADMIN_STATUSES or getattr(me, "can_post_messages", True) is False:
             await reply(
-                update, f"Make me an admin of {chat_title(channel)} with the right to post messages first."
+                update,
+                t(
+                    "Make me an admin of {channel} with the right to post messages first.",
+                    channel=chat_title(channel),
+                ),
             )
             return
         if self.gate.admins is not None:
@@ -92,52 +105,66 @@ class DestinationCommands:
         self.destinations.bind(chat_of(update), telegram_chat(channel.id))
         await reply(
             update,
-            f"This chat now manages {chat_title(channel)}: /subscribe, /unsubscribe, /list, /latest, "
-            "/pause, /resume and /images apply to the channel. Send /unbind to manage your own alerts again.",
+            t(
+                "This chat now manages {channel}: /subscribe, /unsubscribe, /list, /latest, "
+                "/pause, /resume and /images apply to the channel. Send /unbind to "
+                "manage your own alerts again.",
+                channel=chat_title(channel),
+            ),
         )
 
     async def unbind_command(self, update: Update, context: Context) -> None:
         channel = self.destinations.unbind(chat_of(update))
         if channel is None:
-            await reply(update, "This chat is not bound to a channel. /bind @channel binds it.")
+            await reply(update, t("This chat is not bound to a channel. /bind @channel binds it."))
             return
-        await reply(update, "Unbound: your commands manage this chat's own alerts again.")
+        await reply(update, t("Unbound: your commands manage this chat's own alerts again."))
 
     async def images_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
         word = command_argument(update.effective_message).lower()
         chat = self.destinations.target(chat_of(update))
         if word not in ("on", "off"):
-            now = "on" if self.destinations.repos.chats.get(chat).images else "off"
-            await reply(
-                update,
-                f"Images in alerts are {now}. Send <code>/images off</code> or <code>/images on</code>.",
-            )
+            if self.destinations.repos.chats.get(chat).images:
+                now = t("Images in alerts are on.")
+            else:
+                now = t("Images in alerts are off.")
+            await reply(update, now + " " + t("Send <code>/images off</code> or <code>/images on</code>."))
             return
-        changed = self.destinations.set_images(chat, word == "on")
-        state = "will show the story's picture" if word == "on" else "will be text only"
-        await reply(update, f"Alerts here {state}." if changed else f"Images were already {word}.")
+        on = word == "on"
+        if not self.destinations.set_images(chat, on):
+            await reply(update, t("Images were already on.") if on else t("Images were already off."))
+            return
+        await reply(
+            update,
+            t("Alerts here will show the story's picture.") if on else t("Alerts here will be text only."),
+        )
 
     async def threads_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
         word = command_argument(update.effective_message).lower()
         chat = self.destinations.target(chat_of(update))
         if word not in ("on", "off"):
-            now = "on" if self.destinations.repos.chats.get(chat).threads else "off"
-            await reply(
-                update,
-                f"Threads are {now}. Send <code>/threads off</code> to get every report of a story as "
-                "its own alert, or <code>/threads on</code> to get one alert per story, with later "
-                "reports added to it (\u201cAlso reported by\u201d, no new notification).",
+            now = (
+                t("Threads are on.")
+                if self.destinations.repos.chats.get(chat).threads
+                else t("Threads are off.")
             )
+            how = t(
+                "Send <code>/threads off</code> to get every report of a story as "
+                "its own alert, or <code>/threads on</code> to get one alert per story, with later "
+                "reports added to it (\u201cAlso reported by\u201d, no new notification)."
+            )
+            await reply(update, f"{now} {how}")
             return
-        changed = self.destinations.set_threads(chat, word == "on")
-        state = (
-            "one alert per story; later reports are added to it"
-            if word == "on"
-            else "every report as its own alert"
-        )
-        await reply(update, f"From now on: {state}." if changed else f"Threads were already {word}.")
+        on = word == "on"
+        if not self.destinations.set_threads(chat, on):
+            await reply(update, t("Threads were already on.") if on else t("Threads were already off."))
+            return
+        if on:
+            await reply(update, t("From now on: one alert per story; later reports are added to it."))
+        else:
+            await reply(update, t("From now on: every report as its own alert."))
 
     async def my_chat_member_update(self, update: Update, context: Context) -> None:
         change: ChatMemberUpdated | None = update.my_chat_member
@@ -156,7 +183,7 @@ class DestinationCommands:
             log.info("added to chat %s (%s)", chat.key, change.chat.type)
             if change.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 try:
-                    await context.bot.send_message(change.chat.id, GREETING)
+                    await context.bot.send_message(change.chat.id, t(GREETING))
                 except TelegramError as exc:  # e.g. added without the right to post
                     log.info("could not greet chat %s: %s", chat.key, exc)
 

@@ -12,8 +12,8 @@ import html
 
 from bot.alerts.digest import heading
 from bot.alerts.rhythm import zone_of
-from bot.clock import format_local
 from bot.models import Alert, Digest
+from handlers.i18n import format_moment, t, tr
 from handlers.telegram.render import (
     MAX_MESSAGE,
     Escape,
@@ -36,8 +36,8 @@ PART_MARK = 12  # room for " (12/34)" after the heading
 def _block(alert: Alert, zone_name: str, esc: Escape, markup: bool, room: int) -> str:
     """The story's lines; within `room` units (bullets go first, then the link, then length)."""
     url = safe_link(alert.url)
-    meta = [one_line(alert.source) or "unknown source"]
-    when = format_local(alert.published, zone_name)
+    meta = [one_line(alert.source) or t("unknown source")]
+    when = format_moment(alert.published, zone_name)
     if when:
         meta.append(when)
     if alert.matched:
@@ -46,7 +46,7 @@ def _block(alert: Alert, zone_name: str, esc: Escape, markup: bool, room: int) -
     bullets = bullets[:MAX_BULLETS]
     title_max, meta_max = MAX_TITLE, MAX_META
     for attempt in range(4):
-        title = shorten(one_line(alert.title) or "(untitled)", title_max, esc)
+        title = shorten(one_line(alert.title) or t("(untitled)"), title_max, esc)
         if markup and url and attempt < 2:
             first = f'<a href="{html.escape(url, quote=True)}">{esc(title)}</a>'
         elif markup:
@@ -60,11 +60,11 @@ def _block(alert: Alert, zone_name: str, esc: Escape, markup: bool, room: int) -
         if utf16_len(block) <= room:
             return block
         title_max = meta_max = max(room // 3 - 8, 1)
-    return esc(shorten(one_line(alert.title) or "(untitled)", room, esc))
+    return esc(shorten(one_line(alert.title) or t("(untitled)"), room, esc))
 
 
 def _render(digest: Digest, esc: Escape, markup: bool, limit: int) -> list[str]:
-    head = heading(digest, zone_of(digest.zone))
+    head = tr(heading(digest, zone_of(digest.zone)))
     head_room = limit // 4  # a heading is one line; never let it crowd the stories out
     title = shorten(head, head_room - PART_MARK, esc)
     room = limit - utf16_len(esc(title)) - PART_MARK - (7 if markup else 0) - 2

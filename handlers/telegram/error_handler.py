@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
 from bot.logs import redact
+from handlers.i18n import t, tr
 from handlers.telegram.render import escape
 from handlers.telegram.views import SOMETHING_WRONG
 
@@ -32,12 +33,12 @@ class ErrorReporter:
             return
         if isinstance(error, NewsbotError):
             log.info("refused: %s", error)
-            reply = escape(str(error))
+            reply = escape(tr(error))
         else:
             trace = "".join(traceback.format_exception(error))
             update_id = update.update_id if isinstance(update, Update) else None
             log.error("handling update %s failed:\n%s", update_id, self.redact(trace))
-            reply = SOMETHING_WRONG
+            reply = t(SOMETHING_WRONG)
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             return

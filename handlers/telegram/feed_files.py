@@ -18,6 +18,8 @@ from bot.ingest.finder import SeveralFeeds
 from bot.ingest.opml import MAX_BYTES
 from bot.service import NewsService
 from bot.text.urls import display_url
+from bot.texts import N_
+from handlers.i18n import t, tn, tr
 from handlers.telegram.context import Context, actor_of, reply
 from handlers.telegram.render import escape, shorten, split_lines
 
@@ -26,10 +28,10 @@ log = logging.getLogger(__name__)
 FEED_PATTERN = r"^addfeed:\d+$"
 WAIT_FOR_FILE = 600.0  # seconds "/import" waits for the document that follows it
 _OFFERS = 256  # feed choices remembered (buttons older than that answer "expired")
-ASK_FOR_FILE = (
+ASK_FOR_FILE = N_(
     "Send me the OPML file (or a text file with one feed address a line) now, or reply to it with /import."
 )
-NOT_ADMIN = "Only the bot's admins can import sources."
+NOT_ADMIN = N_("Only the bot's admins can import sources.")
 
 
 def _listing(title: str, items: list[str]) -> list[str]:
@@ -38,6 +40,7 @@ def _listing(title: str, items: list[str]) -> list[str]:
 
 def _reason(url: str, why: str) -> str:
     """Under its address, "https://x/feed could not be fetched: HTTP 404." reads "could not be fetched..."."""
+    why = tr(why)  # the core's refusal, in the reader's language
     for shown in (display_url(url), url):
         if why.startswith(shown + " "):
             return why.removeprefix(shown + " ").rstrip(".")
@@ -45,17 +48,19 @@ def _reason(url: str, why: str) -> str:
 
 
 def import_summary(report: ImportReport) -> list[str]:
-    head = (
-        f"Import: {len(report.added)} added, {len(report.existing)} already there, "
-        f"{len(report.refused)} refused"
-        + (f", {report.truncated} beyond the limit not looked at" if report.truncated else "")
-        + "."
+    head = t(
+        "Import: {added} added, {existing} already there, {refused} refused",
+        added=len(report.added),
+        existing=len(report.existing),
+        refused=len(report.refused),
     )
-    lines = [head]
-    lines += _listing("Added", [escape(shorten(s.name, 120)) for s in report.added])
-    lines += _listing("Already there", [escape(shorten(n, 120)) for n in report.existing])
+    if report.truncated:
+        head += t(", {count} beyond the limit not looked at", count=report.truncated)
+    lines = [head + "."]
+    lines += _listing(t("Added"), [escape(shorten(s.name, 120)) for s in report.added])
+    lines += _listing(t("Already there"), [escape(shorten(n, 120)) for n in report.existing])
     lines += _listing(
-        "Refused",
+        t("Refused"),
         [
             f"{escape(shorten(display_url(u), 200))} — {escape(shorten(_reason(u, why), 300))}"
             for u, why in report.refused
@@ -83,7 +88,7 @@ class FeedFiles:
         if document is None:
             user = update.effective_user
             self._waiting[(update.effective_chat.id, user.id if user else 0)] = time.monotonic()
-            await reply(update, ASK_FOR_FILE)
+            await reply(update, t(ASK_FOR_FILE))
             return
         await self._import(update, context, document)
 
@@ -101,7 +106,7 @@ class FeedFiles:
         )
         if not captioned and (asked is None or time.monotonic() - asked > WAIT_FOR_FILE):
             if update.effective_chat.type == ChatType.PRIVATE:
-                await reply(update, "To import the feeds in a file, send it with the caption /import.")
+                await reply(update, t("To import the feeds in a file, send it with the caption /import."))
             return
         if not self.service.is_admin(actor_of(update)):
             raise PermissionDenied(NOT_ADMIN)
@@ -112,7 +117,10 @@ class FeedFiles:
         if document.file_size is not None and document.file_size > MAX_BYTES:
             await reply(
                 update,
-                f"That file is too large to be a feed list (the limit is {MAX_BYTES // 1_000_000} MB).",
+                t(
+                    "That file is too large to be a feed list (the limit is {count} MB).",
+                    count=MAX_BYTES // 1_000_000,
+                ),
             )
             return
         await update.effective_chat.send_action(ChatAction.TYPING)
@@ -121,7 +129,7 @@ class FeedFiles:
             data = bytes(await file.download_as_bytearray())
         except TelegramError as exc:
             log.info("downloading an import file failed: %s", exc)
-            await reply(update, "I could not download that file from Telegram. Send it again in a moment.")
+            await reply(update, t("I could not download that file from Telegram. Send it again in a moment."))
             return
         report = await self.lists.import_list(actor_of(update), data)
         for part in import_summary(report):
@@ -136,7 +144,11 @@ class FeedFiles:
         count = len(self.service.all_sources())
         await message.reply_document(
             InputFile(data, filename="newsbot-sources.opml", attach=True),
-            caption=f"{count} sources as OPML: import them in any feed reader.",
+            caption=tn(
+                "{n} source as OPML: import it in any feed reader.",
+                "{n} sources as OPML: import them in any feed reader.",
+                count,
+            ),
         )
 
     # /addsource on a page with several feeds ----------------------------------------------------
@@ -150,9 +162,10 @@ class FeedFiles:
                 self._offers.popitem(last=False)
             label = shorten(feed.title or display_url(feed.url), 60, lambda s: s)
             rows.append([InlineKeyboardButton(label, callback_data=f"addfeed:{token}")])
-        text = (
-            f"{escape(shorten(display_url(choice.page), 300))} is a web page with {len(choice.feeds)} feeds. "
-            "Tap the one to add:"
+        text = t(
+            "{page} is a web page with {count} feeds. Tap the one to add:",
+            page=escape(shorten(display_url(choice.page), 300)),
+            count=len(choice.feeds),
         )
         return text, InlineKeyboardMarkup(rows)
 
@@ -161,21 +174,26 @@ class FeedFiles:
         assert callback is not None and callback.data is not None
         url = self._offers.get(callback.data.partition(":")[2])
         if url is None:
-            await callback.answer("That choice expired: send /addsource again.", show_alert=True)
+            await callback.answer(t("That choice expired: send /addsource again."), show_alert=True)
             return
-        await callback.answer("Adding…")
+        await callback.answer(t("Adding…"))
         source = await self.service.add_source(actor_of(update), url)
         where = escape(shorten(display_url(source.url), 600))
-        text = (
-            f"Added <b>{escape(shorten(source.name, 200))}</b> ({where}). "
-            "Its new stories will be matched from the next poll."
-        )
+        text = added_text(source.name, where)
         try:
             await callback.edit_message_text(text)
         except BadRequest as exc:
             log.debug("could not edit the feed choice: %s", exc)
             if isinstance(callback.message, Message):
                 await callback.message.reply_text(text)
+
+
+def added_text(name: str, where: str) -> str:
+    return t(
+        "Added <b>{name}</b> ({where}). Its new stories will be matched from the next poll.",
+        name=escape(shorten(name, 200)),
+        where=where,
+    )
 
 
 def _document_of(message: Message | None) -> Document | None:

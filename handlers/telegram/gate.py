@@ -19,15 +19,17 @@ from bot.clock import SystemClock
 from bot.destinations import Destinations
 from bot.permissions import REFUSAL, AdminCache, ChatKind, PermissionPolicy
 from bot.ports import Clock
+from bot.texts import N_
+from handlers.i18n import t
 from handlers.telegram.context import Context, chat_of
 
 log = logging.getLogger(__name__)
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
-CHECK_FAILED = (
+CHECK_FAILED = N_(
     "I could not check whether you are an admin here (Telegram did not answer). Try again in a minute."
 )
-NOT_CHANNEL_ADMIN = (
+NOT_CHANNEL_ADMIN = N_(
     "You are no longer an admin of the channel this chat is bound to. Send /unbind to manage your own alerts."
 )
 _KINDS = {
@@ -129,6 +131,7 @@ class PermissionGate:
             await self._refuse(update, NOT_CHANNEL_ADMIN)
 
     async def _refuse(self, update: Update, text: str) -> None:
+        text = t(text)  # one of the refusals above, in the chat's language
         callback = update.callback_query
         try:
             if callback is not None:

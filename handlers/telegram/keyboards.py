@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers.i18n import tn
+
 UNSUBSCRIBE_PREFIX = "unsub:"
 UNSUBSCRIBE_PATTERN = r"^unsub:[0-9a-f]+$"
 ALL_YES, ALL_NO = "unsuball:yes", "unsuball:no"
@@ -62,6 +64,6 @@ def without_button(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyb
 def confirm_all(count: int) -> InlineKeyboardMarkup:
     """/unsubscribe all asks first: one tap must not lose a chat's every subscription by accident."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(f"Remove all {count}", callback_data=ALL_YES)],
-         [InlineKeyboardButton("Keep them", callback_data=ALL_NO)]]
+        [[InlineKeyboardButton(tn("Remove it", "Remove all {n}", count), callback_data=ALL_YES)],
+         [InlineKeyboardButton(tn("Keep it", "Keep them", count), callback_data=ALL_NO)]]
     )  # fmt: skip

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.service import LatestPage, NewsService
+from handlers.i18n import t
 from handlers.telegram import views
 from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
 
@@ -38,7 +39,7 @@ class LatestCommands:
         offset_text, _, token = callback.data.removeprefix(MORE_PREFIX).partition(":")
         text = self._query_of(token)
         if text is None or not offset_text.isdigit():
-            await callback.answer("This button no longer works: send /latest again.")
+            await callback.answer(t("This button no longer works: send /latest again."))
             return
         await callback.answer()
         page = self.service.latest_page(
@@ -47,27 +48,37 @@ class LatestCommands:
         await self._send(update, text, page)
 
     async def _send(self, update: Update, text: str, page: LatestPage) -> None:
-        what = f"matching {quoted(text)}" if text else "matching your subscriptions"
+        what = t("matching {query}", query=quoted(text)) if text else t("matching your subscriptions")
         if not page.alerts:
             if page.offset:
-                await reply(update, f"No more stories {what}.")
+                await reply(update, t("No more stories {what}.", what=what))
                 return
             if page.subscribed:
-                tail = "I will alert you when one appears."
+                tail = t("I will alert you when one appears.")
                 if self.service.chat_state(self.service.destinations.target(chat_of(update))).paused:
-                    tail = "Alerts are paused: send /resume to get them when one appears."
+                    tail = t("Alerts are paused: send /resume to get them when one appears.")
             else:
-                tail = f"Send <code>/subscribe {views.escape(text)}</code> to get an alert when one appears."
-            await reply(update, f"No stories {what} in the last {views.LATEST_DAYS} days. {tail}")
+                tail = t(
+                    "Send {command} to get an alert when one appears.",
+                    command=f"<code>/subscribe {views.escape(text)}</code>",
+                )
+            none = t("No stories {what} in the last {days} days.", what=what, days=views.LATEST_DAYS)
+            await reply(update, f"{none} {tail}")
             return
         first, last = page.offset + 1, page.offset + len(page.alerts)
-        header = f"Latest stories {what}: {first}–{last} of {page.total}"
+        header = t(
+            "Latest stories {what}: {first}–{last} of {total}",
+            what=what,
+            first=first,
+            last=last,
+            total=page.total,
+        )
         parts = views.latest_messages(page.alerts, header=header)
         markup = None
         if last < page.total:
             data = f"{MORE_PREFIX}{last}:{self._token(text)}"
             markup = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(f"More ({page.total - last})", callback_data=data)]]
+                [[InlineKeyboardButton(t("More ({count})", count=page.total - last), callback_data=data)]]
             )
         chat = update.effective_chat
         assert chat is not None

@@ -22,6 +22,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import Alert, ChatRef, Digest
 from bot.ports import DeliveryResult, DeliveryStatus
+from bot.texts import N_
+from handlers.i18n import t, use_language
 from handlers.telegram.digest import render_digest, render_digest_plain
 from handlers.telegram.flood import alert_rate_limit_args
 from handlers.telegram.render import MAX_MESSAGE, render_alert, render_alert_plain, utf16_len
@@ -33,9 +35,9 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # start tag "br" at byte offset 5" or "can't find end of the entity starting at byte offset 3".
 _MARKUP_ERRORS = ("can't parse entities", "can't find end", "unsupported start tag", "unexpected end tag")
 _TOPIC_GONE = ("message thread not found", "topic_deleted", "topic deleted", "thread_id_invalid")
-TOPIC_GONE_NOTE = (
-    "<i>The topic these alerts were subscribed in is gone, so they come here now "
-    "(/list shows them; subscribe again in a topic to move them there).</i>"
+TOPIC_GONE_NOTE = N_(
+    "The topic these alerts were subscribed in is gone, so they come here now "
+    "(/list shows them; subscribe again in a topic to move them there)."
 )
 _GONE_ERRORS = (
     "chat not found",
@@ -100,6 +102,15 @@ class TelegramNotifier:
         self.paid_broadcast = paid_broadcast
 
     async def send(self, alert: Alert) -> DeliveryResult:
+        with use_language(alert.lang):  # the alert's own words (labels, times) in the chat's language
+            return await self._send_alert(alert)
+
+    async def edit(self, alert: Alert, message_id: str) -> DeliveryResult:
+        """Re-render a sent alert in place (editMessageText: no notification)."""
+        with use_language(alert.lang):
+            return await self._edit(alert, message_id)
+
+    async def _send_alert(self, alert: Alert) -> DeliveryResult:
         if alert.digest is not None:
             return await self._send_digest(alert, alert.digest)
         if alert.plain:
@@ -116,8 +127,7 @@ class TelegramNotifier:
             return self._failed(alert, exc)
         return DeliveryResult(DeliveryStatus.SENT, message_id=str(getattr(message, "message_id", "") or ""))
 
-    async def edit(self, alert: Alert, message_id: str) -> DeliveryResult:
-        """Re-render a sent alert in place (editMessageText: no notification)."""
+    async def _edit(self, alert: Alert, message_id: str) -> DeliveryResult:
         text, parse_mode = (
             (render_alert_plain(alert), None) if alert.plain else (render_alert(alert), ParseMode.HTML)
         )
@@ -153,7 +163,8 @@ class TelegramNotifier:
     async def _to_general(self, alert: Alert, text: str, parse_mode: str | None) -> DeliveryResult:
         """The topic was deleted: this alert goes to General with a note, the topic's subscriptions follow."""
         general = alert.chat.whole
-        note = TOPIC_GONE_NOTE if parse_mode else TOPIC_GONE_NOTE.replace("<i>", "").replace("</i>", "")
+        note = t(TOPIC_GONE_NOTE)
+        note = f"<i>{note}</i>" if parse_mode else note
         try:
             if utf16_len(note) + 1 + utf16_len(text) <= MAX_MESSAGE:
                 await self._send(general, f"{note}\n{text}", parse_mode, alert.image)

@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from bot.alerts.emphasis import Span, matched_terms, spans
-from bot.clock import format_local
 from bot.matching.query import Term
 from bot.models import Alert
+from handlers.i18n import format_moment, t, tn
 
 MAX_MESSAGE = 4096  # UTF-16 code units
 ELLIPSIS = "…"
@@ -68,7 +68,7 @@ def shorten(text: str, limit: int, esc: Escape = escape) -> str:
 
 
 def format_time(alert: Alert) -> str | None:
-    return format_local(alert.published, alert.zone)
+    return format_moment(alert.published, alert.zone)
 
 
 def safe_link(url: str) -> str | None:
@@ -123,7 +123,8 @@ def _compose(
 ) -> str:
     lines = [f"<b>{esc(title)}</b>" if markup else esc(title), esc(meta)]
     if matched:
-        lines.append(f"Matched: <i>{esc(matched)}</i>" if markup else f"Matched: {esc(matched)}")
+        shown = f"<i>{esc(matched)}</i>" if markup else esc(matched)
+        lines.append(t("Matched: {queries}", queries=shown))
     lines.extend(f"• {esc(b)}" for b in bullets)
     if link:
         lines.append(link)
@@ -131,8 +132,8 @@ def _compose(
 
 
 def _render(alert: Alert, esc: Escape, markup: bool, limit: int = MAX_MESSAGE) -> str:
-    title = one_line(alert.title) or "(untitled)"
-    source = shorten(one_line(alert.source) or "unknown source", MAX_SOURCE, esc)
+    title = one_line(alert.title) or t("(untitled)")
+    source = shorten(one_line(alert.source) or t("unknown source"), MAX_SOURCE, esc)
     when = format_time(alert)
     meta = f"{source} · {when}" if when else source
     matched = shorten(", ".join(one_line(m) for m in alert.matched), MAX_MATCHED, esc)
@@ -141,7 +142,8 @@ def _render(alert: Alert, esc: Escape, markup: bool, limit: int = MAX_MESSAGE) -
     if url is None:
         link = ""
     elif markup:
-        link = f'<a href="{html.escape(url, quote=True)}">Read more</a>'
+        more = esc(t("Read more"))
+        link = f'<a href="{html.escape(url, quote=True)}">{more}</a>'
     else:
         link = url
 
@@ -172,7 +174,7 @@ def also_line(alert: Alert, markup: bool = True) -> str:
     """ "Also reported by: Reuters · AP · +2", each name linked to its report; "" with none."""
     names: dict[str, str] = {}
     for source, url in alert.also:
-        names.setdefault(one_line(source) or "unknown source", url)
+        names.setdefault(one_line(source) or t("unknown source"), url)
     if not names:
         return ""
     esc: Escape = escape if markup else _plain
@@ -183,11 +185,11 @@ def also_line(alert: Alert, markup: bool = True) -> str:
         shown.append(f'<a href="{html.escape(link, quote=True)}">{name}</a>' if markup and link else name)
     while shown:
         rest = len(names) - len(shown)
-        line = "Also reported by: " + " · ".join(shown) + (f" · +{rest}" if rest else "")
+        line = t("Also reported by: {sources}", sources=" · ".join(shown) + (f" · +{rest}" if rest else ""))
         if utf16_len(line) <= MAX_ALSO:
             return line
         shown.pop()
-    return f"Also reported by {len(names)} more sources"
+    return tn("Also reported by {n} more source", "Also reported by {n} more sources", len(names))
 
 
 def _with_also(alert: Alert, esc: Escape, markup: bool) -> str:

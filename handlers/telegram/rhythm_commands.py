@@ -12,6 +12,7 @@ from bot.alerts.plan import rhythm_of
 from bot.alerts.rhythm import Cadence
 from bot.models import ChatRef
 from bot.service import NewsService
+from handlers.i18n import t, tr
 from handlers.telegram import keyboards
 from handlers.telegram import rhythm_views as views
 from handlers.telegram.context import Context, chat_of, command_argument, reply
@@ -54,7 +55,7 @@ class RhythmCommands:
         callback = update.callback_query
         assert callback is not None and callback.data is not None
         zone = self.rhythm.set_zone(self.target(update), callback.data.removeprefix(views.ZONE_PREFIX))
-        await callback.answer(f"Time zone: {zone}")
+        await callback.answer(t("Time zone: {zone}", zone=zone))
         await _edit(
             callback.message, views.zone_reply(zone, self.service.clock.now()), views.zone_keyboard(zone)
         )
@@ -94,13 +95,13 @@ class RhythmCommands:
         normal = [sub.query for sub in self.service.repos.subscriptions.for_chat(chat)]
         query = keyboards.resolve(token, normal)  # buttons carry the normal form's hash
         if query is None:
-            await callback.answer("That subscription was removed.")
+            await callback.answer(t("That subscription was removed."))
             return
         current = rhythm_of(self.rhythm.settings(chat), query)
         if current.cadence is Cadence.DAILY and key.startswith("daily"):
             key = current.key  # keep its own time of day
         done = self.rhythm.set_rhythm(chat, query, key)
-        await callback.answer(f"{query}: {done.rhythm.describe()}"[:200])
+        await callback.answer(f"{query}: {tr(done.rhythm.describe())}"[:200])
         message = callback.message
         if isinstance(message, Message) and message.reply_markup is not None:
             # the tapped /list page keeps its text; only its buttons' ticks change

@@ -11,8 +11,16 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.alerts.preferences import RhythmOverview, RhythmSet, SnoozeSet, SubscriptionView
-from bot.alerts.rhythm import DIGEST_EXAMPLES, QUIET_EXAMPLES, SNOOZE_EXAMPLES, ZONE_EXAMPLES, QuietHours
-from bot.clock import format_local
+from bot.alerts.rhythm import (
+    DIGEST_EXAMPLES,
+    QUIET_EXAMPLES,
+    SNOOZE_EXAMPLES,
+    ZONE_EXAMPLES,
+    QuietHours,
+    Rhythm,
+)
+from bot.texts import N_
+from handlers.i18n import format_moment, t, tr
 from handlers.telegram.keyboards import query_token
 from handlers.telegram.render import MAX_MESSAGE, escape, shorten, utf16_len
 
@@ -21,7 +29,7 @@ RHYTHM_PATTERN = r"^rh:[0-9a-f]+:[ihd]$"
 ZONE_PREFIX = "tz:"
 ZONE_PATTERN = r"^tz:[A-Za-z_+\-/0-9]+$"
 BUTTON_RHYTHMS = {"i": "instant", "h": "hourly", "d": "daily 08:00"}
-BUTTON_LABELS = {"i": "Instant", "h": "Hourly", "d": "Daily"}
+BUTTON_LABELS = {"i": N_("Instant"), "h": N_("Hourly"), "d": N_("Daily")}
 SUBSCRIPTIONS_PER_KEYBOARD = 30  # three buttons each: within Telegram's ~100 buttons a message
 COMMON_ZONES = (
     "UTC",
@@ -43,40 +51,64 @@ def code(text: str, limit: int = 400) -> str:
 
 
 def examples(text: str) -> str:
-    return " · ".join(f"<code>{escape(e.strip())}</code>" for e in text.split(" · "))
+    return " · ".join(f"<code>{escape(e.strip())}</code>" for e in tr(text).split(" · "))
 
 
 def when(moment: datetime | None, zone: str) -> str:
-    return format_local(moment, zone) or "—"
+    return format_moment(moment, zone) or "—"
+
+
+def described(rhythm: Rhythm) -> str:
+    return escape(tr(rhythm.describe()))
 
 
 def digest_reply(done: RhythmSet) -> str:
-    what = code(done.query) if done.query else "Subscriptions without a rhythm of their own"
+    what = code(done.query) if done.query else t("Subscriptions without a rhythm of their own")
     if done.rhythm.instant:
-        return f"{what}: alerts as they happen."
-    line = f"{what}: {escape(done.rhythm.describe())} digest ({escape(done.zone)} time)."
+        return t("{what}: alerts as they happen.", what=what)
+    line = t(
+        "{what}: {rhythm} digest ({zone} time).",
+        what=what,
+        rhythm=described(done.rhythm),
+        zone=escape(done.zone),
+    )
     if done.next_due is not None:
-        line += f" Next one: {escape(when(done.next_due, done.zone))}."
+        line += " " + t("Next one: {time}.", time=escape(when(done.next_due, done.zone)))
     return line
 
 
 def digest_usage(overview: RhythmOverview) -> str:
-    return (
-        f"Choose how often alerts come, per subscription or for all: {examples(DIGEST_EXAMPLES)}\n"
-        f"Default now: {escape(overview.default.describe())}; times are in {escape(overview.zone)}. "
-        "/list shows each subscription's rhythm, with buttons."
+    return "\n".join(
+        [
+            t(
+                "Choose how often alerts come, per subscription or for all: {examples}",
+                examples=examples(DIGEST_EXAMPLES),
+            ),
+            t(
+                "Default now: {rhythm}; times are in {zone}. /list shows each "
+                "subscription's rhythm, with buttons.",
+                rhythm=described(overview.default),
+                zone=escape(overview.zone),
+            ),
+        ]
     )
 
 
 def zone_reply(zone: str, now: datetime) -> str:
-    return (
-        f"Time zone: <b>{escape(zone)}</b> (now {escape(when(now, zone))}). Digest and quiet-hour times "
-        "are read in this zone, and alert times are shown in it."
+    return t(
+        "Time zone: <b>{zone}</b> (now {time}). Digest and quiet-hour times "
+        "are read in this zone, and alert times are shown in it.",
+        zone=escape(zone),
+        time=escape(when(now, zone)),
     )
 
 
 def zone_usage(zone: str, now: datetime) -> str:
-    return f"{zone_reply(zone, now)}\nChange it with {examples(ZONE_EXAMPLES)}, or tap one:"
+    return (
+        zone_reply(zone, now)
+        + "\n"
+        + t("Change it with {examples}, or tap one:", examples=examples(ZONE_EXAMPLES))
+    )
 
 
 def zone_keyboard(current: str) -> InlineKeyboardMarkup:
@@ -89,38 +121,49 @@ def zone_keyboard(current: str) -> InlineKeyboardMarkup:
 
 def quiet_reply(quiet: QuietHours | None, zone: str) -> str:
     if quiet is None:
-        return "Quiet hours off: instant alerts come at any time."
-    return (
-        f"Quiet hours {quiet.start:%H:%M}–{quiet.end:%H:%M} ({escape(zone)} time): instant alerts matched "
-        f"then are held and sent as one digest at {quiet.end:%H:%M}. <code>/quiet off</code> ends them."
+        return t("Quiet hours off: instant alerts come at any time.")
+    return t(
+        "Quiet hours {start}–{end} ({zone} time): instant alerts matched then are held and sent as one "
+        "digest at {end}. <code>/quiet off</code> ends them.",
+        start=f"{quiet.start:%H:%M}",
+        end=f"{quiet.end:%H:%M}",
+        zone=escape(zone),
     )
 
 
 def quiet_usage(overview: RhythmOverview) -> str:
-    now = quiet_reply(overview.quiet, overview.zone) if overview.quiet else "No quiet hours."
-    return f"{now}\nSet them with {examples(QUIET_EXAMPLES)}"
+    now = quiet_reply(overview.quiet, overview.zone) if overview.quiet else t("No quiet hours.")
+    return now + "\n" + t("Set them with {examples}", examples=examples(QUIET_EXAMPLES))
 
 
 def snooze_reply(done: SnoozeSet, zone: str) -> str:
-    what = code(done.query) if done.query else "All subscriptions"
+    what = code(done.query) if done.query else t("All subscriptions")
     if done.until is None:
-        return f"{what}: snooze ended, alerts come again."
+        return t("{what}: snooze ended, alerts come again.", what=what)
     off = f"/snooze {done.query or 'all'} off"
-    return (
-        f"{what} snoozed until {escape(when(done.until, zone))}: matches are dropped until then, "
-        f"not saved for later. {code(off)} ends it sooner."
+    return t(
+        "{what} snoozed until {time}: matches are dropped until then, not saved for later. "
+        "{command} ends it sooner.",
+        what=what,
+        time=escape(when(done.until, zone)),
+        command=code(off),
     )
 
 
 def snooze_usage() -> str:
-    return f"Silence a subscription for a while; it ends by itself. {examples(SNOOZE_EXAMPLES)}"
+    return t(
+        "Silence a subscription for a while; it ends by itself. {examples}",
+        examples=examples(SNOOZE_EXAMPLES),
+    )
 
 
 def _entry(view: SubscriptionView, zone: str) -> str:
-    rhythm = view.rhythm.describe() + ("" if view.own_rhythm else " (default)")
-    line = f"• {code(view.label)} — {escape(rhythm)}"
+    rhythm = described(view.rhythm)
+    if not view.own_rhythm:
+        rhythm = t("{rhythm} (default)", rhythm=rhythm)
+    line = f"• {code(view.label)} — {rhythm}"
     if view.snoozed_until is not None:
-        line += f" · snoozed until {escape(when(view.snoozed_until, zone))}"
+        line += " · " + t("snoozed until {time}", time=escape(when(view.snoozed_until, zone)))
     return line
 
 
@@ -128,22 +171,29 @@ def list_messages(overview: RhythmOverview, paused: bool) -> list[tuple[str, Inl
     """/list: every subscription with its rhythm and snooze, then the chat-wide settings; each
     message carries the Instant · Hourly · Daily buttons of the subscriptions it lists."""
     if paused:
-        state = "Alerts are <b>paused</b>: send /resume to get them again."
+        state = t("Alerts are <b>paused</b>: send /resume to get them again.")
     else:
-        state = "Alerts are on: send /pause to stop them for a while."
+        state = t("Alerts are on: send /pause to stop them for a while.")
     if not overview.subscriptions:
-        return [(f"You have no subscriptions. Try <code>/subscribe SOCAR</code>.\n{state}", None)]
-    footer = [f"Time zone: {escape(overview.zone)} (/timezone)"]
+        example = "<code>/subscribe SOCAR</code>"
+        return [(t("You have no subscriptions. Try {example}.", example=example) + f"\n{state}", None)]
+    footer = [t("Time zone: {zone} (/timezone)", zone=escape(overview.zone))]
     if overview.quiet is not None:
-        footer.append(f"quiet hours {overview.quiet.start:%H:%M}–{overview.quiet.end:%H:%M}")
+        footer.append(
+            t(
+                "quiet hours {start}–{end}",
+                start=f"{overview.quiet.start:%H:%M}",
+                end=f"{overview.quiet.end:%H:%M}",
+            )
+        )
     if overview.snoozed_until is not None:
-        footer.append(f"all snoozed until {escape(when(overview.snoozed_until, overview.zone))}")
+        footer.append(t("all snoozed until {time}", time=escape(when(overview.snoozed_until, overview.zone))))
     dues = [s for s in overview.next_due if s.bucket not in ("quiet", "burst")]
     if dues:
-        footer.append(f"next digest {escape(when(dues[0].due, overview.zone))}")
+        footer.append(t("next digest {time}", time=escape(when(dues[0].due, overview.zone))))
     tail = " · ".join(footer) + "\n" + state
     pages: list[tuple[list[str], list[SubscriptionView]]] = [
-        ([f"Your subscriptions ({len(overview.subscriptions)}):"], [])
+        ([t("Your subscriptions ({count}):", count=len(overview.subscriptions))], [])
     ]
     for view in overview.subscriptions:
         line = _entry(view, overview.zone)
@@ -186,7 +236,7 @@ def rhythm_keyboard(views: Sequence[SubscriptionView]) -> InlineKeyboardMarkup:
         current = _letter(view)
         row = []
         for letter in "ihd":
-            label = ("✓ " if letter == current else "") + BUTTON_LABELS[letter]
+            label = ("✓ " if letter == current else "") + t(BUTTON_LABELS[letter])
             if letter == "i":
                 label = f"{_label(view.label)}: {label}"
             row.append(InlineKeyboardButton(label, callback_data=rhythm_callback(view.query, letter)))

@@ -10,9 +10,10 @@ from telegram.constants import ChatAction
 from bot.ingest.finder import SeveralFeeds
 from bot.service import NewsService
 from bot.text.urls import display_url
+from handlers.i18n import t
 from handlers.telegram import views
 from handlers.telegram.context import Context, actor_of, command_argument, reply
-from handlers.telegram.feed_files import FeedFiles
+from handlers.telegram.feed_files import FeedFiles, added_text
 from handlers.telegram.render import escape, shorten
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,10 @@ class SourceCommands:
         if not parts:
             await reply(
                 update,
-                "Usage: <code>/addsource &lt;feed url&gt; [name]</code>, e.g. "
-                "<code>/addsource https://example.com/rss.xml Example</code>",
+                t(
+                    "Usage: <code>/addsource &lt;feed url&gt; [name]</code>, e.g. "
+                    "<code>/addsource https://example.com/rss.xml Example</code>"
+                ),
             )
             return
         await update.effective_chat.send_action(ChatAction.TYPING)
@@ -52,11 +55,7 @@ class SourceCommands:
             await update.effective_message.reply_text(text, reply_markup=markup)
             return
         where = escape(shorten(display_url(source.url), 600))  # no credentials or keys echoed
-        await reply(
-            update,
-            f"Added <b>{escape(shorten(source.name, 200))}</b> ({where}). "
-            "Its new stories will be matched from the next poll.",
-        )
+        await reply(update, added_text(source.name, where))
 
     async def stats_command(self, update: Update, context: Context) -> None:
         await reply(update, views.stats_message(self.service.stats(actor_of(update))))
@@ -66,8 +65,8 @@ class SourceCommands:
         wanted = command_argument(update.effective_message)
         if not wanted:
             await reply(
-                update, "Usage: <code>/removesource &lt;name or url&gt;</code>. Send /sources to see them."
+                update, t("Usage: <code>/removesource &lt;name or url&gt;</code>. Send /sources to see them.")
             )
             return
         removed = self.service.remove_source(actor_of(update), wanted)
-        await reply(update, f"Removed <b>{escape(removed.name)}</b>.")
+        await reply(update, t("Removed <b>{name}</b>.", name=escape(removed.name)))

@@ -187,7 +187,7 @@ async def test_sources_lists_configured_feeds(cmds: DiscordCommands) -> None:
     it = FakeInteraction()
     await cmds.sources_command(it)  # type: ignore[arg-type]
     [embed] = it.answers[0]["embeds"]
-    assert embed.title == "1 sources"
+    assert embed.title == "1 source"
     assert "**Energy Wire** — not polled yet" in embed.description
 
 

@@ -63,14 +63,23 @@ def _chat(chat_id: int | str, chat_type: str | None = None) -> Payload:
 
 
 def message_payload(
-    message_id: int, chat_id: int, user_id: int, text: str, chat_type: str | None = None
+    message_id: int,
+    chat_id: int,
+    user_id: int,
+    text: str,
+    chat_type: str | None = None,
+    language_code: str | None = None,
 ) -> Payload:
-    """A user's text message as Telegram sends it; a leading /command gets its bot_command entity."""
+    """A user's text message as Telegram sends it; a leading /command gets its bot_command entity;
+    `language_code` is the user's Telegram app language, as Telegram reports it."""
+    sender: Payload = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+    if language_code:
+        sender["language_code"] = language_code
     message: Payload = {
         "message_id": message_id,
         "date": int(time.time()),
         "chat": _chat(chat_id, chat_type),
-        "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+        "from": sender,
         "text": text,
     }
     if text.startswith("/"):
@@ -251,10 +260,16 @@ class FakeBotApi:
             self._cond.notify_all()
             return int(update["update_id"])
 
-    def push_message(self, chat_id: int, user_id: int, text: str, chat_type: str | None = None) -> int:
-        return self.push_update(
-            {"message": message_payload(next(self._message_ids), chat_id, user_id, text, chat_type)}
-        )
+    def push_message(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        chat_type: str | None = None,
+        language_code: str | None = None,
+    ) -> int:
+        message = message_payload(next(self._message_ids), chat_id, user_id, text, chat_type, language_code)
+        return self.push_update({"message": message})
 
     def push_callback(self, chat_id: int, user_id: int, data: str, message_id: int | None = None) -> int:
         """A tap on an inline button of the bot's message `message_id` (default: its last one)."""

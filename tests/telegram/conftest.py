@@ -44,10 +44,17 @@ class Chat:
         return self.request.sent()[before:]
 
     async def send(
-        self, text: str, chat_id: int = USER, user_id: int | None = None, chat_type: str | None = None
+        self,
+        text: str,
+        chat_id: int = USER,
+        user_id: int | None = None,
+        chat_type: str | None = None,
+        language_code: str | None = None,
     ) -> list[str]:
         """The texts the bot replied, each checked to be valid Telegram HTML."""
-        message = message_payload(next(self._ids), chat_id, user_id or chat_id, text, chat_type)
+        message = message_payload(
+            next(self._ids), chat_id, user_id or chat_id, text, chat_type, language_code
+        )
         replies = await self.process({"update_id": next(self._ids), "message": message})
         for reply in replies:
             assert reply.get("parse_mode") == "HTML"

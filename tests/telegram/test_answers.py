@@ -114,8 +114,8 @@ async def test_subscribe_previews_what_the_query_would_have_matched(
     assert lines[2:] == [f'• <a href="https://example.com/{n}">Gas story {n}</a>' for n in range(3)]
     [excluded] = await chat.send("/subscribe Armenia -peace")
     assert excluded.split("\n")[1] == (
-        "In the last 3 days it would have matched no story: -peace removes all 1 stories that match the rest "
-        "of the query."
+        "In the last 3 days it would have matched no story: -peace removes the only story that matches "
+        "the rest of the query."
     )
     [unused] = await chat.send("/subscribe Rosneft")
     assert "no source has used “rosneft” in the last 3 days" in unused

@@ -34,8 +34,12 @@ async def test_start_registers_commands_and_answers_over_http(api: FakeBotApi, s
     adapter = TelegramAdapter(TOKEN, service, base_url=api.url)
     await adapter.start()
     try:
-        [(_, commands)] = [c for c in api.calls if c[0] == "setMyCommands"]
-        assert [c["command"] for c in commands["commands"]] == [name for name, *_ in COMMANDS]
+        menus = {str(c.get("language_code", "")): c for m, c in api.calls if m == "setMyCommands"}
+        assert sorted(menus) == ["", "az", "de", "ru", "tr", "uk"]  # the default menu, then one per language
+        for menu in menus.values():  # command names stay English; descriptions are translated
+            assert [c["command"] for c in menu["commands"]] == [name for name, *_ in COMMANDS]
+        assert menus[""]["commands"][0]["description"] == "get alerts for news matching a query"
+        assert menus["ru"]["commands"][0]["description"] == "получать уведомления о новостях по запросу"
 
         api.push_message(USER, USER, '/subscribe "Caspian Sea"')
         reply = await wait_text(api, "Subscribed to")

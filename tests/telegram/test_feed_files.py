@@ -142,7 +142,7 @@ async def test_export_sends_an_opml_document(bot: Chat, request_: RecordingReque
     assert method == "sendDocument"
     assert [f.url for f in parse_feed_list(content).feeds] == [REUTERS.url]
     [sent] = request_.sent("sendDocument")
-    assert "1 sources as OPML" in sent["caption"]
+    assert "1 source as OPML" in sent["caption"]
 
 
 async def test_addsource_with_a_page_offers_its_feeds_as_buttons(

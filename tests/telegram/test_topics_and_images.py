@@ -15,10 +15,12 @@ from bot.bootstrap import build_core
 from bot.models import Alert, ChatRef
 from bot.ports import DeliveryStatus
 from bot.service import NewsService
-from handlers.telegram.notifier import TOPIC_GONE_NOTE, TelegramNotifier
+from handlers.telegram.notifier import TOPIC_GONE_NOTE as NOTE
+from handlers.telegram.notifier import TelegramNotifier
 from tests.support.clock import FakeClock
 from tests.telegram.fake_request import RecordingRequest, error
 
+TOPIC_GONE_NOTE = f"<i>{NOTE}</i>"
 TOPIC = ChatRef("telegram", "-100777", "77")
 GENERAL = ChatRef("telegram", "-100777")
 

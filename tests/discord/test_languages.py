@@ -1,0 +1,79 @@
+"""Discord answers in the interaction's locale, remembers it for the alerts, and renders them in it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import discord
+import pytest
+
+from bot.models import Alert, ChatRef
+from bot.service import NewsService
+from handlers.discord.commands import DiscordCommands
+from handlers.discord.languages import language_check
+from handlers.discord.notifier import send_kwargs
+from handlers.i18n import current_language, set_language
+from storage import Store
+from tests.discord.fakes import FakeInteraction
+from tests.support.clock import FakeClock
+from tests.support.services import build_service
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+DM = ChatRef("discord-dm", "111")
+
+
+@pytest.fixture
+def service(store: Store) -> NewsService:
+    return build_service(store, FakeClock(NOW))
+
+
+def interaction(locale: discord.Locale, **kwargs: object) -> FakeInteraction:
+    fake = FakeInteraction(**kwargs)  # type: ignore[arg-type]
+    fake.locale = locale  # type: ignore[attr-defined]
+    fake.guild_locale = discord.Locale.turkish  # type: ignore[attr-defined]
+    return fake
+
+
+async def test_a_command_answers_in_the_users_discord_language(service: NewsService) -> None:
+    cmds = DiscordCommands(service)
+    check = language_check(service)
+    asking = interaction(discord.Locale.russian, guild_id=None)
+    assert await check(asking)  # type: ignore[arg-type]
+    await cmds.subscribe_command(asking, "Газпром")  # type: ignore[arg-type]
+    assert asking.text.startswith("Подписка на **Газпром** оформлена.")
+    assert service.languages.of(DM) == "ru"  # its alerts, sent later, follow it
+
+    refused = interaction(discord.Locale.german, guild_id=None)
+    assert await check(refused)  # type: ignore[arg-type]
+    await cmds.unsubscribe_command(refused, "SOCAR")  # type: ignore[arg-type]
+    assert refused.text == "Sie haben SOCAR nicht abonniert. Senden Sie /list, um Ihre Abos zu sehen."
+    set_language("en")
+
+
+async def test_an_unshipped_locale_answers_in_english(service: NewsService) -> None:
+    asking = interaction(discord.Locale.japanese, guild_id=None)
+    assert await language_check(service)(asking)  # type: ignore[arg-type]
+    assert current_language() == "en"
+
+
+def test_an_alert_embed_is_in_the_chat_language() -> None:
+    alert = Alert(
+        chat=DM,
+        article_key="k",
+        title="Газпрома акции выросли",
+        url="https://example.com/a",
+        source="Interfax",
+        published=NOW,
+        matched=("Газпром",),
+        bullets=("Акции Газпрома выросли.",),
+        created=NOW,
+        also=(("TASS", "https://example.com/b"),),
+    )
+    embed = send_kwargs(replace(alert, lang="uk"))["embed"].to_dict()
+    assert [f["name"] for f in embed["fields"]] == ["Збіглося", "Також повідомили"]
+    assert embed["title"] == "Газпрома акции выросли"  # the story as published
+    assert [f["name"] for f in send_kwargs(alert)["embed"].to_dict()["fields"]] == [
+        "Matched",
+        "Also reported by",
+    ]
