@@ -12,6 +12,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from bot.text.related import drop_related_links
 from bot.text.sentences import is_caseless, split_caseless
 
 MAX_INPUT = 200_000  # characters; a story body is far smaller, anything beyond is noise or abuse
@@ -151,6 +152,7 @@ def _html_blocks(markup: str) -> list[str]:
     for el in list(root.iter("div", "section", "ul", "p", "header")):
         if el.getparent() is not None and _is_boiler_element(el, total):
             el.drop_tree()
+    drop_related_links(root)
     blocks: list[str] = []
     current: list[str] = []
 

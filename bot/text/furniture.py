@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.text.clean import BULLET, split_sentences
+from bot.text.cues import Facts, cues, fold, prefixes
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "furniture"
 LANGUAGES = ("en", "ru", "uk", "de", "fr", "es", "tr", "az")
@@ -43,6 +44,65 @@ class Rule:
     mode: str  # "drop" | "cut"
     kind: str  # credit, rights, newsletter, share, related, embed, update ...
     pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _CueIndex:
+    """Rules of one mode, indexed by their cues (bot.text.cues): a rule anchored at the start is
+    found by the first letter of the text and its possible beginnings, another by the strings a
+    match must contain; a rule without either always runs."""
+
+    rules: tuple[Rule, ...]
+    by_first: dict[str, tuple[tuple[str, int], ...]]  # first folded letter -> (beginning, rule)
+    cues: tuple[str, ...]  # the strings of the rules' best facts, distinct
+    rules_of: dict[str, tuple[int, ...]]
+    facts: dict[int, Facts]  # a rule's other facts, checked once its best fact holds
+    always: tuple[int, ...]
+    every: tuple[int, ...]
+
+    @classmethod
+    def of(cls, rules: list[Rule]) -> _CueIndex:
+        by_first: dict[str, list[tuple[str, int]]] = {}
+        rules_of: dict[str, list[int]] = {}
+        facts: dict[int, Facts] = {}
+        always: list[int] = []
+        for position, rule in enumerate(rules):
+            starts = prefixes(rule.pattern.pattern)
+            if starts is not None:
+                for start in starts:
+                    by_first.setdefault(start[0], []).append((start, position))
+                continue
+            found = cues(rule.pattern.pattern)
+            if found is None:
+                always.append(position)
+                continue
+            facts[position] = found[1:]
+            for cue in found[0]:
+                rules_of.setdefault(cue, []).append(position)
+        return cls(
+            tuple(rules),
+            {first: tuple(found) for first, found in by_first.items()},
+            tuple(rules_of),
+            {cue: tuple(found) for cue, found in rules_of.items()},
+            facts,
+            tuple(always),
+            tuple(range(len(rules))),
+        )
+
+    def candidates(self, text: str) -> tuple[int, ...]:
+        """Positions, in rule order, of the rules that may match text."""
+        folded = fold(text)
+        found = {i for start, i in self.by_first.get(folded[:1], ()) if folded.startswith(start)}
+        for cue in self.cues:  # one substring check per distinct cue
+            if cue in folded:
+                found.update(i for i in self.rules_of[cue] if _holds(self.facts[i], folded))
+        if not found:
+            return self.always
+        return tuple(sorted(found.union(self.always)))
+
+
+def _holds(facts: Facts, folded: str) -> bool:
+    return all(any(option in folded for option in fact) for fact in facts)
 
 
 def parse_rules(text: str, lang: str) -> list[Rule]:
@@ -83,43 +143,49 @@ def default_rules() -> FurnitureRules:
 @dataclass(frozen=True)
 class FurnitureRules:
     rules: tuple[Rule, ...]
-    _drop: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _cut: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    # Off only to measure or check against: every rule on every sentence, as before the cues.
+    prefilter: bool = True
+    _drop: _CueIndex = field(init=False, repr=False, compare=False)
+    _cut: _CueIndex = field(init=False, repr=False, compare=False)
+    _combined: dict[tuple[int, ...], re.Pattern[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        drops = [r.pattern.pattern for r in self.rules if r.mode == "drop"]
-        # one alternation: a sentence costs one regex scan, not one per rule
-        combined = re.compile("|".join(f"(?:{p})" for p in drops), re.IGNORECASE) if drops else None
-        object.__setattr__(self, "_drop", combined)
-        cuts = [r.pattern.pattern for r in self.rules if r.mode == "cut"]
-        object.__setattr__(
-            self, "_cut", re.compile("|".join(f"(?:{p})" for p in cuts), re.IGNORECASE) if cuts else None
-        )
+        object.__setattr__(self, "_drop", _CueIndex.of([r for r in self.rules if r.mode == "drop"]))
+        object.__setattr__(self, "_cut", _CueIndex.of([r for r in self.rules if r.mode == "cut"]))
+        object.__setattr__(self, "_combined", {})
 
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.lang for r in self.rules))
 
+    def _candidates(self, index: _CueIndex, text: str) -> tuple[int, ...]:
+        return index.candidates(text) if self.prefilter else index.every
+
     def kind(self, text: str) -> str | None:
         """The kind of furniture a whole block or sentence is ("credit", "related" …), else None."""
         body = _body(text)
-        if not body or self._drop is None or len(body.split()) > MAX_WORDS:
+        if not body or len(body.split()) > MAX_WORDS:
             return None
-        if not self._drop.match(body):  # every drop rule is anchored: match, never a scan
-            return None
-        for rule in self.rules:
-            if rule.mode == "drop" and rule.pattern.match(body):
+        for i in self._candidates(self._drop, body):  # rule order decides the kind
+            rule = self._drop.rules[i]
+            if rule.pattern.match(body):  # every drop rule is anchored: match, never a scan
                 return rule.kind
-        return None  # pragma: no cover - the alternation matched, so one rule does
+        return None
 
     def is_furniture(self, text: str) -> bool:
         return self.kind(text) is not None
 
     def cut(self, text: str) -> str:
         """The text without its furniture prefixes and tails (whole furniture is not judged here)."""
-        if self._cut is None:
+        chosen = self._candidates(self._cut, text)
+        if not chosen:
             return text
-        out = self._cut.sub(" ", text)  # one pass for every rule
+        pattern = self._combined.get(chosen)
+        if pattern is None:  # rules that cannot match change nothing in the alternation: leave them out
+            sources = (self._cut.rules[i].pattern.pattern for i in chosen)
+            pattern = re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE)
+            self._combined[chosen] = pattern
+        out = pattern.sub(" ", text)  # one pass for every rule that may apply
         if out == text:
             return text
         return _LEFTOVER.sub("", _SPACE.sub(" ", out)).strip()

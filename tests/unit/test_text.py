@@ -215,3 +215,24 @@ def test_splitting_is_linear_on_hostile_text() -> None:
 )
 def test_story_text_that_looks_like_furniture_is_kept(story: str) -> None:
     assert html_to_text(f"<p>{story}</p>") == story
+
+
+def test_link_only_items_of_a_story_list_are_related_headlines() -> None:
+    markup = (
+        "<ul><li>SOCAR raised gas output by 3% in October.</li>"
+        '<li>Exports to Europe rose, the company said (<a href="/q3">report</a>).</li>'
+        '<li><a href="https://example.org/news/2">Gazprom cuts its forecast for the winter</a>.</li>'
+        '<li>Email <a href="mailto:desk@example.org">the desk</a> with tips</li></ul>'
+    )
+    assert html_to_text(markup).splitlines() == [
+        "• SOCAR raised gas output by 3% in October.",
+        "• Exports to Europe rose, the company said (report).",
+        "• Email the desk with tips",
+    ]
+
+
+def test_a_list_of_links_only_and_in_page_anchors_are_kept() -> None:
+    links = '<ul><li><a href="/a">Oil prices rise</a></li><li><a href="/b">Gas prices fall</a></li></ul>'
+    assert html_to_text(links).splitlines() == ["• Oil prices rise", "• Gas prices fall"]
+    anchors = '<ul><li><a href="#one">Key findings</a></li><li>Output rose.</li></ul>'
+    assert html_to_text(anchors).splitlines() == ["• Key findings", "• Output rose."]
