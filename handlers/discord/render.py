@@ -139,13 +139,13 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     footer = truncate(
         neutralize_mentions(one_line(alert.source)) or t("unknown source"), min(256, budget // 10)
     )
-    matched = escape(", ".join(alert.matched) or "—", min(FIELD_VALUE_MAX, budget // 5))
+    terms = matched_terms(alert.matched)
+    matched = _matched_value(alert, terms, min(FIELD_VALUE_MAX, budget // 5))
     also = also_value(alert)
     matched_name, also_name = t(MATCHED_NAME), t(ALSO_NAME)
     used = utf16_len(title) + utf16_len(footer) + utf16_len(matched_name) + utf16_len(matched)
     used += utf16_len(also_name) + utf16_len(also) if also else 0
     room = min(DESCRIPTION_MAX, budget - used)
-    terms = matched_terms(alert.matched)
     lines = [f"• {marked(one_line(b), terms, room)}" for b in alert.bullets if b.strip()]
     description = truncate("\n".join(lines), room)
     embed: dict[str, Any] = {
@@ -167,6 +167,22 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     if image:
         embed["image"] = {"url": image}  # Discord fetches it for the embed; the bot never does
     return embed
+
+
+def _matched_value(alert: Alert, terms: Sequence[Term], limit: int) -> str:
+    """The queries that matched and, on a second line, the title's words that did, in bold.
+
+    An embed title is shown bold and its markdown is not rendered alike on every client, so the
+    title's matched words are named here, where markdown always renders.
+    """
+    queries = escape(", ".join(alert.matched) or "—", limit)
+    title = one_line(alert.title)
+    words = dict.fromkeys(title[start:end] for start, end in spans(title, terms))
+    if not words:
+        return queries
+    note = t("in the title: {words}", words=", ".join(f"**{escape(word, 100)}**" for word in words))
+    value = f"{queries}\n{note}"
+    return value if utf16_len(value) <= limit else queries
 
 
 def embed_text_len(embed: dict[str, Any]) -> int:

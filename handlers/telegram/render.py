@@ -203,24 +203,35 @@ def render_alert(alert: Alert) -> str:
     """Telegram HTML: bold title, source and UTC time, matched queries, bullets, "Read more" link,
     and, once later reports of its event came in, "Also reported by: ...".
 
-    The words that matched are bold in the bullets (the title is bold as a whole) when the message
-    still fits with the extra tags; otherwise the alert goes without the marks.
+    Why it matched: the matched words are underlined in the (bold) title and bold in the
+    bullets, when the message still fits with the extra tags; otherwise the title keeps its
+    marks (their room is kept) and the bullets go without.
     """
     also = also_line(alert, markup=True)
     limit = MAX_MESSAGE - (utf16_len(also) + 1 if also else 0)
-    body = _render(alert, escape, markup=True, limit=limit)
     terms = matched_terms(alert.matched)
+    # room for the title's marks is kept from the start: they are the first thing a reader sees
+    title_marks = len("<u></u>") * len(spans(one_line(alert.title), terms)) if terms else 0
+    body = _render(alert, escape, markup=True, limit=limit - title_marks)
     if terms:
-        marked = _emphasized(body, alert, terms)
-        body = marked if utf16_len(marked) <= limit else body
+        for bullets in (True, False):
+            marked = _emphasized(body, terms, bullets)
+            if utf16_len(marked) <= limit:
+                body = marked
+                break
     return f"{body}\n{also}" if also else body
 
 
-def _emphasized(rendered: str, alert: Alert, terms: Sequence[Term]) -> str:
-    """The rendered alert again, its bullets (as fitted) with the matched words bold."""
+def _emphasized(rendered: str, terms: Sequence[Term], bullets: bool = True) -> str:
+    """The rendered alert again, the matched words underlined in its title and (with `bullets`)
+    bold in its bullets as fitted: underline, since the title is bold already."""
     lines = rendered.split("\n")
+    first = lines[0]
+    if first.startswith("<b>") and first.endswith("</b>"):
+        title = html.unescape(first[3:-4])
+        lines[0] = f"<b>{emphasize(title, spans(title, terms), 'u')}</b>"
     for i, line in enumerate(lines):
-        if i and line.startswith("• "):
+        if bullets and i and line.startswith("• "):
             body = html.unescape(line[2:])
             lines[i] = "• " + emphasize(body, spans(body, terms), "b")
     return "\n".join(lines)

@@ -64,7 +64,7 @@ async def test_channel_alert_is_one_embed_with_no_mentions(
     assert request.body["allowed_mentions"] == {"parse": []}
     [embed] = request.body["embeds"]
     assert embed["title"] == "@\u200bhere SOCAR"
-    assert embed["fields"][0]["value"] == "socar"
+    assert embed["fields"][0]["value"] == "socar\nin the title: **SOCAR**"
     assert request.headers["Authorization"] == "Bot fake-token"
 
 

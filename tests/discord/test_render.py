@@ -64,7 +64,10 @@ def test_embed_shows_linked_title_source_time_keywords_and_bullets() -> None:
     assert embed["url"] == "https://example.com/news/1"
     assert embed["footer"] == {"text": "Energy Wire"}
     assert embed["timestamp"] == "2026-03-02T09:30:00+00:00"
-    assert embed["fields"] == [{"name": "Matched", "value": "socar", "inline": False}]
+    # the title is shown bold and its markdown is not rendered alike everywhere: its matched
+    # words are named in the Matched field instead
+    matched = {"name": "Matched", "value": "socar\nin the title: **SOCAR**", "inline": False}
+    assert embed["fields"] == [matched]
     assert (
         embed["description"] == "• **SOCAR** signed a deal.\n• Output will double by 2030."
     )  # matched: bold
@@ -202,3 +205,14 @@ def test_a_threaded_alert_lists_the_other_reports_in_a_field() -> None:
         field["value"]
         == "[Reuters](https://r.example/2) · [AP](https://ap.example/3) · [BBC](https://b.example/4) · +1"
     )
+
+
+def test_title_words_that_matched_are_named_escaped_once_each() -> None:
+    alert = make_alert(title="SOCAR’s *pipelines* and socar", matched=("socar", "pipeline"), bullets=())
+    embed = alert_embed(alert)
+    assert embed["title"] == "SOCAR’s \\*pipelines\\* and socar"  # the title itself: no marks
+    value = "socar, pipeline\nin the title: **SOCAR’s**, **pipelines**, **socar**"
+    assert embed["fields"][0]["value"] == value
+    assert_within_limits(embed)
+    unmatched = alert_embed(make_alert(title="Output rises", bullets=()))
+    assert unmatched["fields"][0]["value"] == "socar"

@@ -54,7 +54,7 @@ async def test_sends_html_without_link_preview(
     assert sent["chat_id"] == -1001
     assert sent["parse_mode"] == "HTML"
     assert sent["link_preview_options"] == {"is_disabled": True}
-    assert sent["text"].startswith("<b>Gazprom &lt;news&gt; &amp; more</b>")
+    assert sent["text"].startswith("<b><u>Gazprom</u> &lt;news&gt; &amp; more</b>")
 
 
 async def test_plain_alert_is_sent_without_parse_mode(

@@ -39,7 +39,7 @@ def test_alert_has_bold_title_source_time_matches_bullets_and_link() -> None:
     text = render_alert(make_alert())
     check_telegram_html(text)
     lines = text.split("\n")
-    assert lines[0] == "<b>SOCAR signs Caspian gas deal</b>"
+    assert lines[0] == "<b><u>SOCAR</u> signs Caspian gas deal</b>"  # the matched word: underlined
     assert lines[1] == "Reuters · 25 Nov 2026 14:05 UTC"
     assert lines[2] == "Matched: <i>socar</i>"
     assert lines[3:6] == [
@@ -99,7 +99,7 @@ def test_long_bullets_are_shortened_first_at_word_boundaries() -> None:
     text = render_alert(make_alert(bullets=(long, long, long, "short one")))
     check_telegram_html(text)
     assert utf16_len(text) <= MAX_MESSAGE
-    assert text.split("\n")[0] == "<b>SOCAR signs Caspian gas deal</b>"
+    assert text.split("\n")[0] == "<b><u>SOCAR</u> signs Caspian gas deal</b>"
     bullets = [line for line in text.split("\n") if line.startswith("• ")]
     assert len(bullets) == 4 and "• short one" in bullets
     for bullet in bullets[:3]:
@@ -192,3 +192,28 @@ def test_sources_list_hides_credentials_and_keys_in_urls() -> None:
     url = "https://user:hunter2@api.wire.example/feed?apikey=SECRET123"
     [text] = sources_messages([SourceStatus(Source("Paid wire", url), SourceState(url), True)])
     assert "hunter2" not in text and "SECRET123" not in text and "api.wire.example/feed" in text
+
+
+def test_matched_words_in_the_title_are_underlined_escaped_and_within_limits() -> None:
+    alert = make_alert(
+        title="<b>AT&T</b> & SOCAR’s pipelines: socar",
+        matched=("socar", "pipeline"),
+        bullets=("Nothing here.", "Or here."),
+    )
+    text = render_alert(alert)
+    check_telegram_html(text)
+    assert text.split("\n")[0] == (
+        "<b>&lt;b&gt;AT&amp;T&lt;/b&gt; &amp; <u>SOCAR’s</u> <u>pipelines</u>: <u>socar</u></b>"
+    )
+    assert "• Nothing here." in text
+    assert "<u>" not in render_alert_plain(alert)
+
+
+def test_when_marks_do_not_fit_the_title_keeps_its_own_and_the_alert_still_fits() -> None:
+    long = " ".join(["socar"] * 900)  # every word a mark: bullets' marks cannot fit
+    alert = make_alert(title="SOCAR output rises", bullets=(long, long))
+    text = render_alert(alert)
+    check_telegram_html(text)
+    assert utf16_len(text) <= MAX_MESSAGE
+    assert text.split("\n")[0] == "<b><u>SOCAR</u> output rises</b>"
+    assert "• <b>" not in text
