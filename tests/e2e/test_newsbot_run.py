@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import TOKEN, BotProcess, rss, run_once, write_sources
-from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi, unmarked
 from tests.support.feedserver import FeedServer
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +22,7 @@ NEW = (
 
 
 def to_user(text: str):
-    return lambda p: str(p.get("chat_id")) == str(USER) and text in str(p.get("text", ""))
+    return lambda p: str(p.get("chat_id")) == str(USER) and text in unmarked(str(p.get("text", "")))
 
 
 def test_subscribe_publish_alert_restart_no_duplicate(

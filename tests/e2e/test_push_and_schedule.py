@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import BotProcess, rss, write_sources
-from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi, unmarked
 from tests.support.fake_hub import FakeHub
 from tests.support.feedserver import FeedServer
 
@@ -23,7 +23,7 @@ HEALTHY = ("SOCAR healthy story", "http://news.test/healthy", "SOCAR news from a
 
 
 def to_user(text: str):
-    return lambda p: str(p.get("chat_id")) == str(USER) and text in str(p.get("text", ""))
+    return lambda p: str(p.get("chat_id")) == str(USER) and text in unmarked(str(p.get("text", "")))
 
 
 def free_port() -> int:

@@ -12,7 +12,7 @@ import pytest
 from bot.models import ChatRef
 from storage import open_store
 from tests.e2e.harness import BotProcess, rss, write_sources
-from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi, unmarked
 from tests.support.feedserver import FeedServer
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +25,7 @@ def story(n: int) -> tuple[str, str, str]:
 
 
 def to(chat: int, needle: str):
-    return lambda p: str(p.get("chat_id")) == str(chat) and needle in str(p.get("text", ""))
+    return lambda p: str(p.get("chat_id")) == str(chat) and needle in unmarked(str(p.get("text", "")))
 
 
 def next_minute() -> datetime:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import BotProcess
-from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi, unmarked
 
 FIGURES: Counter[str] = Counter()  # summed over the run
 MAXIMA: dict[str, int] = {}
@@ -52,7 +52,7 @@ def launch(tmp_path: Path, api: FakeBotApi) -> Iterator[Callable[..., BotProcess
 
 
 def to_chat(chat_id: int, needle: str) -> Callable[[dict[str, Any]], bool]:
-    return lambda p: str(p.get("chat_id")) == str(chat_id) and needle in str(p.get("text", ""))
+    return lambda p: str(p.get("chat_id")) == str(chat_id) and needle in unmarked(str(p.get("text", "")))
 
 
 def subscribe_all(api: FakeBotApi, users: range | list[int], text: str, timeout: float = 30) -> None:

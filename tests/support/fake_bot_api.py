@@ -39,6 +39,11 @@ _INT_KEYS = {
 }
 
 
+def unmarked(text: str) -> str:
+    """An alert's text without the underline marking its title's matched words."""
+    return text.replace("<u>", "").replace("</u>", "")
+
+
 @dataclass(frozen=True)
 class Failure:
     status: int
@@ -353,10 +358,11 @@ class FakeBotApi:
             return self._cond.wait_for(lambda: condition(self), timeout)
 
     def sent_to(self, chat_id: int | str, needle: str = "") -> list[Payload]:
-        """Messages sent successfully to `chat_id` whose text contains `needle`."""
+        """Messages sent successfully to `chat_id` whose text contains `needle` (a title's
+        matched words are underlined: "SOCAR terminal" is found in "<u>SOCAR</u> terminal")."""
         with self._cond:
             mine = [p for p in self.sent if str(p.get("chat_id")) == str(chat_id)]
-        return [p for p in mine if needle in str(p.get("text", ""))]
+        return [p for p in mine if needle in unmarked(str(p.get("text", "")))]
 
     def texts(self) -> list[str]:
         with self._cond:

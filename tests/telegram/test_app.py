@@ -89,7 +89,7 @@ async def test_notifier_delivers_and_classifies_over_http(api: FakeBotApi, servi
     )  # fmt: skip
     try:
         assert (await adapter.notifier.send(alert)).status is DeliveryStatus.SENT
-        assert api.sent[-1]["text"].startswith("<b>SOCAR &amp; BP</b>")
+        assert api.sent[-1]["text"].startswith("<b><u>SOCAR</u> &amp; BP</b>")
         assert api.sent[-1]["link_preview_options"] == {"is_disabled": True}
         api.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
         result = await adapter.notifier.send(alert)

@@ -175,7 +175,7 @@ async def test_latest_renders_stored_stories_as_alerts(chat: Chat, store: Any, c
     [reply] = await chat.send("/latest SOCAR")
     header, story = reply.split("\n\n", 1)
     assert header == "Latest stories matching <code>SOCAR</code>: 1–1 of 1"
-    assert story.startswith("<b>SOCAR &amp; BP &lt;sign&gt; deal</b>\nReuters · 25 Nov 2026 11:00 UTC")
+    assert story.startswith("<b><u>SOCAR</u> &amp; BP &lt;sign&gt; deal</b>\nReuters · 25 Nov 2026 11:00 UTC")
     assert 'href="https://example.com/a1"' in reply and "Baku" not in reply
     [nothing] = await chat.send("/latest Rosneft")
     assert nothing.startswith("No stories matching <code>Rosneft</code> in the last 3 days. Send")
@@ -184,7 +184,7 @@ async def test_latest_renders_stored_stories_as_alerts(chat: Chat, store: Any, c
     assert "no subscriptions yet" in no_subs
     await chat.send("/subscribe weather")
     [mine] = await chat.send("/latest")
-    assert mine.split("\n\n", 1)[1].startswith("<b>Weather in Baku</b>")
+    assert mine.split("\n\n", 1)[1].startswith("<b><u>Weather</u> in Baku</b>")
 
 
 async def test_sources_show_last_success_and_error(chat: Chat, store: Any, clock: FakeClock) -> None:
