@@ -43,7 +43,7 @@ def test_subscribe_publish_alert_restart_no_duplicate(
         feeds.route("/feed.xml", body=rss(NEW, OLD), etag='"v2"')
         alert = api.wait_for_sent(to_user("begin gas supplies"), timeout=20)
         text = alert["text"]
-        assert "<b>" in text and "SOCAR &amp; Naftogaz" in text and "news.test/socar-gas" in text
+        assert "<b>" in text and "SOCAR</u> &amp; Naftogaz" in text and "news.test/socar-gas" in text
         assert "socar" in text.lower() and "•" in text
         assert any(r.headers.get("if-none-match") == '"v1"' for r in feeds.requests)  # conditional GET
 
