@@ -21,7 +21,7 @@ from bot.service import NewsService
 from handlers.discord.client import make_client
 from handlers.discord.commands import DiscordCommands
 from handlers.discord.context import reply
-from handlers.discord.languages import language_check
+from handlers.discord.languages import CatalogTranslator, language_check
 from handlers.discord.notifier import DiscordNotifier
 from handlers.discord.tree import register_commands
 from handlers.i18n import t
@@ -67,9 +67,16 @@ class DiscordAdapter:
             ) from None
         if self._sync_commands:
             try:
+                await self.tree.set_translator(CatalogTranslator())  # descriptions in each user's language
                 synced = await self.tree.sync()
                 log.info("discord: %d slash commands synced", len(synced))
-            except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            except (
+                discord.HTTPException,
+                app_commands.TranslationError,
+                aiohttp.ClientError,
+                TimeoutError,
+                OSError,
+            ) as exc:
                 # the bot still delivers alerts; only the command list may be stale
                 log.error("discord: syncing slash commands failed: %s", type(exc).__name__)
         self._task = asyncio.create_task(self._connect(), name="discord-gateway")

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import discord
+from discord import app_commands
 
 from bot.models import ChatRef
 from bot.service import NewsService
 from handlers.discord.notifier import CHANNEL, DIRECT
-from handlers.i18n import primary, set_language
+from handlers.i18n import DEFAULT, is_shipped, primary, set_language, t, use_language
 
 
 def locale_tag(locale: object) -> str:
@@ -36,3 +37,35 @@ def language_check(service: NewsService) -> Callable[[discord.Interaction], Awai
         return True  # only sets the language; permissions are the commands' own checks
 
     return check
+
+
+# Discord's own limit on a command's, an option's or a choice's text in any locale
+DISCORD_TEXT_MAX = 100
+_NAMES = {
+    app_commands.TranslationContextLocation.command_name,
+    app_commands.TranslationContextLocation.group_name,
+    app_commands.TranslationContextLocation.parameter_name,
+}
+
+
+class CatalogTranslator(app_commands.Translator):
+    """The slash commands' descriptions, options' descriptions and choices in each shipped language
+    Discord has a locale for (not Azerbaijani: Discord offers none); names stay English, as in
+    Telegram."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        return translated(string.message, locale, context.location)
+
+
+def translated(message: str, locale: discord.Locale, location: object) -> str | None:
+    lang = locale_tag(locale)
+    if location in _NAMES or lang == DEFAULT or not is_shipped(lang):
+        return None
+    with use_language(lang):
+        text = t(message)
+    return text if text != message and len(text) <= DISCORD_TEXT_MAX else None

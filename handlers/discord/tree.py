@@ -8,29 +8,30 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from bot.texts import N_
 from handlers.discord.commands import DiscordCommands
 from handlers.discord.feed_files import DiscordFeedFiles
 
 DELIVER_TO = [
-    app_commands.Choice(name="this channel", value="channel"),
-    app_commands.Choice(name="my direct messages", value="dm"),
+    app_commands.Choice(name=N_("this channel"), value="channel"),
+    app_commands.Choice(name=N_("my direct messages"), value="dm"),
 ]
-DELIVER_TO_HELP = "where the alerts go: this channel (default in a server) or your direct messages"
+DELIVER_TO_HELP = N_("where the alerts go: this channel (default in a server) or your direct messages")
 
 
 def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> None:
     register_feed_files(tree, DiscordFeedFiles(cmds))
 
-    @tree.command(name="subscribe", description="Get an alert whenever a story matches your keywords")
+    @tree.command(name="subscribe", description=N_("Get an alert whenever a story matches your keywords"))
     @app_commands.describe(
-        query='keywords, e.g. SOCAR, "Caspian Sea", Gazprom OR Rosneft', deliver_to=DELIVER_TO_HELP
+        query=N_('keywords, e.g. SOCAR, "Caspian Sea", Gazprom OR Rosneft'), deliver_to=DELIVER_TO_HELP
     )
     @app_commands.choices(deliver_to=DELIVER_TO)
     async def subscribe(interaction: discord.Interaction, query: str, deliver_to: str | None = None) -> None:
         await cmds.subscribe_command(interaction, query, deliver_to)
 
-    @tree.command(name="unsubscribe", description="Stop alerts for one of your subscriptions")
-    @app_commands.describe(query="the subscription to remove", deliver_to=DELIVER_TO_HELP)
+    @tree.command(name="unsubscribe", description=N_("Stop alerts for one of your subscriptions"))
+    @app_commands.describe(query=N_("the subscription to remove"), deliver_to=DELIVER_TO_HELP)
     @app_commands.choices(deliver_to=DELIVER_TO)
     @app_commands.autocomplete(query=cmds.subscription_autocomplete)
     async def unsubscribe(
@@ -38,13 +39,16 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
     ) -> None:
         await cmds.unsubscribe_command(interaction, query, deliver_to)
 
-    @tree.command(name="list", description="Show the subscriptions of this channel and your direct messages")
+    @tree.command(
+        name="list",
+        description=N_("Show the subscriptions of this channel and your direct messages"),
+    )
     async def list_(interaction: discord.Interaction) -> None:
         await cmds.list_command(interaction)
 
-    @tree.command(name="latest", description="The newest stories matching a query or your subscriptions")
+    @tree.command(name="latest", description=N_("The newest stories matching a query or your subscriptions"))
     @app_commands.describe(
-        query="keywords (default: your subscriptions)", deliver_to="whose subscriptions to use"
+        query=N_("keywords (default: your subscriptions)"), deliver_to=N_("whose subscriptions to use")
     )
     @app_commands.choices(deliver_to=DELIVER_TO)
     async def latest(
@@ -52,13 +56,13 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
     ) -> None:
         await cmds.latest_command(interaction, query, deliver_to)
 
-    @tree.command(name="pause", description="Pause alerts (subscriptions are kept)")
+    @tree.command(name="pause", description=N_("Pause alerts (subscriptions are kept)"))
     @app_commands.describe(deliver_to=DELIVER_TO_HELP)
     @app_commands.choices(deliver_to=DELIVER_TO)
     async def pause(interaction: discord.Interaction, deliver_to: str | None = None) -> None:
         await cmds.pause_command(interaction, deliver_to)
 
-    @tree.command(name="resume", description="Turn paused alerts back on")
+    @tree.command(name="resume", description=N_("Turn paused alerts back on"))
     @app_commands.describe(deliver_to=DELIVER_TO_HELP)
     @app_commands.choices(deliver_to=DELIVER_TO)
     async def resume(interaction: discord.Interaction, deliver_to: str | None = None) -> None:
@@ -66,32 +70,38 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
 
     register_rhythm_commands(tree, cmds)
 
-    @tree.command(name="sources", description="The feeds the bot polls, and their health")
+    @tree.command(name="sources", description=N_("The feeds the bot polls, and their health"))
     async def sources(interaction: discord.Interaction) -> None:
         await cmds.sources_command(interaction)
 
-    @tree.command(name="help", description="What this bot does and how to use it")
+    @tree.command(name="help", description=N_("What this bot does and how to use it"))
     async def help_(interaction: discord.Interaction) -> None:
         await cmds.help_command(interaction)
 
     # default_permissions hides these from members without Manage Server; the service checks again,
     # since a server can override what Discord shows
-    @tree.command(name="addsource", description="Add an RSS/Atom feed to poll (Manage Server)")
-    @app_commands.describe(url="the feed's http(s) address", name="a short name (default: the feed's title)")
+    @tree.command(name="addsource", description=N_("Add an RSS/Atom feed to poll (Manage Server)"))
+    @app_commands.describe(
+        url=N_("the feed's http(s) address"),
+        name=N_("a short name (default: the feed's title)"),
+    )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def addsource(interaction: discord.Interaction, url: str, name: str | None = None) -> None:
         await cmds.addsource_command(interaction, url, name)
 
-    @tree.command(name="removesource", description="Stop polling a feed added in chat (Manage Server)")
-    @app_commands.describe(source="the source's name or URL")
+    @tree.command(name="removesource", description=N_("Stop polling a feed added in chat (Manage Server)"))
+    @app_commands.describe(source=N_("the source's name or URL"))
     @app_commands.autocomplete(source=cmds.source_autocomplete)
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def removesource(interaction: discord.Interaction, source: str) -> None:
         await cmds.removesource_command(interaction, source)
 
-    @tree.command(name="stats", description="Chats, subscriptions, sources and alerts sent (Manage Server)")
+    @tree.command(
+        name="stats",
+        description=N_("Chats, subscriptions, sources and alerts sent (Manage Server)"),
+    )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def stats(interaction: discord.Interaction) -> None:
@@ -99,21 +109,24 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
 
 
 def register_feed_files(tree: app_commands.CommandTree, files: DiscordFeedFiles) -> None:
-    @tree.command(name="import", description="Add the feeds of an OPML file or URL list (Manage Server)")
-    @app_commands.describe(file="an OPML file, or a text file with one feed address a line")
+    @tree.command(name="import", description=N_("Add the feeds of an OPML file or URL list (Manage Server)"))
+    @app_commands.describe(file=N_("an OPML file, or a text file with one feed address a line"))
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def import_(interaction: discord.Interaction, file: discord.Attachment) -> None:
         await files.import_command(interaction, file)
 
-    @tree.command(name="export", description="The polled feeds as an OPML file for any feed reader")
+    @tree.command(name="export", description=N_("The polled feeds as an OPML file for any feed reader"))
     async def export(interaction: discord.Interaction) -> None:
         await files.export_command(interaction)
 
-    @tree.command(name="images", description="Show story pictures in alerts, or not")
-    @app_commands.describe(setting="on or off", deliver_to=DELIVER_TO_HELP)
+    @tree.command(name="images", description=N_("Show story pictures in alerts, or not"))
+    @app_commands.describe(setting=N_("on or off"), deliver_to=DELIVER_TO_HELP)
     @app_commands.choices(
-        setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")],
+        setting=[
+            app_commands.Choice(name=N_("on"), value="on"),
+            app_commands.Choice(name=N_("off"), value="off"),
+        ],
         deliver_to=DELIVER_TO,
     )
     async def images(interaction: discord.Interaction, setting: str, deliver_to: str | None = None) -> None:
@@ -121,10 +134,10 @@ def register_feed_files(tree: app_commands.CommandTree, files: DiscordFeedFiles)
 
 
 def register_rhythm_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> None:
-    @tree.command(name="digest", description="Get alerts as hourly, daily or weekly digests, or instant")
+    @tree.command(name="digest", description=N_("Get alerts as hourly, daily or weekly digests, or instant"))
     @app_commands.describe(
-        rhythm="instant, hourly, daily HH:MM or weekly DAY HH:MM (e.g. daily 08:00, weekly mon 08:00)",
-        query="one subscription (default: every subscription without a rhythm of its own)",
+        rhythm=N_("instant, hourly, daily HH:MM or weekly DAY HH:MM (e.g. daily 08:00, weekly mon 08:00)"),
+        query=N_("one subscription (default: every subscription without a rhythm of its own)"),
         deliver_to=DELIVER_TO_HELP,
     )
     @app_commands.choices(deliver_to=DELIVER_TO)
@@ -134,8 +147,10 @@ def register_rhythm_commands(tree: app_commands.CommandTree, cmds: DiscordComman
     ) -> None:
         await cmds.digest_command(interaction, rhythm, query, deliver_to)
 
-    @tree.command(name="timezone", description="The time zone for digests, quiet hours and alert times")
-    @app_commands.describe(zone="an IANA name, e.g. Asia/Baku (empty: show the current one)")
+    @tree.command(name="timezone", description=N_("The time zone for digests, quiet hours and alert times"))
+    @app_commands.describe(
+        zone=N_("an IANA name, e.g. Asia/Baku (empty: show the current one)"), deliver_to=DELIVER_TO_HELP
+    )
     @app_commands.choices(deliver_to=DELIVER_TO)
     @app_commands.autocomplete(zone=cmds.zone_autocomplete)
     async def timezone(
@@ -143,14 +158,23 @@ def register_rhythm_commands(tree: app_commands.CommandTree, cmds: DiscordComman
     ) -> None:
         await cmds.timezone_command(interaction, zone, deliver_to)
 
-    @tree.command(name="quiet", description="Hold instant alerts in quiet hours, sent as one digest after")
-    @app_commands.describe(hours="HH:MM-HH:MM (may cross midnight, e.g. 23:00-07:00) or off")
+    @tree.command(
+        name="quiet",
+        description=N_("Hold instant alerts in quiet hours, sent as one digest after"),
+    )
+    @app_commands.describe(
+        hours=N_("HH:MM-HH:MM (may cross midnight, e.g. 23:00-07:00) or off"), deliver_to=DELIVER_TO_HELP
+    )
     @app_commands.choices(deliver_to=DELIVER_TO)
     async def quiet(interaction: discord.Interaction, hours: str, deliver_to: str | None = None) -> None:
         await cmds.quiet_command(interaction, hours, deliver_to)
 
-    @tree.command(name="snooze", description="Drop a subscription's matches for a while (ends by itself)")
-    @app_commands.describe(query="a subscription, or all", duration="30m, 2h, 7d (at most 90 days) or off")
+    @tree.command(name="snooze", description=N_("Drop a subscription's matches for a while (ends by itself)"))
+    @app_commands.describe(
+        query=N_("a subscription, or all"),
+        duration=N_("30m, 2h, 7d (at most 90 days) or off"),
+        deliver_to=DELIVER_TO_HELP,
+    )
     @app_commands.choices(deliver_to=DELIVER_TO)
     @app_commands.autocomplete(query=cmds.subscription_autocomplete)
     async def snooze(

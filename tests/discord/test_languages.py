@@ -10,8 +10,9 @@ import pytest
 
 from bot.models import Alert, ChatRef
 from bot.service import NewsService
+from handlers.discord.app import DiscordAdapter
 from handlers.discord.commands import DiscordCommands
-from handlers.discord.languages import language_check
+from handlers.discord.languages import CatalogTranslator, language_check
 from handlers.discord.notifier import send_kwargs
 from handlers.i18n import current_language, set_language
 from storage import Store
@@ -77,3 +78,33 @@ def test_an_alert_embed_is_in_the_chat_language() -> None:
         "Matched",
         "Also reported by",
     ]
+
+
+async def test_slash_command_descriptions_are_localized_names_stay_english(service: NewsService) -> None:
+    adapter = DiscordAdapter("MTIz.secret.token", service)
+    translator = CatalogTranslator()
+    payloads = {
+        c.name: await c.get_translated_payload(adapter.tree, translator)  # type: ignore[union-attr]
+        for c in adapter.tree.get_commands()
+    }
+    subscribe = payloads["subscribe"]
+    assert subscribe["name_localizations"] == {}  # /subscribe is /subscribe in every language
+    assert subscribe["description_localizations"] == {
+        "ru": "Получать уведомление, когда новость подходит под ваши ключевые слова",
+        "uk": "Отримувати сповіщення, коли новина підходить під ваші ключові слова",
+        "tr": "Bir haber anahtar kelimelerinizle eşleştiğinde bildirim al",
+        "de": "Einen Alert erhalten, sobald eine Meldung zu Ihren Stichwörtern passt",
+    }  # Discord has no Azerbaijani locale
+    deliver = next(o for o in subscribe["options"] if o["name"] == "deliver_to")
+    assert not deliver.get("name_localizations")  # option names stay English too
+    assert deliver["choices"][1]["name_localizations"]["ru"] == "мои личные сообщения"
+    assert deliver["choices"][1]["value"] == "dm"
+    for payload in payloads.values():  # every text localized, within Discord's 100 characters
+        assert set(payload["description_localizations"]) == {"ru", "uk", "tr", "de"}, payload["name"]
+        for option in payload["options"]:
+            assert set(option["description_localizations"]) == {"ru", "uk", "tr", "de"}, option["name"]
+            for choice in option.get("choices", ()):
+                assert set(choice["name_localizations"]) == {"ru", "uk", "tr", "de"}
+                assert all(len(v) <= 100 for v in choice["name_localizations"].values())
+            assert all(len(v) <= 100 for v in option["description_localizations"].values())
+        assert all(len(v) <= 100 for v in payload["description_localizations"].values())
