@@ -14,9 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cache
 from zoneinfo import ZoneInfo
 
+from bot.alerts.zones import DEFAULT_ZONE as DEFAULT_ZONE  # where zones were before
+from bot.alerts.zones import ZONE_EXAMPLES as ZONE_EXAMPLES
+from bot.alerts.zones import parse_zone as parse_zone
+from bot.alerts.zones import zone_of as zone_of
 from bot.errors import RhythmError
 from bot.texts import N_, Text
 
@@ -39,7 +42,6 @@ DAY_NAMES = (
     N_("Sunday"),
 )
 MAX_SNOOZE = timedelta(days=90)
-DEFAULT_ZONE = "UTC"
 
 DIGEST_EXAMPLES = Text(
     N_(
@@ -51,7 +53,6 @@ QUIET_EXAMPLES = Text(N_("/quiet 23:00-07:00 (may cross midnight) · /quiet off"
 SNOOZE_EXAMPLES = Text(
     N_("/snooze SOCAR 2h · /snooze all 30m · /snooze SOCAR 7d (at most 90 days) · /snooze all off")
 )
-ZONE_EXAMPLES = "/timezone Asia/Baku · /timezone Europe/Berlin · /timezone America/New_York"
 # the names /digest accepts are English words; what a chat reads is translated (handlers/i18n.py)
 CADENCE_NAMES = {
     Cadence.INSTANT: N_("instant"),
@@ -305,55 +306,3 @@ def parse_snooze(text: str) -> SnoozeRequest:
     head = text.strip()[: text.strip().rfind(words[-1])].strip()
     duration = None if words[-1].casefold() == "off" else parse_duration(words[-1])
     return SnoozeRequest(None if head.casefold() == "all" else head, duration)
-
-
-@cache
-def _zone_names() -> dict[str, str]:
-    from zoneinfo import available_timezones
-
-    names = {name.casefold(): name for name in available_timezones()}
-    names.setdefault("utc", "UTC")
-    return names
-
-
-@cache
-def _cities() -> dict[str, list[str]]:
-    cities: dict[str, list[str]] = {}
-    for name in _zone_names().values():
-        if "/" in name and not name.startswith(("Etc/", "SystemV/")):
-            cities.setdefault(name.rsplit("/", 1)[1].casefold(), []).append(name)
-    return cities
-
-
-def parse_zone(text: str) -> str:
-    """The canonical IANA name for `text` ("asia/baku", "Baku", "new york" -> "America/New_York")."""
-    wanted = "_".join(text.split()).casefold()
-    if wanted in _zone_names():
-        return _zone_names()[wanted]
-    found = _cities().get(wanted, [])
-    if len(found) == 1:
-        return found[0]
-    import difflib
-
-    close = difflib.get_close_matches(wanted, list(_zone_names()), n=3, cutoff=0.6)
-    shown = repr(text.strip())
-    if close:
-        raise RhythmError(
-            N_("{text} is not a time zone I know. Did you mean {names}? Use an IANA name: {examples}"),
-            text=shown,
-            names=", ".join(_zone_names()[c] for c in close),
-            examples=ZONE_EXAMPLES,
-        )
-    raise RhythmError(
-        N_("{text} is not a time zone I know. Use an IANA name: {examples}"),
-        text=shown,
-        examples=ZONE_EXAMPLES,
-    )
-
-
-def zone_of(name: str | None) -> ZoneInfo:
-    """The zone for a stored name (anything unknown or empty reads as UTC)."""
-    try:
-        return ZoneInfo(_zone_names().get((name or DEFAULT_ZONE).casefold(), DEFAULT_ZONE))
-    except (ValueError, KeyError):  # pragma: no cover - names come from available_timezones()
-        return ZoneInfo(DEFAULT_ZONE)
