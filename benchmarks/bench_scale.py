@@ -42,6 +42,7 @@ for path in (ROOT, ROOT / "benchmarks"):
 from feed_farm import WORDS, FeedFarm, synthetic_feed  # noqa: E402
 
 import storage.atomic as atomic  # noqa: E402
+import storage.journal as journal_module  # noqa: E402
 import storage.outbox as outbox_module  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.ingest.fetch import FeedFetcher  # noqa: E402
@@ -134,14 +135,23 @@ class WriteLog:
             log.bytes[repo.path.name] += sum(len(outbox_module._encode(r)) for r in records)
             return original_append(repo, records)
 
+        original_journal = self._journal = journal_module.TableJournal.write
+
+        def journal(repo, changes, durable=True):  # type: ignore[no-untyped-def]
+            log.writes[repo.path.name] += 1
+            log.bytes[repo.path.name] += len(json.dumps(changes))
+            return original_journal(repo, changes, durable)
+
         atomic.write_atomically = write
-        for module in (sys.modules["storage.atomic"],):
-            module.write_atomically = write
+        journal_module.write_atomically = write  # the journal restarts after a main write
+        journal_module.TableJournal.write = journal  # type: ignore[method-assign]
         outbox_module.JournalOutboxRepo._append = append  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
         atomic.write_atomically = self._atomic
+        journal_module.write_atomically = self._atomic
+        journal_module.TableJournal.write = self._journal  # type: ignore[method-assign]
         outbox_module.JournalOutboxRepo._append = self._append  # type: ignore[method-assign]
 
 
@@ -182,7 +192,8 @@ async def in_process(db: Path, sources: list[Source]) -> dict:
     await fetcher.aclose()
     store.close()
     paths = store_paths(db)
-    sizes = {p.name: p.stat().st_size for p in (paths.main, paths.articles, paths.outbox) if p.exists()}
+    files = (paths.main, paths.articles, paths.outbox, paths.journal)
+    sizes = {p.name: p.stat().st_size for p in files if p.exists()}
     return {
         "open_and_load_s": open_s,
         "subscribe_ms": {

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from bot.errors import StorageError
 log = logging.getLogger(__name__)
 
 Data = dict[str, dict[str, Any]]
+Render = Callable[[], Iterable[tuple[str, dict[str, Any]]]]  # an owned table's (doc id, document)s
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def fsync_dir(directory: Path) -> None:
@@ -82,10 +84,11 @@ def _parse(raw: bytes) -> Data:
     return data
 
 
-def load_with_backup(path: Path) -> Data | None:
+def load_with_backup(path: Path, read_only: bool = False) -> Data | None:
     """The database at `path`, else its last good copy (with a warning); None when neither exists.
 
     Raises StorageError rather than starting empty over a file that exists but cannot be read.
+    `read_only` (a reader beside the running bot) leaves a damaged file where it is.
     """
     bak = backup_path(path)
     problem = ""
@@ -109,6 +112,8 @@ def load_with_backup(path: Path) -> Data | None:
             f"database file {path} cannot be read ({problem}) and its backup {bak} is unreadable too "
             f"({type(exc).__name__}: {exc}); restore one of them or move both away to start empty"
         ) from None
+    if read_only:
+        return data
     log.warning("database file %s cannot be read (%s); using the last good copy %s", path, problem, bak)
     if path.exists():
         # Keep the damaged file for inspection; the next write must not make it the backup.
@@ -120,12 +125,19 @@ def load_with_backup(path: Path) -> Data | None:
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage: read once, serve from memory, write through atomically with a backup."""
+    """TinyDB storage: read once, serve from memory, write through atomically with a backup.
+
+    A repository may `adopt` a table: it then keeps the table in its own (compact) form and
+    renders it at each write, so the file's parsed documents are not held twice in memory and
+    a change to it can go to a journal (storage.journal) instead of a rewrite of the file.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._deferred = 0
         self._dirty = False
+        self._owned: dict[str, Render] = {}
+        self._written: list[Callable[[], None]] = []
         try:
             loaded = load_with_backup(self.path)
         except OSError as exc:
@@ -139,6 +151,26 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: Data) -> None:
         self._data = data
+        self.flush()
+
+    def adopt(self, table: str, render: Render) -> dict[str, dict[str, Any]]:
+        """Hand `table` to an owner that renders it at each write; TinyDB no longer sees it.
+
+        Returns the table's stored documents by id, for the owner to load."""
+        self._owned[table] = render
+        return self._data.pop(table, {})
+
+    def after_write(self, hook: Callable[[], None]) -> None:
+        """Call `hook` after each durable write of the file (a journal resets itself there)."""
+        self._written.append(hook)
+
+    @property
+    def deferred(self) -> bool:
+        """Inside batch(): changes become durable with the one write at its end."""
+        return bool(self._deferred)
+
+    def flush(self) -> None:
+        """Write the file now, or at the end of the current batch."""
         if self._deferred:
             self._dirty = True
         else:
@@ -159,20 +191,39 @@ class AtomicJSONStorage(Storage):
         if not self._deferred and self._dirty:
             self._flush()
 
+    def _payload(self) -> bytes:
+        """The whole file; owned tables are encoded a document at a time (no second copy)."""
+        parts = [
+            f"{_ENCODER.encode(name)}:{_ENCODER.encode(table)}"
+            for name, table in self._data.items()
+            if name not in self._owned
+        ]
+        for name, render in self._owned.items():
+            docs = ",".join(f'"{doc_id}":{_ENCODER.encode(doc)}' for doc_id, doc in render())
+            parts.append(f"{_ENCODER.encode(name)}:{{{docs}}}")
+        return ("{" + ",".join(parts) + "}").encode("utf-8")
+
     def _flush(self) -> None:
-        payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = self._payload()
         try:
             write_atomically(self.path, payload, keep_backup=True)
         except OSError as exc:
             self._discard_unsaved()
             raise StorageError(f"cannot write database file {self.path}: {exc}") from None
+        del payload
         self._dirty = False
+        for hook in self._written:
+            hook()
 
     def _discard_unsaved(self) -> None:
-        """Forget in-memory changes that never reached disk: the file is the truth."""
+        """Forget in-memory changes that never reached disk: the file is the truth.
+
+        Owned tables are left to their owners (their changes are journaled, hence durable)."""
         self._dirty = False
         try:
             self._data = _parse(self.path.read_bytes()) if self.path.exists() else {}
         except (OSError, ValueError):
             self._data = {}
             log.exception("re-reading %s after a failed write failed", self.path)
+        for name in self._owned:
+            self._data.pop(name, None)

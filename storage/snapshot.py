@@ -1,36 +1,29 @@
 """Read-only access to a store's main file for `newsbot export`, safe while the bot runs.
 
-The bot replaces the main file atomically (rename), so one read of it is one consistent
-version of subscriptions, chats and added sources together. Nothing here writes or locks.
+The bot replaces the main file atomically (rename) and journals small changes beside it;
+`read_tables` reads the two as one consistent version. Nothing here writes or locks.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from bot.errors import StorageError
 from bot.models import ChatState, Source, Subscription
-from storage.atomic import backup_path
 from storage.codec import chat_from, source_from, subscription_from
+from storage.journal import read_tables
 from storage.store import Store, store_paths
 
 
 def read_records(db_path: Path) -> tuple[list[Subscription], list[ChatState], list[Source]]:
     """The subscriptions, chats and added sources of the store at `db_path`, from one read."""
     main = store_paths(db_path).main
-    data = None
-    for candidate in (main, backup_path(main)):
-        try:
-            data = json.loads(candidate.read_bytes())
-            break
-        except FileNotFoundError:
-            continue
-        except (OSError, ValueError) as exc:
-            if candidate != main:
-                raise StorageError(f"cannot read {main} nor its backup: {exc}") from None
+    try:
+        data = read_tables(main)  # the main file with its journal of recent changes
+    except (OSError, ValueError, StorageError) as exc:
+        raise StorageError(f"cannot read {main} nor its backup: {exc}") from None
     if data is None:
         raise StorageError(f"no database at {main} (check NEWSBOT_DB)")
 

@@ -14,6 +14,7 @@ from storage.articles import TinyDBArticleRepo
 from storage.atomic import AtomicJSONStorage
 from storage.chats import TinyDBChatRepo
 from storage.held import TinyDBHeldRepo
+from storage.journal import TableJournal, journal_path
 from storage.outbox import JournalOutboxRepo
 from storage.rhythms import TinyDBRhythmRepo
 from storage.sent import TinyDBSentRepo
@@ -27,6 +28,7 @@ class StorePaths:
     articles: Path
     outbox: Path
     held: Path
+    journal: Path  # the main file's journal of small changes (storage.journal)
 
 
 def store_paths(db_path: Path) -> StorePaths:
@@ -38,6 +40,7 @@ def store_paths(db_path: Path) -> StorePaths:
         articles=db_path.with_name(f"{stem}.articles.json"),
         outbox=db_path.with_name(f"{stem}.outbox.jsonl"),
         held=db_path.with_name(f"{stem}.held.json"),
+        journal=journal_path(db_path),
     )
 
 
@@ -53,10 +56,13 @@ class Store:
     paths: StorePaths
     sent: TinyDBSentRepo | None = None
     _dbs: tuple[TinyDB, ...] = field(default=(), repr=False)
+    _journal: TableJournal | None = field(default=None, repr=False)
 
     def close(self) -> None:
         """Release file handles; every acknowledged change is already on disk."""
         self.outbox.close()
+        if self._journal is not None:
+            self._journal.close()
         for db in self._dbs:
             db.close()
 
@@ -70,17 +76,19 @@ def open_store(db_path: Path) -> Store:
     articles_storage: AtomicJSONStorage = articles_db.storage  # type: ignore[assignment]
     held_db = TinyDB(paths.held, storage=AtomicJSONStorage)
     held_storage: AtomicJSONStorage = held_db.storage  # type: ignore[assignment]
+    journal = TableJournal(paths.journal, main_storage)
     return Store(
-        subscriptions=TinyDBSubscriptionRepo(main, main_storage),
-        chats=TinyDBChatRepo(main),
+        subscriptions=TinyDBSubscriptionRepo(main_storage, journal),
+        chats=TinyDBChatRepo(main_storage, journal),
         sources=TinyDBSourceRepo(main, main_storage),
         articles=TinyDBArticleRepo(articles_db, articles_storage),
         outbox=JournalOutboxRepo(paths.outbox),
         rhythms=TinyDBRhythmRepo(main),
         held=TinyDBHeldRepo(held_db, held_storage),
         paths=paths,
-        sent=TinyDBSentRepo(main, main_storage),
+        sent=TinyDBSentRepo(main_storage, journal),
         _dbs=(main, articles_db, held_db),
+        _journal=journal,
     )
 
 

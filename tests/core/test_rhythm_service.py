@@ -16,6 +16,7 @@ from bot.errors import SubscriptionError
 from bot.models import Alert, ChatRef, HeldStory, Subscription
 from storage.atomic import AtomicJSONStorage
 from storage.held import TinyDBHeldRepo
+from storage.journal import TableJournal, journal_path
 from storage.rhythms import TinyDBRhythmRepo
 from storage.subscriptions import TinyDBSubscriptionRepo
 from tests.support.clock import FakeClock
@@ -30,7 +31,8 @@ def parts(
 ) -> Iterator[tuple[RhythmService, TinyDBSubscriptionRepo, TinyDBHeldRepo, FakeClock]]:
     main = TinyDB(tmp_path / "newsbot.json", storage=AtomicJSONStorage)
     held_db = TinyDB(tmp_path / "newsbot.held.json", storage=AtomicJSONStorage)
-    subs = TinyDBSubscriptionRepo(main, main.storage)  # type: ignore[arg-type]
+    journal = TableJournal(journal_path(tmp_path / "newsbot.json"), main.storage)  # type: ignore[arg-type]
+    subs = TinyDBSubscriptionRepo(main.storage, journal)  # type: ignore[arg-type]
     held = TinyDBHeldRepo(held_db, held_db.storage)  # type: ignore[arg-type]
     clock = FakeClock(NOW)
     for query in ("socar", '"caspian sea"'):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -83,3 +84,45 @@ def test_chat_state_defaults_saves_and_reloads(store: Store, reopen: Callable[[S
     assert again.chats.get(ALICE) == ChatState(ALICE)
     assert again.chats.get(BOB) == ChatState(BOB, active=False)
     assert sorted(s.chat.key for s in again.chats.all()) == [ALICE.key, BOB.key]
+
+
+def test_a_long_mix_of_changes_survives_restarts_exactly(
+    store: Store, reopen: Callable[[Store], Store]
+) -> None:
+    """Adds, removes, re-adds, moves and chat states in any order: what a restart (or two) sees
+    is exactly what was acknowledged (a journaling backend replays, then compacts)."""
+    rng = random.Random(14)
+    chats = [ChatRef("telegram", str(i)) for i in range(6)]
+    expected: dict[str, list[str]] = {c.key: [] for c in chats}
+    states: dict[str, ChatState] = {}
+    for step in range(300):
+        chat = rng.choice(chats)
+        roll = rng.random()
+        if roll < 0.55:
+            query = f"q{rng.randrange(12)}"
+            assert store.subscriptions.add(sub(chat, query, step)) == (query not in expected[chat.key])
+            if query not in expected[chat.key]:
+                expected[chat.key].append(query)
+        elif roll < 0.85 and expected[chat.key]:
+            query = rng.choice(expected[chat.key])
+            assert store.subscriptions.remove(chat, query)
+            expected[chat.key].remove(query)
+        elif roll < 0.92:
+            target = rng.choice(chats)
+            if target != chat:
+                store.subscriptions.move_chat(chat, target)
+                kept = expected[target.key]
+                kept.extend(q for q in expected[chat.key] if q not in kept)
+                expected[chat.key] = []
+        else:
+            state = ChatState(chat, paused=rng.random() < 0.5, images=rng.random() < 0.5)
+            store.chats.save(state)
+            states[chat.key] = state
+        if step in (100, 200):
+            store = reopen(store)
+    for again in (reopen(store),):
+        again = reopen(again)
+        for chat in chats:
+            assert sorted(s.query for s in again.subscriptions.for_chat(chat)) == sorted(expected[chat.key])
+            assert again.chats.get(chat) == states.get(chat.key, ChatState(chat))
+        assert len(again.subscriptions.all()) == sum(map(len, expected.values()))

@@ -11,21 +11,30 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StorageError
-from bot.models import Subscription
+from bot.models import Source, Subscription
 from storage import Store, open_store
 from storage.atomic import AtomicJSONStorage
-from tests.storage.conftest import ALICE, BOB, T0, article
+from tests.storage.conftest import ALICE, T0, article
 
 
 def _bak(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
+def _source(name: str) -> Source:
+    """Added sources are written through to the main file (subscriptions go to its journal)."""
+    return Source(name, f"https://example.org/{name}.xml", added_by="telegram:100")
+
+
+def _names(st: Store) -> list[str]:
+    return [s.name for s in st.sources.list()]
+
+
 def test_backup_holds_the_previous_good_file(store: Store) -> None:
-    store.subscriptions.add(Subscription(ALICE, "one", T0))
-    store.subscriptions.add(Subscription(ALICE, "two", T0))
-    current = json.loads(store.paths.main.read_bytes())["subscriptions"]
-    previous = json.loads(_bak(store.paths.main).read_bytes())["subscriptions"]
+    store.sources.add(_source("one"))
+    store.sources.add(_source("two"))
+    current = json.loads(store.paths.main.read_bytes())["sources"]
+    previous = json.loads(_bak(store.paths.main).read_bytes())["sources"]
     assert len(current) == 2 and len(previous) == 1
     assert not list(store.paths.main.parent.glob("*.tmp"))
 
@@ -36,19 +45,19 @@ def test_backup_holds_the_previous_good_file(store: Store) -> None:
 def test_corrupt_main_file_falls_back_to_backup_with_a_warning(
     store: Store, reopen: Callable[[Store], Store], caplog: pytest.LogCaptureFixture, damage: bytes
 ) -> None:
-    store.subscriptions.add(Subscription(ALICE, "one", T0))
-    store.subscriptions.add(Subscription(BOB, "two", T0))
+    store.sources.add(_source("one"))
+    store.sources.add(_source("two"))
     main = store.paths.main
     store.close()
     main.write_bytes(damage)
     with caplog.at_level(logging.WARNING, logger="storage.atomic"):
         again = reopen(store)
-    assert [s.query for s in again.subscriptions.all()] == ["one"]  # the last good copy, not an empty store
+    assert _names(again) == ["one"]  # the last good copy, not an empty store
     assert str(main) in caplog.text and "last good copy" in caplog.text
     kept = list(main.parent.glob("newsbot.json.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == damage  # evidence kept, never made the backup
-    again.subscriptions.add(Subscription(BOB, "three", T0))
-    assert [s.query for s in reopen(again).subscriptions.all()] == ["one", "three"]
+    again.sources.add(_source("three"))
+    assert _names(reopen(again)) == ["one", "three"]
 
 
 def test_both_copies_corrupt_raises_storage_error_naming_the_file(store: Store) -> None:
@@ -73,13 +82,13 @@ def test_corrupt_main_without_backup_is_an_error_not_an_empty_store(tmp_path: Pa
 def test_missing_main_file_with_a_backup_uses_the_backup(
     store: Store, reopen: Callable[[Store], Store], caplog: pytest.LogCaptureFixture
 ) -> None:
-    store.subscriptions.add(Subscription(ALICE, "one", T0))
-    store.subscriptions.add(Subscription(ALICE, "two", T0))
+    store.sources.add(_source("one"))
+    store.sources.add(_source("two"))
     store.close()
     store.paths.main.unlink()
     with caplog.at_level(logging.WARNING, logger="storage.atomic"):
         again = reopen(store)
-    assert [s.query for s in again.subscriptions.all()] == ["one"]
+    assert _names(again) == ["one"]
     assert "missing" in caplog.text
     assert store.paths.main.exists()
 
@@ -123,20 +132,19 @@ def test_failed_write_raises_and_keeps_memory_equal_to_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     st = open_store(tmp_path / "newsbot.json")
-    st.subscriptions.add(Subscription(ALICE, "kept", T0))
+    st.sources.add(_source("kept"))
 
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("storage.atomic.os.replace", full_disk)
     with pytest.raises(StorageError, match="No space left"):
-        st.subscriptions.add(Subscription(ALICE, "lost", T0))
+        st.sources.add(_source("lost"))
     monkeypatch.undo()
-    assert [s.query for s in st.subscriptions.for_chat(ALICE)] == ["kept"]  # not acknowledged, not listed
-    assert st.subscriptions.add(Subscription(ALICE, "lost", T0))  # and a retry works
+    assert st.sources.add(_source("lost"))  # not acknowledged, so not there: a retry works
     st.close()
     again = open_store(tmp_path / "newsbot.json")
-    assert [s.query for s in again.subscriptions.all()] == ["kept", "lost"]
+    assert _names(again) == ["kept", "lost"]
     again.close()
 
 
