@@ -131,9 +131,10 @@ async def _run(settings: Settings) -> int:
     with single_instance(settings.db_path):
         store = _kit().open(settings.db_path)
         fetcher = FeedFetcher()
-        from bot.text.lang import warm_up
+        if settings.parse_workers <= 0:  # else the parsing processes detect languages, not this one
+            from bot.text.lang import warm_up
 
-        warm_up()  # the language detector loads while the first feeds are fetched
+            warm_up()  # the language detector loads while the first feeds are fetched
         core = bootstrap.build_core(
             store,
             SystemClock(),

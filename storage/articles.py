@@ -1,14 +1,17 @@
 """Seen-story records and the article cache, in their own TinyDB file beside the main one.
 
 Both grow with every poll cycle, so they live apart from the small, often written
-subscription data; each method that changes them makes one durable write.
+subscription data; each method that changes them makes one durable write. The seen table
+(100,000 records at scale) is held once, as compact records, and rendered at each write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tinydb import TinyDB
 
@@ -31,20 +34,54 @@ class SeenRecord(NamedTuple):
 
 class TinyDBArticleRepo:
     def __init__(self, db: TinyDB, storage: AtomicJSONStorage) -> None:
-        self._seen_table = db.table("seen")
         self._cache_table = db.table("cache")
         self._storage = storage
         self._records: dict[int, SeenRecord] = {}  # by TinyDB doc id
-        for doc in self._seen_table.all():
-            seen_at = dt_in(doc["seen_at"]) or _EPOCH
-            self._records[doc.doc_id] = SeenRecord(
-                doc["key"], doc.get("url", ""), doc.get("title_key", ""), seen_at, doc.get("source", "")
+        docs = storage.adopt("seen", self._render)
+        for doc_id, doc in docs.items():
+            self._records[int(doc_id)] = _record(
+                doc["key"],
+                doc.get("url", ""),
+                doc.get("title_key", ""),
+                doc["seen_at"],
+                doc.get("source", ""),
             )
+        del docs
+        self._next_id = max(self._records, default=0) + 1
         self._cached: dict[str, tuple[int, Article]] = {}
         for doc in self._cache_table.all():
             article = article_from(doc)
             self._cached[article.key] = (doc.doc_id, article)
         self._reindex()
+
+    def _render(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for doc_id, r in self._records.items():
+            yield (
+                str(doc_id),
+                {
+                    "key": r.key,
+                    "url": r.url,
+                    "title_key": r.title_key,
+                    "seen_at": dt_out(r.seen_at),
+                    "source": r.source,
+                },
+            )
+
+    @contextlib.contextmanager
+    def _writing(self, undo: dict[int, SeenRecord | None]) -> Iterator[None]:
+        """One durable write of the file at the end; on failure the seen records go back to `undo`."""
+        try:
+            with self._storage.batch():
+                yield
+                if undo:
+                    self._storage.flush()  # the seen table is rendered into this write
+        except BaseException:
+            for doc_id, record in undo.items():
+                if record is None:
+                    self._records.pop(doc_id, None)
+                else:
+                    self._records[doc_id] = record
+            raise
 
     def _reindex(self) -> None:
         self._keys: set[str] = set()
@@ -80,33 +117,19 @@ class TinyDBArticleRepo:
         if not batch:
             return
         new_seen = [a for key, a in batch.items() if key not in self._keys]
-        records = [
-            {
-                "key": a.key,
-                "url": a.url_key,
-                "title_key": a.title_key,
-                "seen_at": dt_out(a.fetched_at),
-                "source": a.source,
-            }
-            for a in new_seen
-        ]
+        added: dict[int, SeenRecord] = {}
+        for a in new_seen:
+            added[self._next_id + len(added)] = _record(a.key, a.url_key, a.title_key, a.fetched_at, a.source)
         fresh = [a for key, a in batch.items() if key not in self._cached]
-        with self._storage.batch():  # seen records and cache in one durable write
-            seen_ids = self._seen_table.insert_multiple(records) if records else []
+        self._records.update(added)
+        with self._writing(dict.fromkeys(added)):  # seen records and cache in one durable write
             cache_ids = self._cache_table.insert_multiple([article_doc(a) for a in fresh]) if fresh else []
             for key, article in batch.items():
                 entry = self._cached.get(key)
                 if entry is not None and entry[1] != article:
                     self._cache_table.update(article_doc(article), doc_ids=[entry[0]])
-        for doc_id, doc in zip(seen_ids, records, strict=True):
-            record = SeenRecord(
-                doc["key"],
-                doc["url"],
-                doc["title_key"],
-                dt_in(doc["seen_at"]) or _EPOCH,
-                doc["source"],
-            )
-            self._records[doc_id] = record
+        self._next_id += len(added)
+        for record in added.values():
             self._index(record)
         for key, article in batch.items():
             if key in self._cached:
@@ -123,11 +146,10 @@ class TinyDBArticleRepo:
         ]
         if not stale:
             return 0
-        with self._storage.batch():
-            for doc_id, _ in stale:
-                self._seen_table.update({"seen_at": dt_out(when)}, doc_ids=[doc_id])
         for doc_id, rec in stale:
             self._records[doc_id] = rec._replace(seen_at=when)
+        with self._writing(dict(stale)):
+            pass
         return len(stale)
 
     def recent(self, since: datetime, limit: int) -> list[Article]:
@@ -144,17 +166,20 @@ class TinyDBArticleRepo:
         dropped = [key for key in self._cached if key not in keep]
         if not old_seen and not dropped:
             return 0
-        with self._storage.batch():
-            if old_seen:
-                self._seen_table.remove(doc_ids=old_seen)
+        removed = {doc_id: self._records.pop(doc_id) for doc_id in old_seen}
+        with self._writing(dict(removed)):
             if dropped:
                 self._cache_table.remove(doc_ids=[self._cached[key][0] for key in dropped])
-        for doc_id in old_seen:
-            del self._records[doc_id]
         for key in dropped:
             del self._cached[key]
         self._reindex()
         return len(old_seen) + len(dropped)
+
+
+def _record(key: str, url: str, title_key: str, seen_at: datetime | str, source: str) -> SeenRecord:
+    """A compact record: the URL shares the key's string when equal, source names are interned."""
+    when = (dt_in(seen_at) if isinstance(seen_at, str) else seen_at) or _EPOCH
+    return SeenRecord(key, key if url == key else url, title_key, when, sys.intern(source))
 
 
 def _newest_first(article: Article) -> tuple[float, float]:

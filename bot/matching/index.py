@@ -81,9 +81,9 @@ def _key(term: Term, lang: str = UNDETERMINED) -> Hashable:
 class _Entry:
     """A query compiled to set operations on an article's keys; only long phrases need a scan."""
 
-    __slots__ = ("banned", "groups", "normalized", "query", "required", "vetoes")
+    __slots__ = ("banned", "groups", "normalized", "plain", "query", "required", "second", "simple", "vetoes")
 
-    def __init__(self, query: Query, lang: str = UNDETERMINED) -> None:
+    def __init__(self, query: Query, lang: str = UNDETERMINED, anchor: Iterable[Hashable] = ()) -> None:
         self.query = query
         self.normalized = query.normalized
 
@@ -95,6 +95,10 @@ class _Entry:
 
         single = [g[0] for g in query.groups if len(g) == 1 and key(g[0]) is not None]
         self.required = frozenset(map(key, single)) or _NONE
+        # The rarest required key besides the anchor: candidates are filed under it too, so an
+        # article with the anchor but not this key is never verified ("gazprom pipeline").
+        others = [t for t in single if key(t) not in anchor]
+        self.second: Hashable = key(min(others, key=_cost)) if others else _ANY
         self.banned = frozenset(k for k in map(key, query.excluded) if k is not None) or _NONE
         self.groups = tuple(
             (frozenset(k for k in map(key, g) if k is not None), scan(g))
@@ -102,6 +106,8 @@ class _Entry:
             if not (len(g) == 1 and g[0] in single)
         )
         self.vetoes = scan(query.excluded)
+        self.simple = not self.groups and not self.vetoes  # required and banned keys only
+        self.plain = self.simple and not self.banned  # required keys only
 
     def rest(self, keys: frozenset[Hashable] | set[Hashable], doc: Document) -> bool:
         """The OR-groups and long-phrase exclusions (the caller checked required and banned keys)."""
@@ -112,6 +118,8 @@ class _Entry:
 
 
 _NONE: frozenset[Hashable] = frozenset()
+STARTS_CACHE = 50_000  # words whose indexed prefixes are remembered (a few MB)
+_ANY = object()  # the second key of a candidate without one: never among an article's keys
 
 
 class _LanguageIndex:
@@ -121,8 +129,10 @@ class _LanguageIndex:
         self.lang = lang
         self._entries: dict[str, _Entry] = {}
         self._hits: dict[Hashable, set[str]] = {}  # key -> queries it satisfies alone
-        self._checks: dict[Hashable, set[_Entry]] = {}  # key -> candidates to verify
+        self._loose: dict[Hashable, set[_Entry]] = {}  # anchor key -> candidates without a second key
+        self._paired: dict[Hashable, dict[Hashable, set[_Entry]]] = {}  # anchor -> second key -> candidates
         self._prefixes: dict[str, int] = {}  # "prefix*" in any indexed query -> how many queries
+        self._starts: dict[str, tuple[str, ...]] = {}  # word -> indexed "prefix*" it starts with
         self._phrases = 0  # indexed queries with a phrase: articles need their pairs
         self._exact = 0  # indexed queries with a quoted word: articles need their "=word" keys
         for query in queries:
@@ -154,15 +164,20 @@ class _LanguageIndex:
     def add(self, query: Query) -> None:
         if query.normalized in self._entries:
             return
-        entry = _Entry(query, self.lang)
-        for key, outright in self._anchor(query):
+        anchor = list(self._anchor(query))
+        entry = _Entry(query, self.lang, [key for key, _ in anchor])
+        for key, outright in anchor:
             if outright:
                 self._hits.setdefault(key, set()).add(entry.normalized)
+            elif entry.second is _ANY:
+                self._loose.setdefault(key, set()).add(entry)
             else:
-                self._checks.setdefault(key, set()).add(entry)
+                self._paired.setdefault(key, {}).setdefault(entry.second, set()).add(entry)
         kinds = {t.kind for t in self._terms(query)}
         for term in self._terms(query):
             if term.kind == PREFIX:
+                if term.label not in self._prefixes:
+                    self._starts.clear()  # a new prefix: what words start changes
                 self._prefixes[term.label] = self._prefixes.get(term.label, 0) + 1
         self._phrases += PHRASE in kinds
         self._exact += EXACT in kinds
@@ -174,11 +189,22 @@ class _LanguageIndex:
             return
         query = entry.query
         for key, outright in self._anchor(query):
-            table: dict = self._hits if outright else self._checks
-            posting = table[key]
-            posting.discard(entry.normalized if outright else entry)
-            if not posting:
-                del table[key]
+            if outright:
+                self._hits[key].discard(entry.normalized)
+                if not self._hits[key]:
+                    del self._hits[key]
+                continue
+            if entry.second is _ANY:
+                self._loose[key].discard(entry)
+                if not self._loose[key]:
+                    del self._loose[key]
+                continue
+            by_second = self._paired[key]
+            by_second[entry.second].discard(entry)
+            if not by_second[entry.second]:
+                del by_second[entry.second]
+            if not by_second:
+                del self._paired[key]
         kinds = {t.kind for t in self._terms(query)}
         for term in self._terms(query):
             if term.kind == PREFIX:
@@ -187,6 +213,7 @@ class _LanguageIndex:
                     self._prefixes[term.label] = left
                 else:
                     del self._prefixes[term.label]
+                    self._starts.clear()
         self._phrases -= PHRASE in kinds
         self._exact -= EXACT in kinds
 
@@ -199,26 +226,35 @@ class _LanguageIndex:
         if self._exact:
             keys.update("=" + w for w in doc.exact)
         if self._prefixes:
-            keys.update(filter(self._prefixes.__contains__, chain.from_iterable(map(slices, doc.forms))))
+            # per word, remembered: a word's prefixes are looked up once, not in every article
+            starts, prefixes = self._starts, self._prefixes
+            if len(starts) > STARTS_CACHE:
+                starts.clear()
+            for form in doc.forms:
+                found = starts.get(form)
+                if found is None:
+                    found = starts[form] = tuple(filter(prefixes.__contains__, slices(form)))
+                if found:
+                    keys.update(found)
         return keys
 
     def match(self, doc: Document) -> set[str]:
         """Normalized forms of every indexed query that `doc` satisfies."""
         keys = self._keys(doc)
-        out: set[str] = set()
-        hits, checks = self._hits, self._checks
-        for key in keys & hits.keys():
-            out |= hits[key]
-        candidates: set[_Entry] = set()
-        for key in keys & checks.keys():
-            candidates |= checks[key]
-        for entry in candidates:
-            if (
-                entry.required <= keys
-                and entry.banned.isdisjoint(keys)
-                and ((not entry.groups and not entry.vetoes) or entry.rest(keys, doc))
-            ):
-                out.add(entry.normalized)
+        hits, loose, paired = self._hits, self._loose, self._paired
+        # unions of whole postings in one call each: per-key Python loops were most of the cost
+        out: set[str] = set().union(*map(hits.__getitem__, keys & hits.keys()))
+        candidates: set[_Entry] = set().union(*map(loose.__getitem__, keys & loose.keys()))
+        for key in keys & paired.keys():
+            for second, entries in paired[key].items():
+                if second in keys:
+                    candidates |= entries
+        out.update(
+            e.normalized
+            for e in candidates
+            if e.required <= keys
+            and (e.plain or (e.banned.isdisjoint(keys) and (e.simple or e.rest(keys, doc))))
+        )
         return out
 
 
