@@ -154,7 +154,10 @@ def format_when(when: When) -> str:
     clock = f"{moment:%H:%M}"
     if when.style == "time":
         return clock
-    day = format_skeleton(_SKELETONS.get(when.style, "yMMMd"), moment, locale=lang)
+    skeleton = _SKELETONS.get(when.style, "yMMMd")
+    if skeleton == "E" and lang == "az":
+        skeleton = "EEEE"  # CLDR's short Azerbaijani weekdays ("C.", "Ç.A.") read as initials
+    day = format_skeleton(skeleton, moment, locale=lang)
     text = f"{day} {clock}"
     return f"{text} {moment.tzname() or 'UTC'}" if when.style == "zoned" else text
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Bot
 
-from bot.models import Alert
+from bot.models import Alert, Digest
 from bot.service import NewsService
+from handlers.i18n import use_language
+from handlers.telegram.digest import render_digest
 from handlers.telegram.notifier import TelegramNotifier
 from tests.support.fake_bot_api import message_payload
 from tests.telegram.conftest import TOKEN, USER, Chat, ref
@@ -119,3 +121,36 @@ async def test_the_dispatcher_sends_each_alert_in_its_chat_language(chat: Chat, 
     assert service.languages.of(ref()) == "az"
     await chat.send("/language de", language_code="az")
     assert service.languages.of(ref()) == "de"  # the choice, over the platform's
+
+
+def test_a_digest_heading_and_its_times_follow_the_language() -> None:
+    due = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    story = Alert(
+        chat=ref(),
+        article_key="k",
+        title="Газпрома акции",
+        url="https://example.com/a",
+        source="Interfax",
+        published=due - timedelta(hours=3),
+        matched=("Газпром",),
+        bullets=(),
+        created=due,
+    )
+    daily = Digest(
+        "daily 08:00",
+        due - timedelta(days=1),
+        due,
+        "Europe/Moscow",
+        (story, replace(story, article_key="j")),
+    )
+    headings = {}
+    for lang in ("en", "ru", "de"):
+        with use_language(lang):
+            headings[lang] = render_digest(daily)[0].split("\n")[0]
+    assert headings == {
+        "en": "<b>Daily digest · 2 stories since 11:00 yesterday</b>",
+        "ru": "<b>Ежедневная сводка · 2 новости с 11:00 вчера</b>",
+        "de": "<b>Tägliche Zusammenfassung · 2 Meldungen seit gestern 11:00</b>",
+    }
+    with use_language("ru"):
+        assert "Interfax · 24 нояб. 2026\u202fг. 08:00 MSK · Газпром" in render_digest(daily)[0]
