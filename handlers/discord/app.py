@@ -46,6 +46,9 @@ class DiscordAdapter:
         self.tree.interaction_check = language_check(service)  # type: ignore[method-assign]
         self.commands = DiscordCommands(service, admin_guilds=admin_guilds)
         register_commands(self.tree, self.commands)
+        # button presses and direct messages: everything they need is in the event
+        self.client.event(self.commands.on_interaction)
+        self.client.event(self.commands.on_message)
         self.notifier = DiscordNotifier(self.client)
         self._sync_commands = sync_commands
         self._task: asyncio.Task[None] | None = None

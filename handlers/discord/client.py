@@ -10,9 +10,12 @@ MAX_RATELIMIT_WAIT = 30.0
 
 
 def make_client() -> discord.Client:
-    # Slash commands need no privileged intent; "guilds" keeps discord.py's channel cache sane.
+    # No privileged intent: "guilds" keeps discord.py's channel cache sane; slash commands need none.
     intents = discord.Intents.none()
     intents.guilds = True
+    intents.dm_messages = (
+        True  # plain words in a DM get a "Subscribe to …" button (DM text needs no privilege)
+    )
     return discord.Client(
         intents=intents,
         allowed_mentions=discord.AllowedMentions.none(),

@@ -16,9 +16,11 @@ from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold
 from bot.texts import N_
+from handlers.common.tokens import QueryTokens
+from handlers.discord.buttons import ButtonCommands
 from handlers.discord.context import reply, shows_domain_errors
 from handlers.discord.notifier import CHANNEL, DIRECT
-from handlers.discord.render import MESSAGE_MAX, bullet_list, escape, latest_embeds
+from handlers.discord.render import MESSAGE_MAX, bullet_list, escape, preview_text
 from handlers.discord.rhythm_commands import RhythmCommands, help_rhythm, subscription_line
 from handlers.discord.source_commands import CHOICE_MAX, CHOICES_MAX, SourceCommands
 from handlers.i18n import t
@@ -50,10 +52,11 @@ def help_text() -> str:
     )
 
 
-class DiscordCommands(RhythmCommands, SourceCommands):
+class DiscordCommands(ButtonCommands, RhythmCommands, SourceCommands):
     def __init__(self, service: NewsService, *, admin_guilds: Collection[int] | None = None) -> None:
         self.service = service
         self.admin_guilds = frozenset(admin_guilds) if admin_guilds is not None else None
+        self.tokens = QueryTokens()  # /latest's More buttons for queries too long for a custom_id
 
     def require_channel_rights(self, interaction: discord.Interaction, chat: ChatRef) -> None:
         """A server channel's (or thread's) alerts are changed by members with Manage Channels."""
@@ -88,15 +91,11 @@ class DiscordCommands(RhythmCommands, SourceCommands):
                 ephemeral=True,
             )
             return
-        await reply(
-            interaction,
-            t(
-                "Subscribed to **{query}**. Alerts will arrive in {where}.",
-                query=shown,
-                where=self.where(chat),
-            ),
-            ephemeral=chat.platform == DIRECT,
+        done = t(
+            "Subscribed to **{query}**. Alerts will arrive in {where}.", query=shown, where=self.where(chat)
         )
+        preview = preview_text(result.preview)  # so the query can be tuned before the first alert
+        await reply(interaction, f"{done}\n{preview}" if preview else done, ephemeral=chat.platform == DIRECT)
 
     @shows_domain_errors
     async def unsubscribe_command(
@@ -104,6 +103,9 @@ class DiscordCommands(RhythmCommands, SourceCommands):
     ) -> None:
         chat = self.target(interaction, deliver_to)
         self.require_channel_rights(interaction, chat)
+        if query.strip().casefold() == "all":
+            await self.confirm_unsubscribe_all(interaction, chat)
+            return
         removed = self.service.unsubscribe(chat, query)
         await reply(
             interaction,
@@ -152,17 +154,7 @@ class DiscordCommands(RhythmCommands, SourceCommands):
     async def latest_command(
         self, interaction: discord.Interaction, query: str | None = None, deliver_to: str | None = None
     ) -> None:
-        chat = self.target(interaction, deliver_to)
-        alerts = self.service.latest(chat, query)
-        if not alerts:
-            if query:
-                text = t("No recent stories match **{query}**.", query=escape(query, 300))
-            else:
-                text = t("No recent stories match your subscriptions.")
-            await reply(interaction, text, ephemeral=True)
-            return
-        embeds = [discord.Embed.from_dict(e) for e in latest_embeds(alerts)]
-        await reply(interaction, embeds=embeds, ephemeral=True)
+        await self.send_latest(interaction, " ".join((query or "").split()), deliver_to, 0)
 
     @shows_domain_errors
     async def pause_command(self, interaction: discord.Interaction, deliver_to: str | None = None) -> None:

@@ -24,11 +24,14 @@ async def reply(
     content: str | None = None,
     *,
     embeds: Sequence[discord.Embed] = (),
+    view: discord.ui.View | None = None,
     ephemeral: bool = False,
 ) -> None:
     kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NONE}
     if embeds:
         kwargs["embeds"] = list(embeds)
+    if view is not None:
+        kwargs["view"] = view
     if content is not None:
         kwargs["content"] = truncate(content, MESSAGE_MAX)
     if interaction.response.is_done():  # deferred: the answer is a follow-up

@@ -18,8 +18,10 @@ from discord.utils import escape_markdown
 from bot.alerts.emphasis import matched_terms, spans
 from bot.matching.query import Term
 from bot.models import Alert
+from bot.service import LATEST_WINDOW
+from bot.stories.recent import Preview
 from bot.texts import N_
-from handlers.i18n import format_moment, t
+from handlers.i18n import format_moment, t, tn, tr
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -231,4 +233,34 @@ def bullet_list(items: Sequence[str], limit: int, more: str = "…and {n} more")
             break
         lines.append(line)
         used += utf16_len(line) + 1
+    return "\n".join(lines)
+
+
+def preview_text(preview: Preview | None) -> str:
+    """What a new subscription would have found lately: a count and up to three linked titles,
+    or why it would have found none (the /subscribe reply's second part)."""
+    if preview is None:
+        return ""
+    days = LATEST_WINDOW.days
+    if not preview.matched:
+        if preview.reason:
+            reason = escape(tr(preview.reason), 300)
+            return t(
+                "In the last {days} days it would have matched no story: {reason}.", days=days, reason=reason
+            )
+        return t("In the last {days} days it would have matched no story.", days=days)
+    lines = [
+        tn(
+            "In the last {days} days it would have matched {n} of {scanned} stories:",
+            "In the last {days} days it would have matched {n} of {scanned} stories:",
+            preview.matched,
+            days=days,
+            scanned=preview.scanned,
+        )
+    ]
+    for article in preview.examples:
+        # brackets would end the link text early; <…> keeps Discord from embedding each link
+        title = escape(one_line(article.title) or t("(untitled)"), 200).replace("[", "(").replace("]", ")")
+        link = safe_url(article.url)
+        lines.append(f"• [{title}](<{link}>)" if link else f"• {title}")
     return "\n".join(lines)

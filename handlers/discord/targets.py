@@ -12,19 +12,18 @@ The file is the truth: at start-up each target's subscriptions become exactly it
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.errors import ConfigError, NewsbotError
+from bot.errors import ConfigError
 from bot.models import ChatRef
 from bot.service import NewsService
+from handlers.common.targets import read_toml, sync_queries, table_queries, target_tables
 from handlers.discord.webhook import PLATFORM
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _HOSTS = frozenset({"discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"})
 _PATH = re.compile(r"/api(?:/v\d+)?/webhooks/\d{15,25}/[A-Za-z0-9_-]{20,200}")
 
@@ -54,20 +53,8 @@ def check_webhook_url(url: str, where: str) -> str:
 
 
 def parse_webhook_targets(data: Mapping[str, Any], env: Mapping[str, str]) -> list[WebhookTarget]:
-    entries = data.get("webhook", [])
-    if not isinstance(entries, list):
-        raise ConfigError("webhook must be an array of tables: [[webhook]]")
     targets: list[WebhookTarget] = []
-    for i, entry in enumerate(entries, 1):
-        where = f"webhook #{i}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} must be a table")
-        name = entry.get("name")
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise ConfigError(f"{where}: name must be 1-64 letters, digits, '.', '_' or '-'")
-        where = f"webhook {name!r}"
-        if any(t.name == name for t in targets):
-            raise ConfigError(f"{where} is defined twice")
+    for name, where, entry in target_tables(data, "webhook", "webhook"):
         url = entry.get("url")
         if "url_env" in entry:
             var = entry["url_env"]
@@ -76,21 +63,12 @@ def parse_webhook_targets(data: Mapping[str, Any], env: Mapping[str, str]) -> li
                 raise ConfigError(f"{where}: environment variable {var} (url_env) is not set")
         if not isinstance(url, str):
             raise ConfigError(f"{where}: set url or url_env")
-        queries = entry.get("queries", [])
-        if not isinstance(queries, list) or not all(isinstance(q, str) and q.strip() for q in queries):
-            raise ConfigError(f"{where}: queries must be a list of non-empty strings")
-        targets.append(WebhookTarget(name, check_webhook_url(url, where), tuple(queries)))
+        targets.append(WebhookTarget(name, check_webhook_url(url, where), table_queries(entry, where)))
     return targets
 
 
 def load_webhook_targets(path: Path, env: Mapping[str, str]) -> list[WebhookTarget]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    return parse_webhook_targets(data, env)
+    return parse_webhook_targets(read_toml(path), env)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,24 +78,16 @@ class SyncReport:
 
 
 def sync_webhook_targets(service: NewsService, targets: list[WebhookTarget]) -> SyncReport:
-    """Make each target's stored subscriptions equal its configured queries."""
+    """Make each target's stored subscriptions equal its configured queries; targets that left
+    the file lose theirs."""
     added = removed = 0
-    wanted: dict[ChatRef, set[str]] = {}
     for target in targets:
-        keep: set[str] = set()
-        for text in target.queries:
-            try:
-                result = service.subscribe(target.chat, text)
-            except NewsbotError as exc:
-                raise ConfigError(f"webhook {target.name!r}: query {text!r}: {exc}") from None
-            keep.add(result.query)
-            added += result.created
-        wanted[target.chat] = keep
-        service.reactivate(target.chat)  # the operator vouches for the URL again (e.g. replaced after a 404)
+        more, fewer = sync_queries(service, target.chat, target.queries, f"webhook {target.name!r}")
+        added, removed = added + more, removed + fewer
+    wanted = {target.chat for target in targets}
     stored = {s.chat for s in service.repos.subscriptions.all() if s.chat.platform == PLATFORM}
-    for chat in stored | set(wanted):
+    for chat in stored - wanted:
         for query in service.subscriptions(chat):
-            if query not in wanted.get(chat, set()):
-                service.unsubscribe(chat, query)
-                removed += 1
+            service.unsubscribe(chat, query)
+            removed += 1
     return SyncReport(added, removed)

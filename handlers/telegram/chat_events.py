@@ -9,8 +9,8 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.errors import QueryError
-from bot.matching.query import parse_query
 from bot.service import NewsService
+from handlers.common.suggest import suggest
 from handlers.i18n import t, tr
 from handlers.telegram import views
 from handlers.telegram.context import Context, chat_of, quoted, reply
@@ -19,39 +19,6 @@ from handlers.telegram.notifier import telegram_chat
 SUBSCRIBE_PREFIX = "sub:"
 SUBSCRIBE_PATTERN = r"^sub:"
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on a button's callback_data
-MAX_SUGGESTED_WORDS = 4  # a longer private message is a question or a sentence, not a query
-# small talk is not a query: "hello there" gets the /help hint, not a subscribe button
-SMALL_TALK = frozenset(
-    [
-        "hi",
-        "hello",
-        "hey",
-        "thanks",
-        "thank",
-        "ok",
-        "okay",
-        "yes",
-        "no",
-        "help",
-        "start",
-        "stop",
-        "bye",
-        "please",
-        "what",
-        "why",
-        "how",
-        "who",
-        "привет",
-        "спасибо",
-        "salam",
-        "salom",
-        "merhaba",
-        "hallo",
-        "bonjour",
-        "hola",
-    ]
-)
-
 log = logging.getLogger(__name__)
 
 
@@ -94,38 +61,26 @@ class ChatEvents:
         message = update.effective_message
         if message is None:
             return
-        text = " ".join((message.text or "").split())
-        data = SUBSCRIBE_PREFIX + text
-        button = None
-        words = text.casefold().split()
-        if (
-            words
-            and len(words) <= MAX_SUGGESTED_WORDS
-            and words[0].strip("!?.,") not in SMALL_TALK
-            and len(data.encode()) <= MAX_CALLBACK_BYTES
-        ):
-            try:
-                query = parse_query(text)
-            except QueryError:
-                query = None
-            target = self.service.destinations.target(chat_of(update))
-            held = self.service.subscribed(target, query) if query is not None else None
-            if held is not None:
-                await reply(
-                    update,
-                    t("You already get alerts for {query}. Send /list to see them.", query=quoted(held)),
-                )
-                return
-            if query is not None:
-                label = t("Subscribe to {query}", query=query.display)[:64]
-                button = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
-        if button is None:
+        target = self.service.destinations.target(chat_of(update))
+        fits = lambda text: len((SUBSCRIBE_PREFIX + text).encode()) <= MAX_CALLBACK_BYTES  # noqa: E731
+        found = suggest(self.service, target, message.text or "", fits)
+        if found.held is not None:
+            await reply(
+                update,
+                t("You already get alerts for {query}. Send /list to see them.", query=quoted(found.held)),
+            )
+            return
+        if found.query is None:
             await reply(update, t(views.HINT))
             return
+        label = t("Subscribe to {query}", query=found.query.display)[:64]
+        button = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=SUBSCRIBE_PREFIX + found.text)]]
+        )
         await message.reply_text(
             t(
                 "Do you want alerts for {query}? Tap the button, or send /help to see what I can do.",
-                query=quoted(text),
+                query=quoted(found.text),
             ),
             reply_markup=button,
         )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.service import LatestPage, NewsService
+from handlers.common.tokens import QueryTokens
 from handlers.i18n import t
 from handlers.telegram import views
 from handlers.telegram.context import Context, chat_of, command_argument, quoted, reply
@@ -16,14 +14,13 @@ MORE_PREFIX = "more:"
 MORE_PATTERN = r"^more:"
 PAGE = 5
 MAX_CALLBACK_BYTES = 64
-_SUBSCRIPTIONS = "*"  # the page's query is the chat's subscriptions
 
 
 class LatestCommands:
     def __init__(self, service: NewsService) -> None:
         self.service = service
         # queries too long for a button's 64 bytes, by hash; lost on restart ("no longer works")
-        self._long: OrderedDict[str, str] = OrderedDict()
+        self.tokens = QueryTokens()
 
     async def latest_command(self, update: Update, context: Context) -> None:
         assert update.effective_message is not None
@@ -86,19 +83,7 @@ class LatestCommands:
             await chat.send_message(part, reply_markup=markup if n == len(parts) - 1 else None)
 
     def _token(self, text: str) -> str:
-        if not text:
-            return _SUBSCRIPTIONS
-        if len(f"{MORE_PREFIX}9999:{text}".encode()) <= MAX_CALLBACK_BYTES and not text.startswith("#"):
-            return text
-        key = "#" + hashlib.sha256(text.encode()).hexdigest()[:16]
-        self._long[key] = text
-        while len(self._long) > 1000:
-            self._long.popitem(last=False)
-        return key
+        return self.tokens.token(text, MAX_CALLBACK_BYTES - len(f"{MORE_PREFIX}9999:"))
 
     def _query_of(self, token: str) -> str | None:
-        if token == _SUBSCRIPTIONS:
-            return ""
-        if token.startswith("#"):
-            return self._long.get(token)
-        return token or None
+        return self.tokens.query_of(token)

@@ -30,6 +30,26 @@ APPLICATION = {
     "owner": {**BOT_USER, "id": "900000000000000003", "username": "owner", "bot": False},
 }
 
+# A message as Discord returns it from a send (the bot's own, in channel 42).
+MESSAGE = {
+    "id": "1",
+    "channel_id": "42",
+    "type": 0,
+    "content": "",
+    "author": BOT_USER,
+    "embeds": [],
+    "attachments": [],
+    "mentions": [],
+    "mention_roles": [],
+    "pinned": False,
+    "mention_everyone": False,
+    "tts": False,
+    "timestamp": "2026-03-02T09:30:00+00:00",
+    "edited_timestamp": None,
+    "flags": 0,
+    "components": [],
+}
+
 
 @dataclass
 class Recorded:

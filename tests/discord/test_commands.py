@@ -173,7 +173,7 @@ async def test_latest_answers_with_embeds_within_the_message_total(
     assert all("SOCAR story" in e["title"] and not LIVE_MENTION.search(e["title"]) for e in embeds)
     none = FakeInteraction()
     await cmds.latest_command(none, "Zanzibar")  # type: ignore[arg-type]
-    assert answer(none)[0].startswith("No recent stories match")
+    assert answer(none)[0].startswith("No stories matching **Zanzibar** in the last 3 days.")
 
 
 async def test_latest_without_query_or_subscriptions_explains(cmds: DiscordCommands) -> None:

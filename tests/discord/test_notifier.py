@@ -13,7 +13,7 @@ from bot.models import ChatRef
 from bot.ports import DeliveryStatus
 from handlers.discord.client import make_client
 from handlers.discord.notifier import DiscordNotifier, classify_error
-from tests.discord.fakes import BOT_USER, FakeDiscord
+from tests.discord.fakes import BOT_USER, MESSAGE, FakeDiscord
 from tests.discord.test_render import make_alert
 
 CHANNEL_MESSAGES = "/api/v10/channels/42/messages"
@@ -22,24 +22,6 @@ DM_CHANNEL = {
     "id": "400000000000000004",
     "type": 1,
     "recipients": [{**BOT_USER, "id": USER_ID, "bot": False}],
-}
-MESSAGE = {
-    "id": "1",
-    "channel_id": "42",
-    "type": 0,
-    "content": "",
-    "author": BOT_USER,
-    "embeds": [],
-    "attachments": [],
-    "mentions": [],
-    "mention_roles": [],
-    "pinned": False,
-    "mention_everyone": False,
-    "tts": False,
-    "timestamp": "2026-03-02T09:30:00+00:00",
-    "edited_timestamp": None,
-    "flags": 0,
-    "components": [],
 }
 
 

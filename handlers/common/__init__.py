@@ -1,0 +1,1 @@
+"""What the chat adapters share: operator targets, plain-word suggestions, button state."""
