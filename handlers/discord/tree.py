@@ -31,7 +31,7 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
         await cmds.subscribe_command(interaction, query, deliver_to)
 
     @tree.command(name="unsubscribe", description=N_("Stop alerts for one of your subscriptions"))
-    @app_commands.describe(query=N_("the subscription to remove"), deliver_to=DELIVER_TO_HELP)
+    @app_commands.describe(query=N_("the subscription to remove, or all"), deliver_to=DELIVER_TO_HELP)
     @app_commands.choices(deliver_to=DELIVER_TO)
     @app_commands.autocomplete(query=cmds.subscription_autocomplete)
     async def unsubscribe(
