@@ -33,7 +33,10 @@ def language_check(service: NewsService) -> Callable[[discord.Interaction], Awai
             server_language = locale_tag(getattr(interaction, "guild_locale", None))
             if server_language and "COMMUNITY" in getattr(interaction.guild, "features", ()):
                 languages.note_platform(ChatRef(CHANNEL, str(interaction.channel_id)), server_language)
-        set_language(languages.chosen(dm) or user_language)
+        # answers are the reader's: their own /language (their direct messages'), else the channel's,
+        # else their Discord locale
+        channel = ChatRef(CHANNEL, str(interaction.channel_id)) if interaction.guild_id is not None else None
+        set_language(languages.chosen(dm) or (languages.chosen(channel) if channel else "") or user_language)
         return True  # only sets the language; permissions are the commands' own checks
 
     return check

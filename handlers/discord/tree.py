@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.texts import N_
 from handlers.discord.commands import DiscordCommands
 from handlers.discord.feed_files import DiscordFeedFiles
+from handlers.discord.language_command import LANGUAGE_CHOICES, DiscordLanguageCommand
 
 DELIVER_TO = [
     app_commands.Choice(name=N_("this channel"), value="channel"),
@@ -21,6 +22,7 @@ DELIVER_TO_HELP = N_("where the alerts go: this channel (default in a server) or
 
 def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> None:
     register_feed_files(tree, DiscordFeedFiles(cmds))
+    register_language_command(tree, DiscordLanguageCommand(cmds))
 
     @tree.command(name="subscribe", description=N_("Get an alert whenever a story matches your keywords"))
     @app_commands.describe(
@@ -106,6 +108,18 @@ def register_commands(tree: app_commands.CommandTree, cmds: DiscordCommands) -> 
     @app_commands.guild_only()
     async def stats(interaction: discord.Interaction) -> None:
         await cmds.stats_command(interaction)
+
+
+def register_language_command(tree: app_commands.CommandTree, command: DiscordLanguageCommand) -> None:
+    @tree.command(name="language", description=N_("The language I write in here (Azerbaijani too)"))
+    @app_commands.describe(
+        code=N_("a language, or Discord's (default: show the current one)"), deliver_to=DELIVER_TO_HELP
+    )
+    @app_commands.choices(code=LANGUAGE_CHOICES, deliver_to=DELIVER_TO)
+    async def language(
+        interaction: discord.Interaction, code: str | None = None, deliver_to: str | None = None
+    ) -> None:
+        await command.language_command(interaction, code, deliver_to)
 
 
 def register_feed_files(tree: app_commands.CommandTree, files: DiscordFeedFiles) -> None:

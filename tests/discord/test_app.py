@@ -33,7 +33,7 @@ def test_slash_commands_as_discord_sees_them(service: NewsService) -> None:
     adapter = DiscordAdapter(TOKEN, service)
     payload = {c.name: c.to_dict(adapter.tree) for c in adapter.tree.get_commands()}
     user_commands = {"subscribe", "unsubscribe", "list", "latest", "pause", "resume", "sources", "help"}
-    user_commands |= {"export", "images"}
+    user_commands |= {"export", "images", "language"}
     user_commands |= {"digest", "timezone", "quiet", "snooze"}  # issue 11: same names as in Telegram
     assert set(payload) == user_commands | {"addsource", "removesource", "import", "stats"}
     options = {o["name"]: o for o in payload["subscribe"]["options"]}

@@ -12,9 +12,10 @@ from bot.models import Alert, ChatRef
 from bot.service import NewsService
 from handlers.discord.app import DiscordAdapter
 from handlers.discord.commands import DiscordCommands
+from handlers.discord.language_command import DiscordLanguageCommand
 from handlers.discord.languages import CatalogTranslator, language_check
 from handlers.discord.notifier import send_kwargs
-from handlers.i18n import current_language, set_language
+from handlers.i18n import NAMES, current_language, set_language
 from storage import Store
 from tests.discord.fakes import FakeInteraction
 from tests.support.clock import FakeClock
@@ -104,7 +105,40 @@ async def test_slash_command_descriptions_are_localized_names_stay_english(servi
         for option in payload["options"]:
             assert set(option["description_localizations"]) == {"ru", "uk", "tr", "de"}, option["name"]
             for choice in option.get("choices", ()):
+                if choice["name"] in NAMES.values():
+                    continue  # a language is named in itself: "Русский", "Deutsch"
                 assert set(choice["name_localizations"]) == {"ru", "uk", "tr", "de"}
                 assert all(len(v) <= 100 for v in choice["name_localizations"].values())
             assert all(len(v) <= 100 for v in option["description_localizations"].values())
         assert all(len(v) <= 100 for v in payload["description_localizations"].values())
+
+
+async def test_language_picks_azerbaijani_which_discord_has_no_locale_for(service: NewsService) -> None:
+    command = DiscordLanguageCommand(DiscordCommands(service))
+    check = language_check(service)
+    asking = interaction(discord.Locale.turkish, guild_id=None)
+    assert await check(asking)  # type: ignore[arg-type]
+    await command.language_command(asking, "az")  # type: ignore[arg-type]
+    assert asking.text == "Burada bu dildə yazacağam: Azərbaycanca (şəxsi mesajlarınız)."
+    assert service.languages.of(DM) == "az"  # the direct messages' alerts follow it
+
+    later = interaction(discord.Locale.turkish, guild_id=None)
+    assert await check(later)  # type: ignore[arg-type]
+    assert current_language() == "az"  # the choice wins over the Discord locale
+    await command.language_command(later)  # type: ignore[arg-type]
+    assert later.text == "Dil (şəxsi mesajlarınız): **Azərbaycanca** (/language ilə seçilib)."
+
+    back = interaction(discord.Locale.turkish, guild_id=None)
+    assert await check(back)  # type: ignore[arg-type]
+    await command.language_command(back, "auto")  # type: ignore[arg-type]
+    assert back.text == "Burada her okuyucunun Discord dilinde yazacağım (özel mesajlarınız)."
+    assert service.languages.chosen(DM) == ""
+    set_language("en")
+
+
+async def test_a_channels_language_needs_manage_channels(service: NewsService) -> None:
+    command = DiscordLanguageCommand(DiscordCommands(service))
+    member = interaction(discord.Locale.american_english, manage_channels=False)
+    await command.language_command(member, "de")  # type: ignore[arg-type]
+    assert member.text.startswith("You need the Manage Channels permission")
+    assert service.languages.chosen(ChatRef("discord", "777")) == ""
