@@ -4,7 +4,8 @@ A virtual clock (no sleeping) drives the real fetcher (bot.ingest.fetch over an 
 httpx transport), the real parser and the real scheduling rule and budget (bot.ingest.planner)
 through 200 feeds: bursty wire feeds, hourly outlets, daily blogs, weekly and dead feeds; some
 behind a CDN with Cache-Control max-age (the content changes only when the cache refreshes),
-some with RSS <ttl>, some with a WebSub hub. A story counts as queued at the virtual moment the
+some with RSS <ttl>, some with a WebSub hub. The CDN says how long it has held its copy (the
+Age header, as Varnish, Fastly and Cloudflare do). A story counts as queued at the virtual moment the
 fetch (or the hub's push) that brings it ends; pushes arrive 1-3 s after publication.
 
   (a) fixed: every feed every 300 s (today's NEWSBOT_POLL_SECONDS default)
@@ -129,6 +130,7 @@ async def simulate(feeds: list[Feed], hours: float, mode: str, seed: int) -> dic
         headers = {"Content-Type": "application/rss+xml", "ETag": etag}
         if feed.cdn:
             headers["Cache-Control"] = f"max-age={CDN_SECONDS}"
+            headers["Age"] = str(int((clock.at - T0).total_seconds() % CDN_SECONDS))
         if request.headers.get("if-none-match") == etag:
             return httpx.Response(304, headers=headers)
         return httpx.Response(200, content=body, headers=headers)
@@ -145,7 +147,7 @@ async def simulate(feeds: list[Feed], hours: float, mode: str, seed: int) -> dic
         spread=rng.random,
     )
     seen: dict[str, set[float]] = {s.url: set() for s in sources}
-    latency: dict[str, list[float]] = {"pushed": [], "polled": []}
+    latency: dict[str, list[float]] = {"pushed": [], "polled": [], "ttl": []}
     queue = [(rng.uniform(0, 60), n) for n in range(len(sources))]
     heapq.heapify(queue)
     if pushed:  # hub deliveries: 1-3 s after publication
@@ -177,6 +179,8 @@ async def simulate(feeds: list[Feed], hours: float, mode: str, seed: int) -> dic
             for p in fresh:
                 if p >= 0:
                     latency["pushed" if pushed and feed.hub else "polled"].append(at - p)
+                    if feed.ttl and not (pushed and feed.hub):
+                        latency["ttl"].append(at - p)
             seen[source.url] |= shown
             primed = state.primed
             new_times = [clock.at] * len(fresh) if primed else [T0 + timedelta(seconds=p) for p in fresh]
@@ -209,6 +213,9 @@ async def simulate(feeds: list[Feed], hours: float, mode: str, seed: int) -> dic
         "pushed_median": statistics.median(latency["pushed"]) if latency["pushed"] else None,
         "pushed_p95": _p95(latency["pushed"]),
         "polled_median": statistics.median(latency["polled"]) if latency["polled"] else None,
+        "ttl_stories": len(latency["ttl"]),
+        "ttl_over_300": sum(t > 300 for t in latency["ttl"]),
+        "over_300": sum(t > 300 for t in every),
     }
 
 
@@ -253,6 +260,11 @@ def main() -> None:
             f"{_s(r['median']):>8}{_s(r['p95']):>9}{pushed:>18}"
         )
     a, b, c = results["fixed"], results["adaptive"], results["websub"]
+    print(
+        f"(b) stories over 300 s: {b['over_300']}, of which {b['ttl_over_300']} of the {b['ttl_stories']}"
+        f" on feeds whose <ttl> ({min((f.ttl or 99) for f in feeds)} min) is a floor: "
+        f"p95 <= 300 s allows {int(0.05 * b['found'])}"
+    )
     print(
         f"targets: (b) median <= 60 s: {b['median'] is not None and b['median'] <= 60}; "
         f"p95 <= 300 s: {b['p95'] is not None and b['p95'] <= 300}; "

@@ -171,9 +171,17 @@ def runtime(
                     "websub: pushed content for %s unusable: %s", source.name, outcome.state.last_error
                 )
                 return
-            loop.submit(outcome)
+            loop.submit(await poller.prepare(outcome))  # its pages fetched in this job, not in settle
 
-        push = PushSubscriber(PushSettings(polling.public_url), fetcher, core.clock, deliver, loop.fetch_soon)
+        push = PushSubscriber(
+            PushSettings(polling.public_url),
+            fetcher,
+            core.clock,
+            deliver,
+            loop.fetch_soon,
+            repo=core.repos.leases,
+            sources=poller.sources,
+        )
     if push is not None:
         services.append(push)
     return Runtime(loop, dispatcher, wake=core.wake, observer=observer, services=services, push=push)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ class SourceState:
     interval: float | None = None  # seconds: the last planned interval, the base of back-off
     reason: str | None = None  # why that interval (bot.ingest.schedule.Plan.reason)
     arrivals: tuple[datetime, ...] = ()  # recent new stories' times, oldest first
-    watched_since: datetime | None = None  # first successful fetch
+    watched_since: datetime | None = None  # first successful fetch, or its oldest entry (within a week)
     last_new_at: datetime | None = None  # when its last new story was found
     hints: FeedHints = field(default_factory=FeedHints)
 
@@ -217,3 +218,32 @@ class SentAlert:
     @property
     def event(self) -> str:
         return self.alert.event or self.alert.article_key
+
+
+class LeaseStatus(Enum):
+    """Where a WebSub subscription stands (bot.ingest.websub, bot.ingest.push)."""
+
+    REQUESTED = "requested"  # sent to the hub, verification of intent not yet seen
+    ACTIVE = "active"  # verified: content may arrive until `expires`
+    DENIED = "denied"  # the hub refused
+    UNSUBSCRIBING = "unsubscribing"
+    ENDED = "ended"  # unsubscribed, lapsed or failed: poll only
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """One source's WebSub subscription as we asked for it (stored: a restart keeps it)."""
+
+    topic: str
+    hub: str
+    callback_id: str
+    secret: str
+    status: LeaseStatus = LeaseStatus.REQUESTED
+    requested_at: datetime | None = None
+    verified_at: datetime | None = None
+    expires: datetime | None = None
+    reason: str = ""  # denial or failure, for /sources and logs
+
+    def pushed(self, now: datetime) -> bool:
+        """Content arrives by push now (the lease is verified and not over)."""
+        return self.status is LeaseStatus.ACTIVE and (self.expires is None or now < self.expires)

@@ -180,6 +180,21 @@ class Poller:
                 task.cancel()
         return outcomes, fresh_count, queued
 
+    async def prepare(self, outcome: SourceOutcome) -> SourceOutcome:
+        """Fetch the pages of this source's likely alerts (new, recent, matched teasers) now, in
+        its own task, so that a slow page delays only its own source; `settle` decides for good."""
+        if not self.enricher.enabled or not outcome.articles or not outcome.state.primed:
+            return outcome
+        now = self.clock.now()
+        keys = {a.key for a in outcome.articles}
+        seen = self.repos.articles.seen(keys)
+        candidates = [a for a in outcome.articles if a.key not in seen and self.fresh.recent_enough(a, now)]
+        matched = [a for a, _ in self.router.match(candidates)] if candidates else []
+        if not matched:
+            return outcome
+        enriched = await self.enricher.enrich(matched)
+        return replace(outcome, enriched=enriched, paged=frozenset(a.key for a in matched))
+
     async def settle(self, outcomes: Sequence[SourceOutcome]) -> tuple[int, int]:
         """New stories of these sources -> outbox (or held for digests: `RhythmRouter`), then seen;
         returns (new stories, alerts queued)."""
@@ -188,7 +203,9 @@ class Poller:
         alertable = [a for primed, a in fresh if primed and self.fresh.recent_enough(a, now)]
         matches = self.router.match(alertable)
         events = self.events.events([a for _, a in fresh], now)  # copies too: a copy reports its event
-        enriched = await self.enricher.enrich([a for a, _ in matches])
+        paged = {key for o in outcomes for key in o.paged}
+        enriched = {key: a for o in outcomes for key, a in o.enriched.items()}
+        enriched |= await self.enricher.enrich([a for a, _ in matches if a.key not in paged])
         alerts = await self.router.alerts(matches, enriched, now, events)
         # no await from here on: held stories and queued alerts are durable before "seen"
         alerts, _held = self.rhythm.route(alerts, now) if alerts else ([], 0)

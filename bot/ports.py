@@ -24,6 +24,7 @@ from bot.models import (
     ChatState,
     DigestSchedule,
     HeldStory,
+    Lease,
     SentAlert,
     Source,
     SourceState,
@@ -74,6 +75,18 @@ class SourceRepo(Protocol):
 
     def save_states(self, states: Iterable[SourceState]) -> None:
         """One durable write for a whole poll cycle."""
+
+
+class LeaseRepo(Protocol):
+    """WebSub subscriptions by source URL, so that a restart still knows them (and their secrets)."""
+
+    def all(self) -> dict[str, Lease]: ...
+
+    def save(self, url: str, lease: Lease) -> None:
+        """Durable on return; replaces the source's lease."""
+
+    def remove(self, url: str) -> None:
+        """Forget the source's lease (nothing happens when there is none)."""
 
 
 class ArticleRepo(Protocol):
@@ -188,6 +201,7 @@ class Repos:
     rhythms: RhythmRepo
     held: HeldRepo
     sent: SentRepo | None = None  # None: alerts are never edited (no threads)
+    leases: LeaseRepo | None = None  # None: WebSub leases live in memory only
 
     @classmethod
     def of(cls, store: Repos | Any) -> Repos:
@@ -201,6 +215,7 @@ class Repos:
             store.rhythms,
             store.held,
             getattr(store, "sent", None),
+            getattr(store, "leases", None),
         )
 
 

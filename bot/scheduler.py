@@ -129,6 +129,9 @@ class SourceLoop:
             async with self._gate, self._polite.slot(source.url):
                 state = self.poller.repos.sources.state(source.url)  # as it is when the fetch starts
                 outcome = await self.poller.ingest.poll(source, state)
+            # article pages are fetched here, not in the one settle task: a slow page holds back
+            # only this source's stories (and no feed's fetch slot)
+            outcome = await self._prepared(outcome)
             self._ready.append(outcome)
             self._ready_event.set()
         except asyncio.CancelledError:
@@ -139,6 +142,13 @@ class SourceLoop:
             self._busy.discard(source.url)
         finally:
             self._inflight.pop(source.url, None)
+
+    async def _prepared(self, outcome: SourceOutcome) -> SourceOutcome:
+        try:
+            return await self.poller.prepare(outcome)
+        except Exception:  # settle fetches the pages itself then
+            log.exception("fetching article pages for %s failed", outcome.source.name)
+            return outcome
 
     async def _settle_loop(self) -> None:
         while not self._stopping:

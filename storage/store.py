@@ -15,6 +15,7 @@ from storage.atomic import AtomicJSONStorage
 from storage.chats import TinyDBChatRepo
 from storage.held import TinyDBHeldRepo
 from storage.journal import TableJournal, journal_path
+from storage.leases import TinyDBLeaseRepo
 from storage.outbox import JournalOutboxRepo
 from storage.rhythms import TinyDBRhythmRepo
 from storage.sent import TinyDBSentRepo
@@ -55,6 +56,7 @@ class Store:
     held: TinyDBHeldRepo
     paths: StorePaths
     sent: TinyDBSentRepo | None = None
+    leases: TinyDBLeaseRepo | None = None
     _dbs: tuple[TinyDB, ...] = field(default=(), repr=False)
     _journal: TableJournal | None = field(default=None, repr=False)
 
@@ -87,6 +89,7 @@ def open_store(db_path: Path) -> Store:
         held=TinyDBHeldRepo(held_db, held_storage),
         paths=paths,
         sent=TinyDBSentRepo(main_storage, journal),
+        leases=TinyDBLeaseRepo(main),
         _dbs=(main, articles_db, held_db),
         _journal=journal,
     )

@@ -83,12 +83,9 @@ def cache_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
     if control:
         if _NO_CACHE.search(control):
             return None
-        age = _MAX_AGE.search(control)
-        if age:
-            value = float(age.group(1))
-            current_age = _header(headers, "age")  # a CDN says how long it has held the answer
-            if current_age.strip().isascii() and current_age.strip().isdigit():
-                value -= float(current_age.strip())
+        window = cache_window(headers)
+        if window is not None:
+            value = window[0] - (window[1] or 0.0)
             return value if value > 0 else None
     expires = _http_date(_header(headers, "expires"))
     if expires is None:
@@ -96,6 +93,20 @@ def cache_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
     origin = _http_date(_header(headers, "date")) or now
     seconds = (expires - origin).total_seconds()
     return seconds if seconds > 0 else None
+
+
+def cache_window(headers: Mapping[str, str]) -> tuple[float, float | None] | None:
+    """(max-age, Age): how long a cache keeps an answer and how long it has held this one (None
+    when it does not say). A CDN's copy changes only every max-age seconds."""
+    control = _header(headers, "cache-control")
+    if not control or _NO_CACHE.search(control):
+        return None
+    found = _MAX_AGE.search(control)
+    if not found or float(found.group(1)) <= 0:
+        return None
+    raw = _header(headers, "age").strip()
+    held = float(raw) if raw.isascii() and raw.isdigit() else None
+    return float(found.group(1)), held
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | None:

@@ -36,6 +36,10 @@ class SourceOutcome:
     hints: FeedHints | None = None  # from the document (None: no document)
     discovery: Discovery | None = None  # WebSub hub and self links (None: no document)
     pushed: bool = False  # content a hub delivered, not a fetch
+    # pages fetched for this source's new stories before settling (bot.pipeline.Poller.prepare):
+    # key -> the story with its page's text; `paged` holds every key whose page was tried
+    enriched: Mapping[str, Article] = field(default_factory=lambda: MappingProxyType({}))
+    paged: frozenset[str] = frozenset()
 
 
 class SourcePoller:

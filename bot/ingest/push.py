@@ -1,7 +1,9 @@
 """WebSub at run time: subscribe to feeds that advertise a hub, answer the hub, accept its content.
 
-Leases live in memory: after a restart every hub is asked again at the source's first fetch
-(a repeated subscribe renews; the new secret replaces the old). Content a hub delivers is taken
+Leases are stored (bot.ports.LeaseRepo) as they change: after a restart the subscriber knows
+its subscriptions, answers their hubs with the same secrets and renews each before its lease
+ends; a lease that ended meanwhile means polling until the next fetch subscribes again, and one
+for a source removed meanwhile is ended at its hub. Content a hub delivers is taken
 only on an active lease's callback, with a valid X-Hub-Signature, within the byte cap; it goes
 through the same parse and settle as a fetched feed. Polling continues at the maximum interval
 while a source is pushed, and at its normal interval again once the lease lapses or the hub fails.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -23,7 +25,7 @@ from bot.ingest.fetch import FeedFetcher
 from bot.ingest.politeness import host_of
 from bot.ingest.websub import Discovery, Lease, Status
 from bot.models import Source
-from bot.ports import Clock
+from bot.ports import Clock, LeaseRepo
 
 log = logging.getLogger(__name__)
 Deliver = Callable[[Source, bytes, Mapping[str, str]], Awaitable[object]]
@@ -47,12 +49,17 @@ class PushSubscriber:
         clock: Clock,
         deliver: Deliver,
         on_lapse: Callable[[str], object] = lambda url: None,  # poll this source again soon
+        *,
+        repo: LeaseRepo | None = None,  # None: leases in memory only
+        sources: Callable[[], Sequence[Source]] = lambda: (),  # to match stored leases at start
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
         self.clock = clock
         self._deliver = deliver
         self._on_lapse = on_lapse
+        self._repo = repo
+        self._all_sources = sources
         self._leases: dict[str, Lease] = {}  # by source URL
         self._sources: dict[str, Source] = {}
         self._by_callback: dict[str, str] = {}  # callback id -> source URL
@@ -71,7 +78,30 @@ class PushSubscriber:
         return self._leases.get(url)
 
     async def start(self) -> None:
+        await self.restore()
         self._task = asyncio.create_task(self._watch(), name="websub leases")
+
+    async def restore(self) -> None:
+        """The stored leases, as they were before a restart."""
+        if self._repo is None:
+            return
+        now = self.clock.now()
+        sources = {s.url: s for s in self._all_sources()}
+        for url, lease in self._repo.all().items():
+            source = sources.get(url)
+            if source is None:  # removed while we were down: tell its hub (guarded: origin unknown)
+                self._leases[url] = lease
+                self._by_callback[lease.callback_id] = url  # to confirm the hub's unsubscribe check
+                await self.unsubscribe(Source(url, url, added_by=""))
+                self._repo.remove(url)  # asked once; a hub that never checks drops us on its 410
+            elif lease.status is Status.ENDED or (lease.expires is not None and now >= lease.expires):
+                self._repo.remove(url)  # lapsed meanwhile: polled, subscribed again at the next fetch
+            else:
+                self._leases[url] = lease
+                self._sources[url] = source
+                self._by_callback[lease.callback_id] = url
+        if self._leases:
+            log.info("websub: %d subscriptions kept from before the restart", len(self._leases))
 
     async def stop(self) -> None:
         for task in [t for t in (self._task, *self._jobs) if t is not None]:
@@ -100,7 +130,7 @@ class PushSubscriber:
         lease = Lease(topic, hub, callback_id, websub.new_secret(), Status.REQUESTED, requested_at=now)
         if old is not None and old.status is Status.ACTIVE:  # a renewal: content may still come meanwhile
             lease = replace(old, requested_at=now)
-        self._leases[source.url] = lease
+        self._set(source.url, lease)
         self._sources[source.url] = source
         self._by_callback[callback_id] = source.url
         form = websub.request_form(
@@ -126,7 +156,7 @@ class PushSubscriber:
         if lease is None:
             return
         if lease.status in (Status.ACTIVE, Status.REQUESTED):
-            self._leases[source.url] = replace(lease, status=Status.UNSUBSCRIBING)
+            self._set(source.url, replace(lease, status=Status.UNSUBSCRIBING))
             callback = websub.callback_url(self.settings.public_url, lease.callback_id)
             form = websub.request_form("unsubscribe", lease.topic, callback)
             await self.fetcher.post_form(lease.hub, form, guarded=source.added_by is not None)
@@ -137,16 +167,27 @@ class PushSubscriber:
     def _fail(self, url: str, reason: str) -> None:
         lease = self._leases.get(url)
         if lease is not None:
-            self._leases[url] = replace(lease, status=Status.ENDED, reason=reason)
+            self._set(url, replace(lease, status=Status.ENDED, reason=reason))
         self._not_before[url] = self.clock.now() + self.settings.retry_after
         log.warning("websub: %s: %s; polling it instead", self._name(url), reason)
         self._on_lapse(url)
+
+    def _set(self, url: str, lease: Lease) -> None:
+        self._leases[url] = lease
+        if self._repo is None:
+            return
+        if lease.status is Status.ENDED:
+            self._repo.remove(url)  # nothing to answer or renew: a restart polls it
+        else:
+            self._repo.save(url, lease)
 
     def _forget(self, url: str) -> None:
         lease = self._leases.pop(url, None)
         if lease is not None:
             self._by_callback.pop(lease.callback_id, None)
         self._sources.pop(url, None)
+        if self._repo is not None:
+            self._repo.remove(url)
 
     def _name(self, url: str) -> str:
         source = self._sources.get(url)
@@ -187,7 +228,7 @@ class PushSubscriber:
         lease = self._leases.get(url) if url is not None else None
         answer = websub.answer_verification(request.query, lease, self.clock.now())
         if answer.lease is not None and url is not None:
-            self._leases[url] = answer.lease
+            self._set(url, answer.lease)
             if answer.lease.status is Status.ACTIVE:
                 log.info("websub: %s is pushed until %s", self._name(url), answer.lease.expires)
             elif answer.lease.status is Status.ENDED:

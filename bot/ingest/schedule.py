@@ -1,9 +1,12 @@
 """When each source is next due: a pure rule (state, fetch result, now, settings -> next due).
 
 A source's interval comes from its publishing rhythm (recent arrival times of new stories) and
-its share of the global request budget (`allocate`: busy feeds get more of it, quiet and dead
-ones less), never shorter than what the server or feed asks (Cache-Control / Expires, RSS
-`<ttl>`), clamped to [min, max], moved out of `<skipHours>`/`<skipDays>`. After a failure the
+its share of the global request budget (bot.ingest.budget: busy feeds get more of it, quiet and
+dead ones less), never shorter than what the server or feed asks (Cache-Control / Expires, RSS
+`<ttl>`), clamped to [min, max], moved out of `<skipHours>`/`<skipDays>`. A regular feed (one
+that has never published sooner than N minutes after its previous story) is left alone for most
+of those N minutes, and a feed behind a cache that says its Age is fetched just after the cached
+copy expires, when a new one can be there, rather than at a random moment in between. After a failure the
 interval backs off exponentially (capped), and Retry-After on 429/503 is honoured; both apply
 whatever the bounds. A source that is pushed to (WebSub) is still polled at the maximum interval.
 Nothing here does I/O or reads a clock.
@@ -12,18 +15,20 @@ Nothing here does I/O or reads a clock.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from types import MappingProxyType
-from typing import TypeVar
 
-from bot.ingest.hints import cache_seconds, retry_after_seconds
+from bot.ingest.hints import cache_seconds, cache_window, retry_after_seconds
 from bot.models import FeedHints, SourceState
 
-K = TypeVar("K", bound=Hashable)
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _QUIET_AFTER = timedelta(hours=6)  # watched this long with fewer than two stories: a quiet feed
+_QUIET_GAPS = 5  # gaps between stories needed before a feed's silences are trusted
+_QUIET_SHARE = 0.8  # of the shortest recent gap: the stretch after a story left unpolled
+_AFTER_EXPIRY = 1.0  # seconds after a cached copy expires, so that the next one is there
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +69,7 @@ class Fetched:
 class Plan:
     due: datetime
     interval: float  # seconds from now to due
-    reason: str  # start | rhythm | budget | cache | ttl | skip | push | backoff | retry-after
+    reason: str  # start | rhythm | budget | quiet | cache | ttl | skip | push | backoff | retry-after
     state: SourceState  # the state to store
 
 
@@ -76,10 +81,14 @@ def observe(state: SourceState, fetched: Fetched, now: datetime, settings: Sched
     sane = sorted(min(t, now) for t in fetched.new if t >= horizon)
     arrivals = tuple(sorted((*state.arrivals, *sane)))
     arrivals = tuple(t for t in arrivals if t >= horizon)[-settings.history :]
+    watched = state.watched_since
+    if watched is None:  # the first document shows the feed's past as far back as its oldest entry
+        oldest = min((t for t in fetched.new if t <= now), default=now)
+        watched = max(oldest, horizon)
     return replace(
         state,
         arrivals=arrivals,
-        watched_since=state.watched_since or now,
+        watched_since=watched,
         last_new_at=now if fetched.new else state.last_new_at,
         hints=fetched.hints if fetched.hints is not None else state.hints,
     )
@@ -91,7 +100,8 @@ def story_rate(state: SourceState, now: datetime, settings: ScheduleSettings) ->
     arrivals = [t for t in state.arrivals if t >= horizon]
     watched = state.watched_since
     if len(arrivals) >= 2:
-        start = arrivals[0] if watched is None else min(arrivals[0], watched)
+        full = len(arrivals) >= settings.history  # older arrivals were dropped: the record starts here
+        start = arrivals[0] if watched is None or full else min(arrivals[0], watched)
         span = max((now - max(start, horizon)).total_seconds(), 1.0)
         return len(arrivals) / span
     if state.hints.update_seconds:  # the feed says how often it changes
@@ -128,10 +138,49 @@ def schedule(
         seconds, reason = settings.clamp(1.0 / rate if rate > 0 else math.inf), "rhythm"
     else:
         seconds, reason = settings.clamp(settings.poll_seconds), "start"
+    if not pushed and rate is not None and state.arrivals:
+        cached = cache_window(fetched.headers)
+        before = state.interval if state.interval is not None and state.reason != "quiet" else 0.0
+        late = max(seconds, before) + (cached[0] if cached else 0.0)
+        silent = (state.arrivals[-1] - now).total_seconds() + quiet_seconds(state, late)
+        if silent > seconds:
+            seconds, reason = min(silent, settings.ceiling), "quiet"
     floor, why = server_floor(state.hints, fetched.headers, now)
     if floor is not None and floor > seconds and not pushed:
         seconds, reason = min(floor, settings.ceiling), why
+    if not pushed:
+        seconds = _after_expiry(seconds, fetched.headers, state.hints.ttl_seconds or 0.0)
     return _plan(state, now, seconds, reason, keep_interval=False)
+
+
+def quiet_seconds(state: SourceState, late: float) -> float:
+    """How long after a story this feed stays silent, by its record: most of its shortest recent
+    gap between stories, less `late`, how late a story can be found (its interval, plus the
+    max-age of a cache in front of it), as a gap seen between two finds can be that much longer
+    than the real one. 0 for a bursty or random feed (some gaps are short), and until enough gaps
+    are known."""
+    times = state.arrivals[-(_QUIET_GAPS + 1) :]
+    if len(times) <= _QUIET_GAPS:
+        return 0.0
+    shortest = min((b - a).total_seconds() for a, b in pairwise(times))
+    return max(0.0, _QUIET_SHARE * shortest - late)
+
+
+def _after_expiry(seconds: float, headers: Mapping[str, str], lowest: float) -> float:
+    """A cached copy that says its Age changes only when it expires, every max-age seconds: come
+    back just after the last expiry before `seconds` (never before the first, nor before `lowest`,
+    the feed's own <ttl>), not at a random moment after it."""
+    window = cache_window(headers)
+    if window is None or window[1] is None or not 0 <= window[1] < window[0]:
+        return seconds
+    period, held = window[0], window[1]
+    fresh = period - held
+    if seconds < fresh:
+        return seconds
+    aligned = fresh + math.floor((seconds - fresh) / period) * period + _AFTER_EXPIRY
+    while aligned < lowest:
+        aligned += period
+    return aligned
 
 
 def server_floor(hints: FeedHints, headers: Mapping[str, str], now: datetime) -> tuple[float | None, str]:
@@ -196,52 +245,3 @@ def skip_forward(due: datetime, hints: FeedHints) -> datetime:
             return moment if moment != due else due
         moment = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return due  # every hour of every day skipped: not a schedule we can keep
-
-
-def allocate(
-    rates: Mapping[K, float | None],
-    requests_per_minute: float,
-    settings: ScheduleSettings,
-    floors: Mapping[K, float] | None = None,
-    pushed: frozenset[K] = frozenset(),
-) -> dict[K, float]:
-    """Intervals (seconds) that spend the request budget where stories are.
-
-    The expected wait for a story on a source polled every T is T/2, so the total wait
-    sum(rate_i * T_i / 2) under sum(1 / T_i) <= budget is least with 1/T_i proportional to
-    sqrt(rate_i). Sources of unknown rhythm keep the start interval and pushed ones the
-    maximum (their requests are set aside first); the rest share what is left, each within
-    [its floor, max], found by bisection on the proportionality constant.
-    """
-    floors = floors or {}
-    out: dict[K, float] = {}
-    budget = max(requests_per_minute, 0.0) / 60.0
-    known: dict[K, float] = {}
-    for key, rate in rates.items():
-        if key in pushed:
-            out[key] = settings.ceiling
-        elif rate is None:
-            out[key] = settings.clamp(max(settings.poll_seconds, floors.get(key, 0.0)))
-        else:
-            known[key] = max(rate, 0.0)
-    left = budget - sum(1.0 / t for t in out.values())
-    if not known:
-        return out
-    lo_t = {k: min(max(settings.floor, floors.get(k, 0.0)), settings.ceiling) for k in known}
-    hi_t = settings.ceiling
-
-    def spend(c: float) -> float:
-        return sum(min(max(c * math.sqrt(r), 1.0 / hi_t), 1.0 / lo_t[k]) for k, r in known.items())
-
-    if left <= spend(0.0):  # not even the maximum interval fits: the maximum is a promise
-        return {**out, **dict.fromkeys(known, hi_t)}
-    lo, hi = 0.0, 1.0
-    while spend(hi) < left and hi < 1e12:
-        hi *= 2.0
-    for _ in range(60):
-        mid = (lo + hi) / 2.0
-        lo, hi = (mid, hi) if spend(mid) < left else (lo, mid)
-    for key, rate in known.items():
-        per_second = min(max(lo * math.sqrt(rate), 1.0 / hi_t), 1.0 / lo_t[key])
-        out[key] = 1.0 / per_second
-    return out

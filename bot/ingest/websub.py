@@ -16,8 +16,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import Enum
 from urllib.parse import urljoin
+
+from bot.models import Lease, LeaseStatus
 
 SIGNATURE_METHODS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
 SIGNATURE_METHODS["sha512"] = hashlib.sha512
@@ -114,31 +115,7 @@ def request_form(
     return form
 
 
-class Status(Enum):
-    REQUESTED = "requested"  # sent to the hub, verification of intent not yet seen
-    ACTIVE = "active"  # verified: content may arrive until `expires`
-    DENIED = "denied"  # the hub refused
-    UNSUBSCRIBING = "unsubscribing"
-    ENDED = "ended"  # unsubscribed, lapsed or failed: poll only
-
-
-@dataclass(frozen=True, slots=True)
-class Lease:
-    """One source's subscription as we asked for it."""
-
-    topic: str
-    hub: str
-    callback_id: str
-    secret: str
-    status: Status = Status.REQUESTED
-    requested_at: datetime | None = None
-    verified_at: datetime | None = None
-    expires: datetime | None = None
-    reason: str = ""  # denial or failure, for /sources and logs
-
-    def pushed(self, now: datetime) -> bool:
-        """Content arrives by push now (the lease is verified and not over)."""
-        return self.status is Status.ACTIVE and (self.expires is None or now < self.expires)
+Status = LeaseStatus  # the name this module and its callers have always used
 
 
 @dataclass(frozen=True, slots=True)

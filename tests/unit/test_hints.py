@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.ingest.hints import FeedHints, cache_seconds, read_feed_hints, retry_after_seconds
+from bot.ingest.hints import FeedHints, cache_seconds, cache_window, read_feed_hints, retry_after_seconds
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -93,3 +93,18 @@ def test_cache_seconds(headers: dict[str, str], seconds: float | None) -> None:
 )
 def test_retry_after(value: str, seconds: float | None) -> None:
     assert retry_after_seconds({"retry-after": value}, NOW) == seconds
+
+
+@pytest.mark.parametrize(
+    ("headers", "window"),
+    [
+        ({"cache-control": "public, max-age=300", "age": "42"}, (300, 42)),
+        ({"cache-control": "max-age=300"}, (300, None)),
+        ({"cache-control": "max-age=300", "age": "soon"}, (300, None)),
+        ({"cache-control": "no-cache, max-age=300", "age": "5"}, None),
+        ({"cache-control": "max-age=0"}, None),
+        ({"expires": "Tue, 01 Dec 2026 12:10:00 GMT"}, None),
+    ],
+)
+def test_cache_window(headers: dict[str, str], window: tuple[float, float | None] | None) -> None:
+    assert cache_window(headers) == window

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from bot.ingest.schedule import (
     Fetched,
     ScheduleSettings,
-    allocate,
     due_at,
     is_due,
     observe,
+    quiet_seconds,
     schedule,
     skip_forward,
     story_rate,
@@ -106,7 +106,7 @@ def test_sy_update_period_stands_in_for_an_unknown_rhythm() -> None:
     [
         ({"cache-control": "public, max-age=900"}, None, 900, "cache"),
         ({"cache-control": "max-age=90000"}, None, 3600, "cache"),  # never beyond the maximum
-        ({"cache-control": "max-age=900", "age": "600"}, None, 300, "start"),
+        ({"cache-control": "max-age=900", "age": "600"}, None, 301, "start"),  # just after it expires
         ({"cache-control": "no-cache, max-age=900"}, None, 300, "start"),
         (
             {"expires": "Tue, 01 Dec 2026 12:20:00 GMT", "date": "Tue, 01 Dec 2026 12:00:00 GMT"},
@@ -202,49 +202,6 @@ def test_a_poll_interval_below_the_minimum_pulls_the_minimum_down() -> None:
     assert schedule(state(), Fetched(ok=True, new=burst), NOW, fast).interval == 1
 
 
-def test_allocate_spends_the_budget_by_the_square_root_of_the_rate() -> None:
-    rates = {"wire": 100 / 3600, "hourly": 1 / 3600, "dead": 0.0}
-    out = allocate(rates, requests_per_minute=0.5, settings=S)
-    assert out["dead"] == 3600
-    assert 60 < out["wire"] < out["hourly"] < 3600
-    assert out["hourly"] / out["wire"] == pytest.approx(10, rel=0.01)  # sqrt(100)
-    assert sum(60 / t for t in out.values()) == pytest.approx(0.5, rel=1e-6)
-    rich = allocate(rates, requests_per_minute=1.5, settings=S)  # the wire is held at the minimum
-    assert rich["wire"] == 60 and rich["hourly"] < out["hourly"]
-    assert sum(60 / t for t in rich.values()) == pytest.approx(1.5, rel=1e-6)
-
-
-def test_allocate_reserves_unknown_and_pushed_sources_first() -> None:
-    out = allocate({"new": None, "pushed": 1.0, "busy": 1e-4}, 0.5, S, pushed=frozenset({"pushed"}))
-    assert out["new"] == 300 and out["pushed"] == 3600
-    assert sum(60 / t for t in out.values()) == pytest.approx(0.5, rel=1e-6)
-
-
-def test_allocate_respects_floors_and_never_exceeds_the_maximum() -> None:
-    out = allocate({"cached": 1.0, "other": 1.0}, 100.0, S, floors={"cached": 900})
-    assert out == {"cached": 900, "other": 60}
-    starved = allocate({f"s{n}": 1.0 for n in range(10)}, 0.01, S)
-    assert set(starved.values()) == {3600}  # the maximum is a promise, whatever the budget
-
-
-@given(
-    st.dictionaries(
-        st.integers(0, 50), st.one_of(st.none(), st.floats(0, 1, allow_nan=False)), min_size=1, max_size=30
-    ),
-    st.floats(0.1, 500, allow_nan=False),
-)
-def test_allocate_stays_in_bounds_and_within_budget_when_it_can(
-    rates: dict[int, float | None], rpm: float
-) -> None:
-    out = allocate(rates, rpm, S)
-    assert set(out) == set(rates)
-    assert all(S.floor - 1e-9 <= t <= S.ceiling + 1e-9 for t in out.values())
-    unknown = sum(60 / S.poll_seconds for r in rates.values() if r is None)
-    least = unknown + sum(60 / S.ceiling for r in rates.values() if r is not None)
-    if rpm >= least:
-        assert sum(60 / t for t in out.values()) <= rpm * (1 + 1e-6)
-
-
 @given(
     st.lists(st.floats(0, 30 * 86400, allow_nan=False), max_size=30),
     st.integers(0, 30),
@@ -259,3 +216,60 @@ def test_any_input_gives_a_due_time_in_the_future(
     plan = schedule(state(failures=failures), fetched, NOW, S)
     assert plan.due > NOW
     assert plan.interval >= S.floor
+
+
+def hourly(**fields: object) -> SourceState:
+    """A feed that has published every 50-70 minutes, the last story 5 minutes ago."""
+    gaps = (3000, 4200, 3600, 3300, 3900, 3600)
+    times, moment = [], ago(5)
+    for gap in gaps:
+        times.append(moment)
+        moment -= timedelta(seconds=gap)
+    return state(arrivals=tuple(reversed(times)), watched_since=moment, **fields)
+
+
+def test_a_regular_feed_is_left_alone_after_a_story_for_most_of_its_shortest_gap() -> None:
+    feed = hourly(interval=120.0, reason="budget")
+    assert quiet_seconds(feed, late=120) == 0.8 * 3000 - 120
+    plan = schedule(feed, OK, NOW, S, allotted=120)
+    assert plan.reason == "quiet"
+    assert plan.due == feed.arrivals[-1] + timedelta(seconds=0.8 * 3000 - 120)
+    after = schedule(plan.state, OK, plan.due, S, allotted=120)  # quiet is over: the budget again
+    assert (after.interval, after.reason) == (120, "budget")
+
+
+def test_bursty_and_little_known_feeds_have_no_quiet_stretch() -> None:
+    bursty = state(arrivals=tuple(ago(m) for m in (90, 89, 60, 58, 30, 29, 1)), watched_since=ago(120))
+    assert quiet_seconds(bursty, late=60) == 0
+    few = state(arrivals=(ago(300), ago(200), ago(100)), watched_since=ago(400))
+    assert quiet_seconds(few, late=60) == 0
+    found_late = hourly(interval=3600.0, reason="budget")  # gaps this long may be the interval's
+    assert quiet_seconds(found_late, late=3600) == 0
+    assert schedule(hourly(), OK, NOW, S, pushed=True).reason == "push"
+
+
+def test_a_cache_that_says_its_age_is_read_just_after_its_copy_expires() -> None:
+    cdn = {"cache-control": "max-age=300", "age": "120"}  # this copy expires in 180 s
+    assert schedule(state(), Fetched(ok=True, headers=cdn), NOW, S).interval == 181
+    busy = state(arrivals=(ago(50), ago(20)), watched_since=ago(60))
+    plan = schedule(busy, Fetched(ok=True, headers=cdn), NOW, S, allotted=700)
+    assert plan.interval == 180 + 300 + 1  # the last expiry before the allotted 700 s
+    ttl = Fetched(ok=True, headers=cdn, hints=FeedHints(ttl_seconds=600))
+    assert schedule(busy, ttl, NOW, S, allotted=60).interval == 180 + 2 * 300 + 1  # <ttl> still a floor
+    unknown = {"cache-control": "max-age=300"}  # no Age: when it expires is not known
+    assert schedule(busy, Fetched(ok=True, headers=unknown), NOW, S, allotted=700).interval == 700
+
+
+def test_the_first_document_shows_how_long_a_feed_has_been_quiet() -> None:
+    dead = schedule(state(), Fetched(ok=True, new=(NOW - timedelta(days=40),)), NOW, S)
+    assert dead.state.watched_since == NOW - S.window
+    assert story_rate(dead.state, NOW, S) == 0
+    assert dead.interval == 3600
+    weekly = Fetched(ok=True, new=(NOW - timedelta(days=3), NOW - timedelta(days=10)))
+    assert schedule(state(), weekly, NOW, S).interval == 3600
+
+
+def test_a_full_record_of_arrivals_gives_the_recent_rate() -> None:
+    last_hour = tuple(ago(3 * n) for n in range(S.history, 0, -1))  # one every 3 minutes
+    busy = state(arrivals=last_hour, watched_since=NOW - timedelta(days=5))
+    assert story_rate(busy, NOW, S) == pytest.approx(1 / 180, rel=0.1)
