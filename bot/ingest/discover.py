@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.text.urls import public_link
 
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
@@ -18,7 +20,6 @@ FEED_TYPES = frozenset(
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/feeds/posts/default")
 MAX_LINKS = 8  # a page listing more is a directory; the first ones are the site's own
 MAX_HTML = 1_000_000  # characters of the page looked at: <link>s live in the <head>
-_MAX_URL = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +52,12 @@ class _LinkParser(HTMLParser):
 
 
 def absolute_http_url(href: str, base: str) -> str | None:
-    """`href` resolved against `base`, when that is an http(s) URL with a host and no credentials."""
-    href = href.strip()
-    if not href or len(href) > _MAX_URL or any(ch.isspace() or not ch.isprintable() for ch in href):
+    """`href` resolved against `base`, when that is an http(s) URL with a host and no credentials;
+    scheme and host lower-cased, the fragment dropped."""
+    url = public_link(href, base)
+    if url is None:
         return None
-    try:
-        joined = urljoin(base, href)
-        parts = urlsplit(joined)
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if parts.username is not None or parts.password is not None:
-        return None
+    parts = urlsplit(url)
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 

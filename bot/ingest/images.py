@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-MAX_URL = 2048
+from bot.text.urls import public_link
+
 MAX_HTML = 500_000  # characters of a page searched for its og:image: meta tags are in the head
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 _PAGE_KEYS = ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src")
@@ -20,23 +21,7 @@ _PAGE_KEYS = ("og:image:secure_url", "og:image", "og:image:url", "twitter:image"
 
 def safe_image_url(url: object, base: str | None = None) -> str | None:
     """`url` (resolved against `base`) when it is fit to hand to a chat platform, else None."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or len(url) > MAX_URL or any(ch.isspace() or not ch.isprintable() for ch in url):
-        return None
-    try:
-        if base:
-            url = urljoin(base, url)
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        return None
-    return url if len(url) <= MAX_URL else None
+    return public_link(url, base)
 
 
 def _number(value: object) -> int:

@@ -32,7 +32,7 @@ _PACE_WINDOW = timedelta(hours=1)
 _PACE_SETTLE = timedelta(minutes=5)
 _PACE_AIM = 0.97  # a ceiling, not a target: aim a little below, so that swings stay under it
 _PACE_GAIN = 0.02  # how much of the measured over- or under-spend one allocation corrects
-_PACE_LIMITS = (0.5, 1.5)
+_PACE_LIMITS = (0.5, 1.2)  # up: what the model wrongly left unspent; never far over
 
 
 class Planner:

@@ -1,9 +1,9 @@
 """URL helpers shared by every stage: the canonical form of a story link, a feed address as we store
-it, and an address safe to show (no credentials, no query string)."""
+it, a link fit to follow or hand on, and an address safe to show (no credentials, no query string)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bot.errors import SourceError
 from bot.texts import N_
@@ -75,6 +75,28 @@ def normalize_url(url: str) -> str:
     netloc = parts.netloc.rsplit("@", 1)
     netloc[-1] = netloc[-1].lower()
     return urlunsplit((scheme, "@".join(netloc), parts.path or "/", parts.query, ""))
+
+
+def public_link(href: object, base: str | None = None) -> str | None:
+    """`href` resolved against `base`, when it is a link fit to follow or hand to a chat platform:
+    printable, at most 2,048 characters, absolute http(s) with a host and a sane port, and no
+    credentials (a page or feed is third-party text). None otherwise."""
+    if not isinstance(href, str):
+        return None
+    href = href.strip()
+    if not href or len(href) > _MAX_URL or any(ch.isspace() or not ch.isprintable() for ch in href):
+        return None
+    try:
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return None
+    return url if len(url) <= _MAX_URL else None
 
 
 def display_url(url: str) -> str:

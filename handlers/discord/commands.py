@@ -48,6 +48,11 @@ def help_text() -> str:
             ),
             t("In a thread, alerts arrive in that thread; a channel's alerts need Manage Channels."),
             t("Server managers: `/addsource url [name]` · `/removesource source` · `/import file`"),
+            t(
+                "Each source is read on its own schedule (every minute or two when busy, hourly when "
+                "quiet); feeds with a WebSub hub push stories within seconds when the operator sets "
+                "`NEWSBOT_PUBLIC_URL`."
+            ),
         ]
     )
 

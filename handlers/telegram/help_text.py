@@ -147,6 +147,14 @@ def help_text() -> str:
             "in a forum each topic has its own subscriptions; for a channel, post the commands in it "
             "(with me as an admin) or /bind it here."
         ),
+        "",
+        t(
+            "<b>How fast</b>: each source is read on its own schedule, every minute or two when it is "
+            "busy, hourly when it is quiet, never faster than its server asks. Feeds with a WebSub hub "
+            "push their stories within seconds when the bot's operator has set "
+            "<code>NEWSBOT_PUBLIC_URL</code> (an address the hubs can reach). /sources shows how each "
+            "source is followed."
+        ),
     ]
     return "\n".join(lines)
 
