@@ -177,6 +177,8 @@ def test_broken_sources_never_stop_the_healthy_one(
     restarted(bot, api)
     api.wait_for_sent(to_chat(USER, "healthy pipeline deal"), timeout=FETCH_TIMEOUT + 15)
     latency = time.monotonic() - started
+    # causal, not timed: the healthy alert went out while the hanging fetch was still waiting
+    held_back = "source Hangs failed" in bot.log()
     for _name, (*_, title) in CONTENT.items():
         if title:
             api.wait_for_sent(to_chat(USER, title), timeout=10)
@@ -203,7 +205,7 @@ def test_broken_sources_never_stop_the_healthy_one(
     print(
         f"healthy alert after {latency:.1f}s; peak RSS {peak_mib} MiB; /huge sent {sent_bytes[0] >> 20} MiB"
     )
-    assert latency < 10, "a hanging source held back the healthy source's alert"
+    assert not held_back, "a hanging source held back the healthy source's alert"
     assert peak_mib < 250, f"peak RSS {peak_mib} MiB: a body was read whole"
     assert sent_bytes[0] < 50 * 1024 * 1024, "the 100 MB body was read to its end"
     assert "café deal in Bakı" in "".join(unmarked(p["text"]) for p in api.sent_to(USER, "café"))
