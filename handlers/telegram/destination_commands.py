@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from bot.destinations import Destinations
 from bot.texts import N_
-from handlers.i18n import t
+from handlers.i18n import t, use_language
 from handlers.telegram.context import Context, chat_of, command_argument, reply
 from handlers.telegram.feed_files import FEED_PATTERN, FeedFiles
 from handlers.telegram.gate import ADMIN_STATUSES, PermissionGate
@@ -183,7 +183,11 @@ class DestinationCommands:
             log.info("added to chat %s (%s)", chat.key, change.chat.type)
             if change.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 try:
-                    await context.bot.send_message(change.chat.id, t(GREETING))
+                    # in the group's language if it has one, else in that of whoever added us
+                    chosen = self.destinations.repos.chats.get(chat).language
+                    with use_language(chosen or change.from_user.language_code):
+                        greeting = t(GREETING)
+                    await context.bot.send_message(change.chat.id, greeting)
                 except TelegramError as exc:  # e.g. added without the right to post
                     log.info("could not greet chat %s: %s", chat.key, exc)
 

@@ -12,7 +12,7 @@ from bot.service import NewsService
 from handlers.i18n import use_language
 from handlers.telegram.digest import render_digest
 from handlers.telegram.notifier import TelegramNotifier
-from tests.support.fake_bot_api import message_payload
+from tests.support.fake_bot_api import chat_member_payload, message_payload
 from tests.telegram.conftest import TOKEN, USER, Chat, ref
 from tests.telegram.fake_request import RecordingRequest
 
@@ -154,3 +154,16 @@ def test_a_digest_heading_and_its_times_follow_the_language() -> None:
     }
     with use_language("ru"):
         assert "Interfax · 24 нояб. 2026\u202fг. 08:00 MSK · Газпром" in render_digest(daily)[0]
+
+
+async def test_a_group_is_greeted_in_the_language_of_whoever_added_the_bot(chat: Chat) -> None:
+    bot = {"id": 4242, "is_bot": True, "first_name": "News", "username": "newsbot_test"}
+    added = {
+        "chat": {"id": -100900, "type": "supergroup", "title": "Haberler"},
+        "from": {"id": USER, "is_bot": False, "first_name": "U", "language_code": "tr"},
+        "date": 1_780_000_000,
+        "old_chat_member": chat_member_payload("left", bot),
+        "new_chat_member": chat_member_payload("member", bot),
+    }
+    [hello] = await chat.process({"update_id": 90_003, "my_chat_member": added})
+    assert str(hello["text"]).startswith("Merhaba! Burada haber bildirimleri paylaşırım.")

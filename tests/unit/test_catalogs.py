@@ -26,6 +26,14 @@ SHIPPED = [lang for lang in LANGUAGES if lang != DEFAULT]
 TAG = re.compile(r"</?[a-z]+(?: [^<>]*)?>")
 # the calls that put text in front of a user: a literal there must go through t()/tn()
 SHOWN = {
+    "send",
+    "edit",
+    "edit_message",
+    "edit_original_response",
+    "Button",
+    "Choice",
+    "Embed",
+    "add_field",
     "reply",
     "reply_text",
     "answer",
@@ -34,7 +42,16 @@ SHOWN = {
     "edit_text",
     "InlineKeyboardButton",
 }
-SHOWN_KEYWORDS = {"text", "caption", "content"}
+SHOWN_KEYWORDS = {
+    "text",
+    "caption",
+    "content",
+    "label",
+    "title",
+    "description",
+    "name",
+    "placeholder",
+}
 
 
 def _messages() -> dict[str | tuple[str, str], str]:
