@@ -10,6 +10,13 @@ Japan Times, Mirror, NYT, Indian Express, Reuters, CTV), labelled by hand into 3
 BBC lead vs deeper summary sentences; not the same event: every other pair of those feed stories
 within 24 h, and every pair of different corpus articles.
 
+Same event, honestly: the pairs are split in two halves by a hash of their two titles
+(`half`); the event thresholds were chosen on half 0 ("chosen on") and the table shows half 1
+("held out") apart. The non-names share (0.3) was set as the lowest value that keeps a hand-made
+case apart (tests/unit/test_near.py: "Trump asks Obama's envoys to quit" vs "Obama calls for a
+seamless transition to Trump"), after the held-out half had been looked at once: its held-out
+figure is therefore not blind. Positives were labelled by one person reading titles and summaries.
+
 Cost: an index filled with N synthetic stories (words drawn with the corpus's own word
 frequencies: titles of 9 words, leads of 90), then 1,000 new stories each fingerprinted, looked up and added,
 against the naive way (compare with every stored story) in the same run.
@@ -33,6 +40,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import dedup_pairs as data  # noqa: E402
+from benchmarks.dedup_eval import by_kind, copy_eval, event_eval  # noqa: E402
 from bot.stories import events, near  # noqa: E402
 
 SAMPLE = [  # used only when the corpus is absent (our own text), so the script runs end to end
@@ -55,101 +63,6 @@ SAMPLE = [  # used only when the corpus is absent (our own text), so the script 
         "The utility said crews would work through the weekend to restore supply.",
     ),
 ]
-
-
-def prf(results: list[tuple[bool, bool]]) -> dict[str, float]:
-    tp = sum(p and t for p, t in results)
-    fp = sum(p and not t for p, t in results)
-    fn = sum(t and not p for p, t in results)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "tp": tp, "fp": fp, "fn": fn}
-
-
-def simhash(items: set[str]) -> int:
-    counts = np.zeros(64)
-    for item in items:
-        h = int.from_bytes(__import__("hashlib").blake2b(item.encode(), digest_size=8).digest(), "big")
-        bits = np.array([(h >> i) & 1 for i in range(64)])
-        counts += bits * 2 - 1
-    return sum(1 << i for i in range(64) if counts[i] > 0)
-
-
-def copy_eval(pairs: list[data.Pair]) -> tuple[list[str], dict]:
-    """Through the index (LSH candidates, then the estimate), at several thresholds; SimHash and exact
-    Jaccard on the same shingles as references."""
-    rows, table = [], {}
-    prints = [(near.fingerprint(p.a.title, p.a.text), near.fingerprint(p.b.title, p.b.text)) for p in pairs]
-    sets = [
-        (
-            near.shingles(near.copy_tokens(p.a.title, p.a.text)),
-            near.shingles(near.copy_tokens(p.b.title, p.b.text)),
-        )
-        for p in pairs
-    ]
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
-        results = []
-        for pair, (fa, fb) in zip(pairs, prints, strict=True):
-            index = near.NearIndex(threshold)
-            index.add("a", fa, 0.0)
-            results.append((index.copy_of(fb) is not None, pair.positive))
-        table[f"minhash+lsh J>={threshold} or cont."] = prf(results)
-    for threshold in (0.4, 0.5):
-        results = [
-            (len(a & b) / len(a | b) >= threshold if a and b else False, p.positive)
-            for p, (a, b) in zip(pairs, sets, strict=True)
-        ]
-        table[f"exact Jaccard >={threshold}"] = prf(results)
-    hashes = [(simhash(a), simhash(b)) for a, b in sets]
-    for bits in (3, 6, 10, 14):
-        results = [
-            ((ha ^ hb).bit_count() <= bits, p.positive) for p, (ha, hb) in zip(pairs, hashes, strict=True)
-        ]
-        table[f"simhash hamming<={bits}"] = prf(results)
-    rows.append(f"{'method':28} {'precision':>9} {'recall':>7} {'fp':>5} {'fn':>5}")
-    for name, r in table.items():
-        mark = "  <- used" if name == f"minhash+lsh J>={near.COPY_THRESHOLD} or cont." else ""
-        rows.append(f"{name:28} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:5} {r['fn']:5}{mark}")
-    return rows, table
-
-
-def by_kind(pairs: list[data.Pair], predicted: list[bool]) -> list[str]:
-    kinds: dict[str, list[int]] = {}
-    for pair, p in zip(pairs, predicted, strict=True):
-        key = pair.kind.split(":")[0] + (
-            ": " + pair.kind.split(":")[1].split("+")[0] if ":" in pair.kind else ""
-        )
-        kinds.setdefault(f"{'+' if pair.positive else '-'} {key.strip()}", [0, 0])
-        kinds[f"{'+' if pair.positive else '-'} {key.strip()}"][0] += 1
-        kinds[f"{'+' if pair.positive else '-'} {key.strip()}"][1] += p == pair.positive
-    return [f"  {k[:52]:52} {v[0]:6} pairs, {v[1] / v[0]:6.1%} right" for k, v in sorted(kinds.items())]
-
-
-def event_eval(pairs: list[data.Pair]) -> tuple[list[str], dict, list[bool]]:
-    terms = [
-        (events.event_terms(p.a.title, p.a.text), events.event_terms(p.b.title, p.b.text)) for p in pairs
-    ]
-    scores = [events.event_score(a, b) for a, b in terms]
-    head = f"{'overlap >=':>10} {'shared >=':>9} {'strong >=':>9} {'precision':>9} {'recall':>7}"
-    head += f" {'fp':>5} {'fn':>5}"
-    rows, table = [head], {}
-    used = (events.EVENT_THRESHOLD, events.MIN_SHARED, events.MIN_STRONG)
-    for overlap, shared, strong in sorted(
-        {(0.4, 6.0, 2), (0.5, 6.0, 2), (0.5, 8.0, 3), (0.6, 6.0, 2), (0.6, 8.0, 2), (0.7, 8.0, 3), used}
-    ):
-        r = prf(
-            [
-                (o >= overlap and s >= shared and n >= strong, p.positive)
-                for p, (o, s, n) in zip(pairs, scores, strict=True)
-            ]
-        )
-        table[f"{overlap}/{shared}/{strong}"] = r
-        rows.append(
-            f"{overlap:10.2f} {shared:9.1f} {strong:9} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:5} "
-            f"{r['fn']:5}" + ("  <- used" if (overlap, shared, strong) == used else "")
-        )
-    predicted = [events.same_event(a, b) for a, b in terms]
-    return rows, table, predicted
 
 
 def synthetic(n: int, pool: list[str], rng: random.Random) -> list[data.Story]:
@@ -195,7 +108,7 @@ def cost(seen: int, pool: list[str], rng: random.Random, new: int = 1000) -> dic
         fp = near.fingerprint(s.title, s.text)
         np.count_nonzero(matrix == fp.signature, axis=1).max()
         terms = events.event_terms(s.title, s.text)
-        max(events.event_score(terms, other)[0] for other in stored)
+        max(events.event_score(terms, other).overlap for other in stored)
     naive_ms = (time.perf_counter() - t0) / len(probe) * 1000
     return {
         "seen": seen,
@@ -223,7 +136,11 @@ def main() -> int:
     # hard copy negatives: the most event-similar pairs of different articles
     terms = [events.event_terms(s.title, s.text) for s in stories]
     scored = sorted(
-        ((events.event_score(terms[i], terms[j])[0], i, j) for i in range(len(stories)) for j in range(i)),
+        (
+            (events.event_score(terms[i], terms[j]).overlap, i, j)
+            for i in range(len(stories))
+            for j in range(i)
+        ),
         reverse=True,
     )
     hard = [(i, j) for _, i, j in scored[:400]]
@@ -255,6 +172,7 @@ def main() -> int:
     print("\n".join(rows))
     print("\n".join(by_kind(ev_pairs, ev_pred)))
     wrong = [p for p, q in zip(ev_pairs, ev_pred, strict=True) if q and not p.positive][:8]
+    print(f"  {len(wrong)} false merge(s) with the rule used")
     for p in wrong:
         print(f"  false merge: {p.a.title[:60]!r} ~ {p.b.title[:60]!r}")
     pool = [line for s in stories for line in s.text.split("\n") if len(line.split()) >= 8]
@@ -266,7 +184,7 @@ def main() -> int:
     for r in (small, big):
         print(f"{r['seen']:8} {r['indexed_ms']:11.3f} {r['naive_ms']:9.2f} {r['fill_s']:7.2f}")
     used_copy = copy_table[f"minhash+lsh J>={near.COPY_THRESHOLD} or cont."]
-    used_event = event_table[f"{events.EVENT_THRESHOLD}/{events.MIN_SHARED}/{events.MIN_STRONG}"]
+    used_event, held_out = event_table["used"], event_table["used held out"]
     print(
         json.dumps(
             {
@@ -278,6 +196,8 @@ def main() -> int:
                 "event_pairs": len(ev_pairs),
                 "event_precision": used_event["precision"],
                 "event_recall": used_event["recall"],
+                "event_precision_held_out": held_out["precision"],
+                "event_recall_held_out": held_out["recall"],
                 "seen": big["seen"],
                 "ms_per_story": big["indexed_ms"],
                 "naive_ms_per_story": big["naive_ms"],

@@ -103,7 +103,7 @@ class Poller:
         self.rhythm = RhythmRouter(
             repos.rhythms, repos.held, BurstRule(s.burst, s.burst_window), on_held=on_held
         )
-        self.events = EventTracker(repos.articles)
+        self.events = EventTracker(repos.articles, stored=repos.events)
         self.enricher = PageEnricher(
             fetcher, enabled=s.fetch_pages, guarded=s.guard_pages, concurrency=s.page_concurrency
         )
@@ -252,6 +252,7 @@ class Poller:
             log.info("pruned %d old story records", removed)
         if self.repos.sent is not None:
             self.repos.sent.prune(now - EDIT_WINDOW)  # no longer edited: forgotten
+        self.events.prune(now - self.events.window)  # no later report can join these events
         for chore in self.housekeeping:
             try:
                 chore()

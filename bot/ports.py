@@ -126,6 +126,21 @@ class SentRepo(Protocol):
         """Forget alerts sent before `before`; returns how many."""
 
 
+class EventRepo(Protocol):
+    """Which event each story of the last window reports: plain records of bot.stories.events
+    (`EventIndex.record`: "key", "event", "at" in epoch seconds, terms), so that a later report
+    after a restart joins the event its first story started, and edits that alert."""
+
+    def recent(self, since: datetime) -> list[dict[str, Any]]:
+        """Records whose "at" is at or after `since`, in the order added."""
+
+    def add(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Keep these records (a key already kept is ignored); durable."""
+
+    def prune(self, before: datetime) -> int:
+        """Forget records older than `before`; returns how many."""
+
+
 class OutboxRepo(Protocol):
     def enqueue(self, alerts: Sequence[Alert]) -> int:
         """Durably add alerts whose id is not already pending; returns how many were added."""
@@ -202,6 +217,7 @@ class Repos:
     held: HeldRepo
     sent: SentRepo | None = None  # None: alerts are never edited (no threads)
     leases: LeaseRepo | None = None  # None: WebSub leases live in memory only
+    events: EventRepo | None = None  # None: events rebuilt from the article cache after a restart
 
     @classmethod
     def of(cls, store: Repos | Any) -> Repos:
@@ -216,6 +232,7 @@ class Repos:
             store.held,
             getattr(store, "sent", None),
             getattr(store, "leases", None),
+            getattr(store, "events", None),
         )
 
 

@@ -13,6 +13,7 @@ from bot.errors import StorageError
 from storage.articles import TinyDBArticleRepo
 from storage.atomic import AtomicJSONStorage
 from storage.chats import TinyDBChatRepo
+from storage.events import JournalEventRepo
 from storage.held import TinyDBHeldRepo
 from storage.journal import TableJournal, journal_path
 from storage.leases import TinyDBLeaseRepo
@@ -30,6 +31,7 @@ class StorePaths:
     outbox: Path
     held: Path
     journal: Path  # the main file's journal of small changes (storage.journal)
+    events: Path
 
 
 def store_paths(db_path: Path) -> StorePaths:
@@ -42,6 +44,7 @@ def store_paths(db_path: Path) -> StorePaths:
         outbox=db_path.with_name(f"{stem}.outbox.jsonl"),
         held=db_path.with_name(f"{stem}.held.json"),
         journal=journal_path(db_path),
+        events=db_path.with_name(f"{stem}.events.jsonl"),
     )
 
 
@@ -57,6 +60,7 @@ class Store:
     paths: StorePaths
     sent: TinyDBSentRepo | None = None
     leases: TinyDBLeaseRepo | None = None
+    events: JournalEventRepo | None = None
     _dbs: tuple[TinyDB, ...] = field(default=(), repr=False)
     _journal: TableJournal | None = field(default=None, repr=False)
 
@@ -65,6 +69,8 @@ class Store:
         self.outbox.close()
         if self._journal is not None:
             self._journal.close()
+        if self.events is not None:
+            self.events.close()
         for db in self._dbs:
             db.close()
 
@@ -90,6 +96,7 @@ def open_store(db_path: Path) -> Store:
         paths=paths,
         sent=TinyDBSentRepo(main_storage, journal),
         leases=TinyDBLeaseRepo(main),
+        events=JournalEventRepo(paths.events),
         _dbs=(main, articles_db, held_db),
         _journal=journal,
     )

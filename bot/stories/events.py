@@ -4,11 +4,18 @@ Three outlets covering one airport shooting write three headlines and three lead
 not copies (bot.stories.near), yet a user wants one alert and a line "Also reported by". A story's
 event terms are the words of its title and lead weighted by how rare they are in the language
 (wordfreq's Zipf scale: "said" weighs almost nothing, "Lauderdale" a lot), names and numbers
-favoured, the title counted more than the lead. Two stories report the same event when the share
-of the smaller one's term weight that the other has too is high AND that shared weight is large
-AND at least MIN_STRONG rare terms are shared AND they are at most a window apart. Precision
-first: two stories about one person (two different Trump stories) share names but not the rest,
-and stay apart; when unsure, it is not the same event.
+favoured, the title counted more than the lead. Two stories report the same event when, at most a
+window apart, all of these hold:
+- overlap: most of the smaller story's term weight is in the other too (a bare headline and a
+  full report of it score high), and that shared weight is large;
+- at least MIN_STRONG rare terms are shared (one name, Trump or Obama, never makes an event);
+- headlines: at least half of EACH headline's term weight is in the other story, and at least
+  MIN_WHAT_COVER of the weight of its words that are not names (what happened: "shooting",
+  "quit"). Same-topic stories about different events (a semifinal and a final, one bidder's
+  meeting and another's, "Trump asks Obama's envoys to quit" and "Obama calls for a seamless
+  transition to Trump") share names but not what the headline says.
+Thresholds chosen on half of bench_dedup's labelled pairs and checked on the other half (see
+benchmarks/README.md). Precision first: when unsure, it is not the same event.
 
 Pure: no storage, no clock; `EventIndex.dump()` / `EventIndex.load()` give storage plain records.
 """
@@ -16,19 +23,23 @@ Pure: no storage, no clock; `EventIndex.dump()` / `EventIndex.load()` give stora
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from typing import Any
 
 from bot.stories.near import StoryWords, story_words
 from bot.text.tokens import STOPWORDS, tokenize
 
 EVENT_LEAD_WORDS = 60
 # Chosen on bench_dedup's labelled pairs for precision (>= 0.97), not recall: see the README.
-EVENT_THRESHOLD = 0.6  # share of the smaller story's term weight that the other story has too
+EVENT_THRESHOLD = 0.5  # share of the smaller story's term weight that the other story has too
 MIN_SHARED = 8.0  # summed weight of the shared terms
-MIN_STRONG = 3  # rare terms shared: one name (Trump, Obama) or two never make an event
+MIN_STRONG = 2  # rare terms shared: one name (Trump, Obama) never makes an event
+MIN_TITLE_COVER = 0.5  # of each headline's term weight found in the other story
+MIN_WHAT_COVER = 0.3  # the same for the headline's words that are not names
 STRONG = 2.5  # a term this rare (Zipf <= 4) is strong, and indexed
 TITLE_BOOST = 1.5
 NAME_BOOST = 1.3
@@ -69,10 +80,36 @@ def _names(line: str) -> set[str]:
 class EventTerms:
     weights: dict[str, float]
     total: float
+    title: frozenset[str] = frozenset()  # the terms of the headline
+    what: frozenset[str] = frozenset()  # those of them that are not names
+    strong: tuple[str, ...] = ()  # the terms at least STRONG: what the index looks stories up by
+
+    @classmethod
+    def of(
+        cls, weights: dict[str, float], title: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> EventTerms:
+        heads = frozenset(t for t in title if t in weights)
+        strong = tuple(t for t, w in weights.items() if w >= STRONG)
+        return cls(weights, sum(weights.values()), heads, heads - frozenset(names), strong)
+
+
+@dataclass(frozen=True, slots=True)
+class EventScore:
+    overlap: float  # shared weight over the smaller story's total
+    shared: float  # summed weight of the shared terms
+    strong: int  # rare terms shared
+    title_cover: float  # the smaller of the two headlines' shares found in the other story
+    what_cover: float  # the same for the headlines' words that are not names
 
     @property
-    def strong(self) -> list[str]:
-        return [t for t, w in self.weights.items() if w >= STRONG]
+    def same(self) -> bool:
+        return (
+            self.overlap >= EVENT_THRESHOLD
+            and self.shared >= MIN_SHARED
+            and self.strong >= MIN_STRONG
+            and self.title_cover >= MIN_TITLE_COVER
+            and self.what_cover >= MIN_WHAT_COVER
+        )
 
 
 def event_terms(title: str, text: str, lang: str = "en", words: StoryWords | None = None) -> EventTerms:
@@ -87,30 +124,42 @@ def event_terms(title: str, text: str, lang: str = "en", words: StoryWords | Non
             weight = rarity(token, lang) * boost * (NAME_BOOST if token in names else 1.0)
             if weight > weights.get(token, 0.0):
                 weights[token] = weight
-    return EventTerms(weights, sum(weights.values()))
+    return EventTerms.of(weights, words.title, names)
 
 
-def event_score(a: EventTerms, b: EventTerms) -> tuple[float, float, int]:
-    """(overlap, shared weight, strong terms shared): overlap is the shared weight over the
-    smaller story's total weight, so a bare headline and a full report of it score high."""
+def _cover(terms: frozenset[str], weights: dict[str, float], other: dict[str, float]) -> float:
+    """The share of `terms`' weight that the other story has too."""
+    total = found = 0.0
+    for term in terms:
+        weight = weights[term]
+        total += weight
+        if term in other:
+            found += weight
+    return found / total if total else 0.0
+
+
+def event_score(a: EventTerms, b: EventTerms) -> EventScore:
     small, large = (a, b) if len(a.weights) <= len(b.weights) else (b, a)
     shared, strong = 0.0, 0
+    big = large.weights
     for term, weight in small.weights.items():
-        other = large.weights.get(term)
+        other = big.get(term)
         if other is not None:
             low = min(weight, other)
             shared += low
             strong += low >= STRONG
     smaller = min(a.total, b.total)
-    return (shared / smaller if smaller else 0.0), shared, strong
+    return EventScore(
+        shared / smaller if smaller else 0.0,
+        shared,
+        strong,
+        min(_cover(a.title, a.weights, b.weights), _cover(b.title, b.weights, a.weights)),
+        min(_cover(a.what, a.weights, b.weights), _cover(b.what, b.weights, a.weights)),
+    )
 
 
 def same_event(a: EventTerms, b: EventTerms) -> bool:
-    return _decide(*event_score(a, b))
-
-
-def _decide(overlap: float, shared: float, strong: int) -> bool:
-    return overlap >= EVENT_THRESHOLD and shared >= MIN_SHARED and strong >= MIN_STRONG
+    return event_score(a, b).same
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +198,8 @@ class EventIndex:
 
     def match(self, terms: EventTerms, since: float, exclude: str | None = None) -> EventMatch | None:
         """The most similar story of the window (at or after `since`) that reports the same event."""
-        hits: dict[str, int] = {}
-        for term in terms.strong:
-            for key in self._postings.get(term, ()):
-                hits[key] = hits.get(key, 0) + 1
+        postings = self._postings
+        hits = Counter(chain.from_iterable(postings[t] for t in terms.strong if t in postings))
         best: EventMatch | None = None
         for key, count in hits.items():
             if count < MIN_STRONG or key == exclude:  # too few rare terms shared: never the same event
@@ -160,9 +207,16 @@ class EventIndex:
             entry = self._entries.get(key)
             if entry is None or entry.at < since:
                 continue
-            overlap, shared, strong = event_score(terms, entry.terms)
-            if _decide(overlap, shared, strong) and (best is None or overlap > best.score):
-                best = EventMatch(entry.event, entry.key, overlap)
+            other = entry.terms
+            # the headline test first: a few look-ups that rule out nearly every candidate
+            if (
+                _cover(terms.title, terms.weights, other.weights) < MIN_TITLE_COVER
+                or _cover(other.title, other.weights, terms.weights) < MIN_TITLE_COVER
+            ):
+                continue
+            score = event_score(terms, other)
+            if score.same and (best is None or score.overlap > best.score):
+                best = EventMatch(entry.event, entry.key, score.overlap)
         return best
 
     def add(self, key: str, terms: EventTerms, at: float, event: str | None = None) -> str:
@@ -190,17 +244,33 @@ class EventIndex:
             removed += 1
         return removed
 
+    def record(self, key: str) -> dict[str, object]:
+        """A story's entry as a plain record (what storage keeps; `load` reads it back)."""
+        e = self._entries[key]
+        return {
+            "key": e.key,
+            "event": e.event,
+            "at": e.at,
+            "terms": {t: round(w, 4) for t, w in e.terms.weights.items()},
+            "title": sorted(e.terms.title),
+            "names": sorted(e.terms.title - e.terms.what),
+        }
+
     def dump(self) -> list[dict[str, object]]:
-        return [
-            {"key": e.key, "event": e.event, "at": e.at, "terms": e.terms.weights}
-            for e in (self._entries[k] for k in self._order)
-        ]
+        return [self.record(k) for k in self._order]
 
     @classmethod
-    def load(cls, records: Iterable[dict[str, object]]) -> EventIndex:
+    def load(cls, records: Iterable[Mapping[str, Any]]) -> EventIndex:
+        """An index of stored records, oldest first; a record it cannot read is skipped."""
         index = cls()
-        for record in sorted(records, key=lambda r: float(r["at"])):  # type: ignore[arg-type]
-            weights = {str(t): float(w) for t, w in dict(record["terms"]).items()}  # type: ignore[call-overload]
-            terms = EventTerms(weights, sum(weights.values()))
-            index.add(str(record["key"]), terms, float(record["at"]), str(record["event"]))  # type: ignore[arg-type]
+        readable = []
+        for record in records:
+            try:
+                weights = {str(t): float(w) for t, w in dict(record["terms"]).items()}
+                terms = EventTerms.of(weights, map(str, record["title"]), map(str, record.get("names", ())))
+                readable.append((float(record["at"]), str(record["key"]), str(record["event"]), terms))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        for at, key, event, terms in sorted(readable, key=lambda r: r[0]):
+            index.add(key, terms, at, event)
         return index

@@ -181,7 +181,9 @@ class NearIndex:
 
     def __init__(self, threshold: float = COPY_THRESHOLD) -> None:
         self.threshold = threshold
-        self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
+        # band value -> a slot, or a list of slots when stories share it (rare): one list per band
+        # per story kept the garbage collector walking millions of lists (most of a look-up's cost)
+        self._tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(BANDS)]
         self._prints: dict[int, Fingerprint] = {}
         self._keys: dict[int, str] = {}
         self._slots: dict[str, int] = {}
@@ -205,7 +207,11 @@ class NearIndex:
         found: set[int] = set()
         for band, value in self._bands(print_.signature):
             slots = self._tables[band].get(value)
-            if slots:
+            if slots is None:
+                continue
+            if isinstance(slots, int):
+                found.add(slots)
+            else:
                 found.update(slots)
         return found
 
@@ -234,7 +240,14 @@ class NearIndex:
         self._prints[slot] = print_
         self._order.append((at, slot))
         for band, value in self._bands(print_.signature):
-            self._tables[band].setdefault(value, []).append(slot)
+            table = self._tables[band]
+            there = table.get(value)
+            if there is None:
+                table[value] = slot
+            elif isinstance(there, int):
+                table[value] = [there, slot]
+            else:
+                there.append(slot)
 
     def expire(self, before: float) -> int:
         removed = 0
@@ -243,10 +256,14 @@ class NearIndex:
             sig = self._prints.pop(slot).signature
             del self._slots[self._keys.pop(slot)]
             for band, value in self._bands(sig):
-                slots = self._tables[band][value]
+                table = self._tables[band]
+                slots = table[value]
+                if isinstance(slots, int):
+                    del table[value]
+                    continue
                 slots.remove(slot)
-                if not slots:
-                    del self._tables[band][value]
+                if len(slots) == 1:
+                    table[value] = slots[0]
             removed += 1
         return removed
 

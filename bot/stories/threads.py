@@ -1,41 +1,75 @@
 """Which event each new story reports: the key of the first story of the last EVENT_WINDOW that
-reports the same event (bot.stories.events), or its own key when it is the first."""
+reports the same event (bot.stories.events), or its own key when it is the first.
+
+Each story's event is stored (`EventRepo`) when it is assigned, so that after a restart a later
+report joins the event its first story started, even once that story has left the article cache
+(it keeps 2,000 stories: a few hours of a large source list) or the rule has changed since. A
+store from before events were stored has none: the window is rebuilt from the cache, once.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot.errors import StorageError
 from bot.models import Article
-from bot.ports import ArticleRepo
+from bot.ports import ArticleRepo, EventRepo
 from bot.stories.events import EventIndex, event_terms
 from bot.stories.near import story_words
 
+log = logging.getLogger(__name__)
 EVENT_WINDOW = timedelta(hours=24)
 
 
 class EventTracker:
-    def __init__(self, articles: ArticleRepo, window: timedelta = EVENT_WINDOW) -> None:
+    def __init__(
+        self, articles: ArticleRepo, window: timedelta = EVENT_WINDOW, stored: EventRepo | None = None
+    ) -> None:
         self.articles = articles
         self.window = window
-        self.index: EventIndex | None = None  # built from the article cache on first use
+        self.stored = stored
+        self.index: EventIndex | None = None  # loaded (or rebuilt) on first use
 
     def _index(self, now: datetime) -> EventIndex:
         since = (now - self.window).timestamp()
-        if self.index is None:  # after a restart: the cached stories of the window, oldest first
-            self.index = EventIndex()
-            for article in sorted(
-                self.articles.recent(now - self.window, 100_000), key=lambda a: a.fetched_at
-            ):
-                self._assign(self.index, article, since)
+        if self.index is None:
+            self.index = self._load(now)
         self.index.expire(since)
         return self.index
+
+    def _load(self, now: datetime) -> EventIndex:
+        since = now - self.window
+        index = EventIndex.load(self.stored.recent(since)) if self.stored is not None else EventIndex()
+        if len(index):
+            return index
+        # nothing stored (a store older than the events file): the cached stories, oldest first
+        cached = sorted(self.articles.recent(since, 100_000), key=lambda a: a.fetched_at)
+        for article in cached:
+            self._assign(index, article, since.timestamp())
+        self._store(index, [a.key for a in cached])
+        return index
 
     def events(self, articles: Sequence[Article], now: datetime) -> dict[str, str]:
         """Story key -> event id, for these new stories (in order: an earlier one may start an event)."""
         index = self._index(now)
         since = (now - self.window).timestamp()
-        return {a.key: self._assign(index, a, since) for a in articles}
+        known = {a.key for a in articles if a.key in index}
+        found = {a.key: self._assign(index, a, since) for a in articles}
+        self._store(index, [key for key in found if key not in known])
+        return found
+
+    def _store(self, index: EventIndex, keys: Sequence[str]) -> None:
+        if self.stored is None or not keys:
+            return
+        try:
+            self.stored.add([index.record(key) for key in dict.fromkeys(keys) if key in index])
+        except StorageError:  # alerts still go out; only threading after a restart may suffer
+            log.warning("could not store the events of %d stories", len(keys), exc_info=True)
+
+    def prune(self, before: datetime) -> int:
+        return self.stored.prune(before) if self.stored is not None else 0
 
     @staticmethod
     def _assign(index: EventIndex, article: Article, since: float) -> str:

@@ -142,6 +142,62 @@ async def test_edits_work_after_a_restart(tmp_path, poller, remote, clock, servi
     again.close()
 
 
+async def test_a_later_report_after_a_restart_edits_the_first_alert(poller, remote, clock, service, store):
+    """The event is stored: the first story has left the article cache (2,000 stories, a few hours
+    of a large source list) by the time the bot restarts, and the next report still joins it."""
+    notifier = EditingNotifier()
+    dispatcher = Dispatcher(store.outbox, store.chats, [notifier], clock, sent=store.sent)
+    remote.bodies["/feed"] = remote.bodies["/other"] = rss(None, clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "airport")
+    remote.bodies["/feed"] = rss(FIRST, clock)
+    await poller.poll_once()
+    await dispatcher.drain()
+    store.articles.prune(clock.now() - timedelta(days=30), clock.now() + timedelta(days=1), 0)
+    assert store.articles.recent(clock.now() - timedelta(days=1), 10) == []
+    store.close()
+
+    again = open_store(store.paths.main)
+    try:
+        repos = Repos.of(again)
+        book = SubscriptionBook()
+        book.load(repos.subscriptions.all())
+        sources = [Source("Wire A", "https://a.example/feed"), Source("Wire B", "https://b.example/other")]
+        fetcher = FeedFetcher(transport=httpx.MockTransport(remote.handler))
+        restarted = Poller(
+            repos, book, fetcher, clock, lambda: sources, PollSettings(poll_seconds=60, fetch_pages=False)
+        )
+        clock.advance(1800)
+        remote.bodies["/other"] = rss(SECOND, clock)
+        await restarted.poll_once()
+        await Dispatcher(repos.outbox, repos.chats, [notifier], clock, sent=repos.sent).drain()
+    finally:
+        again.close()
+    assert [a.url for a in notifier.sent] == [FIRST[1]]  # one ping, before the restart
+    [(message_id, edited)] = notifier.edits
+    assert message_id == "101" and edited.also == (("Wire B", SECOND[1]),)
+
+
+def test_an_old_store_without_stored_events_rebuilds_them_from_the_cache(repos, clock):
+    from bot.models import Article
+    from bot.stories.threads import EventTracker
+
+    def article(item: tuple[str, str, str], minutes: int) -> Article:
+        return Article(
+            key=item[1], source="W", title=item[0], url=item[1], published=None, text=item[2],
+            fetched_at=clock.now() + timedelta(minutes=minutes), url_key=item[1],
+        )  # fmt: skip
+
+    repos.articles.remember([article(FIRST, 0)])
+    clock.advance(600)
+    tracker = EventTracker(repos.articles, stored=repos.events)  # nothing stored yet
+    assert tracker.events([article(SECOND, 10)], clock.now()) == {SECOND[1]: FIRST[1]}
+    assert {r["key"]: r["event"] for r in repos.events.recent(clock.now() - timedelta(days=1))} == {
+        FIRST[1]: FIRST[1],
+        SECOND[1]: FIRST[1],
+    }
+
+
 def test_latest_shows_one_entry_per_event_with_the_other_sources(repos, service, clock):
     from bot.models import Article
 

@@ -106,3 +106,39 @@ def test_a_stock_description_every_item_shares_does_not_make_copies() -> None:
     index = near.NearIndex()
     index.add("a", near.fingerprint("SOCAR truncated old", stock), 0.0)
     assert index.copy_of(near.fingerprint("SOCAR truncated feed keeps its first story", stock)) is None
+
+
+def test_one_contest_two_rounds_are_two_events() -> None:
+    semi = events.event_terms(
+        "Nishikori beats Raonic to reach Brisbane International semifinal",
+        "Kei Nishikori beat Milos Raonic in straight sets on Thursday to reach the semifinals of the "
+        "Brisbane International, where he meets Stan Wawrinka.",
+    )
+    final = events.event_terms(
+        "Nishikori loses Brisbane International final to Dimitrov",
+        "Kei Nishikori lost the Brisbane International final to Grigor Dimitrov on Sunday, a day "
+        "after he beat Stan Wawrinka in the semifinals.",
+    )
+    score = events.event_score(semi, final)
+    assert score.strong >= 2 and not score.same  # the names are shared; what happened is not
+
+
+def test_a_report_whose_headline_is_about_something_else_is_another_event() -> None:
+    other = events.event_terms(
+        "Airport security rules for checked guns to be reviewed",
+        "After the Fort Lauderdale airport shooting, in which Esteban Santiago killed five people, "
+        "officials will review the rules for guns in checked luggage.",
+    )
+    score = events.event_score(REPORT_B, other)
+    assert score.title_cover < events.MIN_TITLE_COVER and not score.same
+
+
+def test_stored_records_keep_the_headline_and_skip_what_they_cannot_read() -> None:
+    index = events.EventIndex()
+    index.add("first", REPORT_A, 100.0)
+    records = index.dump()
+    assert records[0]["title"] and set(records[0]["names"]) <= set(records[0]["title"])  # type: ignore[arg-type]
+    again = events.EventIndex.load([*records, {"key": "broken"}, {"key": "x", "at": "soon"}])
+    assert len(again) == 1
+    found = again.match(REPORT_B, since=0.0)
+    assert found is not None and found.event == "first"
