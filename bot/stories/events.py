@@ -200,19 +200,19 @@ class EventIndex:
         """The most similar story of the window (at or after `since`) that reports the same event."""
         postings = self._postings
         hits = Counter(chain.from_iterable(postings[t] for t in terms.strong if t in postings))
+        weights, entries = terms.weights, self._entries
+        heads = [(t, weights[t]) for t in terms.title]
+        need = MIN_TITLE_COVER * sum(w for _, w in heads)
         best: EventMatch | None = None
-        for key, count in hits.items():
-            if count < MIN_STRONG or key == exclude:  # too few rare terms shared: never the same event
-                continue
-            entry = self._entries.get(key)
-            if entry is None or entry.at < since:
+        # fewer than MIN_STRONG rare terms shared: never the same event
+        for key in [k for k, count in hits.items() if count >= MIN_STRONG]:
+            entry = entries.get(key)
+            if entry is None or entry.at < since or key == exclude:
                 continue
             other = entry.terms
-            # the headline test first: a few look-ups that rule out nearly every candidate
-            if (
-                _cover(terms.title, terms.weights, other.weights) < MIN_TITLE_COVER
-                or _cover(other.title, other.weights, terms.weights) < MIN_TITLE_COVER
-            ):
+            # this headline's test first: a few look-ups that rule out nearly every candidate
+            theirs = other.weights
+            if not need or sum(w for t, w in heads if t in theirs) < need:
                 continue
             score = event_score(terms, other)
             if score.same and (best is None or score.overlap > best.score):
