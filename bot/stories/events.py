@@ -43,7 +43,7 @@ MIN_WHAT_COVER = 0.3  # the same for the headline's words that are not names
 STRONG = 2.5  # a term this rare (Zipf <= 4) is strong, and indexed
 TITLE_BOOST = 1.5
 NAME_BOOST = 1.3
-MAX_POSTINGS = 64  # newest stories kept per term: the cost of a look-up stays flat
+MAX_POSTINGS = 32  # newest stories kept per term: the cost of a look-up stays flat (see EventIndex)
 _RARE_CEILING = 6.5  # weight = _RARE_CEILING - Zipf frequency, clamped
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CAPITAL = re.compile(r"(?<![.!?:\"“‘'] )(?<!^)\b([A-Z][\w'’-]+)")
@@ -179,7 +179,9 @@ class _Entry:
 
 class EventIndex:
     """Stories of the last window by their distinctive terms; `match` scores only stories that
-    share one, and at most MAX_POSTINGS per term, so its cost does not grow with the window."""
+    share MIN_STRONG of them, and only the newest MAX_POSTINGS per term, so its cost does not grow
+    with the window. The cap loses nothing that matters: a new report has to meet one story of its
+    event, and an event reported more often than the cap fills the term's list with its own."""
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
