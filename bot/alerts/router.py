@@ -72,17 +72,22 @@ class AlertRouter:
                 alert = replace(self.factory.build(chat, article, queries, now), event=event)
                 if not state.images:
                     alert = replace(alert, image="")
-                if state.threads and self._alerted(chat, event, now):  # a later report of an event
+                if state.threads and self._threads_onto(chat, event, article.source, now):
                     alert = replace(alert, edit_of=event, also=((article.source, article.url),))
                 alerts.append(alert)
         return alerts
 
-    def _alerted(self, chat: ChatRef, event: str, now: datetime) -> bool:
-        """True when this chat got an alert for `event` within THREAD_WINDOW."""
+    def _threads_onto(self, chat: ChatRef, event: str, source: str, now: datetime) -> bool:
+        """True when this chat got an alert for `event` within THREAD_WINDOW from other outlets
+        than `source`: the story is a later report, added to that alert. A second story from an
+        outlet already on the alert is an update, not another report of it: it is alerted (the
+        alert's "Also reported by" could not show it, and precision comes first)."""
         if self.sent is None:
             return False
         sent = self.sent.get(chat, event)
-        return sent is not None and now - sent.sent_at <= THREAD_WINDOW
+        if sent is None or now - sent.sent_at > THREAD_WINDOW:
+            return False
+        return source != sent.alert.source and all(source != name for name, _ in sent.alert.also)
 
 
 class RhythmRouter:

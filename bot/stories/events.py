@@ -13,7 +13,8 @@ window apart, all of these hold:
   MIN_WHAT_COVER of the weight of its words that are not names (what happened: "shooting",
   "quit"). Same-topic stories about different events (a semifinal and a final, one bidder's
   meeting and another's, "Trump asks Obama's envoys to quit" and "Obama calls for a seamless
-  transition to Trump") share names but not what the headline says.
+  transition to Trump") share names but not what the headline says;
+- numbers: two headlines that both hold numbers share one ("round 1" and "round 2" differ).
 Thresholds chosen on half of bench_dedup's labelled pairs and checked on the other half (see
 benchmarks/README.md). Precision first: when unsure, it is not the same event.
 
@@ -100,6 +101,7 @@ class EventScore:
     strong: int  # rare terms shared
     title_cover: float  # the smaller of the two headlines' shares found in the other story
     what_cover: float  # the same for the headlines' words that are not names
+    numbers_agree: bool = True  # False: both headlines hold numbers, none in common ("day 1", "day 2")
 
     @property
     def same(self) -> bool:
@@ -109,6 +111,7 @@ class EventScore:
             and self.strong >= MIN_STRONG
             and self.title_cover >= MIN_TITLE_COVER
             and self.what_cover >= MIN_WHAT_COVER
+            and self.numbers_agree
         )
 
 
@@ -155,7 +158,14 @@ def event_score(a: EventTerms, b: EventTerms) -> EventScore:
         strong,
         min(_cover(a.title, a.weights, b.weights), _cover(b.title, b.weights, a.weights)),
         min(_cover(a.what, a.weights, b.weights), _cover(b.what, b.weights, a.weights)),
+        _numbers_agree(a.title, b.title),
     )
+
+
+def _numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    mine = {t for t in a if t.isdigit()}
+    theirs = {t for t in b if t.isdigit()}
+    return not mine or not theirs or not mine.isdisjoint(theirs)
 
 
 def same_event(a: EventTerms, b: EventTerms) -> bool:

@@ -100,6 +100,23 @@ async def test_a_later_report_edits_the_first_alert_instead_of_pinging(poller, r
     assert repos.sent.get(ALICE, edited.event).alert.also == edited.also  # kept for the next edit
 
 
+async def test_a_second_story_from_the_first_alerts_outlet_is_alerted(poller, remote, clock, service, repos):
+    """Same event, same outlet, not a copy: an update the "Also reported by" line could not show."""
+    notifier = EditingNotifier()
+    dispatcher = Dispatcher(repos.outbox, repos.chats, [notifier], clock, sent=repos.sent)
+    remote.bodies["/feed"] = remote.bodies["/other"] = rss(None, clock)
+    await poller.poll_once()
+    service.subscribe(ALICE, "airport")
+    remote.bodies["/feed"] = rss(FIRST, clock)
+    await poller.poll_once()
+    await dispatcher.drain()
+    clock.advance(1800)
+    remote.bodies["/feed"] = rss((SECOND[0], "https://a.example/2", SECOND[2]), clock)
+    await poller.poll_once()
+    await dispatcher.drain()
+    assert [a.url for a in notifier.sent] == [FIRST[1], "https://a.example/2"] and notifier.edits == []
+
+
 async def test_threads_off_gets_every_report_as_its_own_alert(poller, remote, clock, service, repos):
     notifier = EditingNotifier()
     dispatcher = Dispatcher(repos.outbox, repos.chats, [notifier], clock, sent=repos.sent)

@@ -142,3 +142,14 @@ def test_stored_records_keep_the_headline_and_skip_what_they_cannot_read() -> No
     assert len(again) == 1
     found = again.match(REPORT_B, since=0.0)
     assert found is not None and found.event == "first"
+
+
+def test_headlines_with_different_numbers_are_different_events() -> None:
+    day1 = events.event_terms(
+        "SOCAR story number 1 on Caspian gas", "SOCAR said on day 1 that gas flows rose."
+    )
+    day2 = events.event_terms(
+        "SOCAR story number 2 on Caspian gas", "SOCAR said on day 2 that gas flows rose."
+    )
+    score = events.event_score(day1, day2)
+    assert score.title_cover >= events.MIN_TITLE_COVER and not score.numbers_agree and not score.same
