@@ -1,8 +1,9 @@
 """Why a story matched: where the matched words are in a title or bullet, to show them bold.
 
-The same folding and stemming as matching (bot.text.tokens), so "pipelines" is found for the
-query word pipeline, "SOCAR’s" for socar, "Bakı" for Baki; phrases are found whole, prefix
-terms by the folded start of a word. Excluded terms are never marked.
+The same folding and stemming as matching, so "pipelines" is found for the query word pipeline,
+"SOCAR’s" for socar, "Bakı" for Baki, and, under the story's language (`story_language`),
+"Газпрома" for Газпром; phrases are found whole, prefix terms by the folded start of a word.
+Excluded terms are never marked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.errors import QueryError
-from bot.matching.query import PHRASE, PREFIX, Term, parse_query
+from bot.matching.document import term_keys
+from bot.matching.query import PHRASE, PREFIX, WORD, Term, parse_query
+from bot.text.lang import detect
+from bot.text.stemming import UNDETERMINED, analyzer
 from bot.text.tokens import bare, fold, stem, tokenize
 
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
@@ -37,12 +41,20 @@ def matched_terms(queries: Sequence[str]) -> tuple[Term, ...]:
     return tuple(seen)
 
 
-def spans(text: str, terms: Sequence[Term]) -> list[Span]:
-    """Non-overlapping (start, end) character spans of `text` where a term occurs, in order."""
+def story_language(title: str, bullets: Sequence[str]) -> str:
+    """The language the alert's story is written in, from its own words (what matching used)."""
+    return detect(" ".join((title, *bullets)))
+
+
+def spans(text: str, terms: Sequence[Term], lang: str | None = None) -> list[Span]:
+    """Non-overlapping (start, end) character spans of `text` where a term occurs, in order;
+    with `lang`, also a word that is a form of a query word under that language."""
     if not terms or not text:
         return []
     tokens = [(m.start(), m.end(), tokenize(m.group())) for m in _WORD.finditer(text)]
     found: list[Span] = []
+    if lang and analyzer(lang).lang != UNDETERMINED:
+        found.extend(_inflected(text, tokens, terms, analyzer(lang).lang))
     for i, (start, end, stems) in enumerate(tokens):
         for term in terms:
             if term.kind == PREFIX:
@@ -65,6 +77,24 @@ def spans(text: str, terms: Sequence[Term]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _inflected(
+    text: str, tokens: Sequence[tuple[int, int, list[str]]], terms: Sequence[Term], lang: str
+) -> list[Span]:
+    """Words (and phrases) that are forms of query words under `lang`, as matching finds them."""
+    keys_of = analyzer(lang).keys
+    word_keys = [keys_of(text[start:end]) for start, end, _ in tokens]
+    found: list[Span] = []
+    for term in terms:
+        if term.kind not in (WORD, PHRASE):
+            continue
+        wanted = term_keys(term, lang)
+        n = len(wanted)
+        for i in range(len(tokens) - n + 1):
+            if all(wanted[j] in word_keys[i + j] for j in range(n)):
+                found.append((tokens[i][0], tokens[i + n - 1][1]))
+    return found
 
 
 def stem_of(word: str) -> str:  # pragma: no cover - convenience for callers and tests

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from discord.utils import escape_markdown
 
-from bot.alerts.emphasis import matched_terms, spans
+from bot.alerts.emphasis import matched_terms, spans, story_language
 from bot.matching.query import Term
 from bot.models import Alert
 from bot.service import LATEST_WINDOW
@@ -71,9 +71,9 @@ def escape(text: str, limit: int) -> str:
     return truncate(neutralize_mentions(escape_markdown(raw)), limit)
 
 
-def marked(text: str, terms: Sequence[Term], limit: int) -> str:
+def marked(text: str, terms: Sequence[Term], limit: int, lang: str | None = None) -> str:
     """`escape(text)` with the words that matched in **bold**; unmarked when the marks do not fit."""
-    where = spans(text, terms)
+    where = spans(text, terms, lang)
     if not where:
         return escape(text, limit)
     out, at = [], 0
@@ -142,13 +142,14 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
         neutralize_mentions(one_line(alert.source)) or t("unknown source"), min(256, budget // 10)
     )
     terms = matched_terms(alert.matched)
-    matched = _matched_value(alert, terms, min(FIELD_VALUE_MAX, budget // 5))
+    lang = story_language(alert.title, alert.bullets) if terms else None
+    matched = _matched_value(alert, terms, min(FIELD_VALUE_MAX, budget // 5), lang)
     also = also_value(alert)
     matched_name, also_name = t(MATCHED_NAME), t(ALSO_NAME)
     used = utf16_len(title) + utf16_len(footer) + utf16_len(matched_name) + utf16_len(matched)
     used += utf16_len(also_name) + utf16_len(also) if also else 0
     room = min(DESCRIPTION_MAX, budget - used)
-    lines = [f"• {marked(one_line(b), terms, room)}" for b in alert.bullets if b.strip()]
+    lines = [f"• {marked(one_line(b), terms, room, lang)}" for b in alert.bullets if b.strip()]
     description = truncate("\n".join(lines), room)
     embed: dict[str, Any] = {
         "type": "rich",
@@ -171,7 +172,7 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
     return embed
 
 
-def _matched_value(alert: Alert, terms: Sequence[Term], limit: int) -> str:
+def _matched_value(alert: Alert, terms: Sequence[Term], limit: int, lang: str | None = None) -> str:
     """The queries that matched and, on a second line, the title's words that did, in bold.
 
     An embed title is shown bold and its markdown is not rendered alike on every client, so the
@@ -179,7 +180,7 @@ def _matched_value(alert: Alert, terms: Sequence[Term], limit: int) -> str:
     """
     queries = escape(", ".join(alert.matched) or "—", limit)
     title = one_line(alert.title)
-    words = dict.fromkeys(title[start:end] for start, end in spans(title, terms))
+    words = dict.fromkeys(title[start:end] for start, end in spans(title, terms, lang))
     if not words:
         return queries
     note = t("in the title: {words}", words=", ".join(f"**{escape(word, 100)}**" for word in words))

@@ -10,7 +10,7 @@ import html
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
-from bot.alerts.emphasis import Span, matched_terms, spans
+from bot.alerts.emphasis import Span, matched_terms, spans, story_language
 from bot.matching.query import Term
 from bot.models import Alert
 from handlers.i18n import format_moment, t, tn
@@ -210,30 +210,31 @@ def render_alert(alert: Alert) -> str:
     also = also_line(alert, markup=True)
     limit = MAX_MESSAGE - (utf16_len(also) + 1 if also else 0)
     terms = matched_terms(alert.matched)
+    lang = story_language(alert.title, alert.bullets) if terms else None
     # room for the title's marks is kept from the start: they are the first thing a reader sees
-    title_marks = len("<u></u>") * len(spans(one_line(alert.title), terms)) if terms else 0
+    title_marks = len("<u></u>") * len(spans(one_line(alert.title), terms, lang)) if terms else 0
     body = _render(alert, escape, markup=True, limit=limit - title_marks)
     if terms:
         for bullets in (True, False):
-            marked = _emphasized(body, terms, bullets)
+            marked = _emphasized(body, terms, bullets, lang)
             if utf16_len(marked) <= limit:
                 body = marked
                 break
     return f"{body}\n{also}" if also else body
 
 
-def _emphasized(rendered: str, terms: Sequence[Term], bullets: bool = True) -> str:
+def _emphasized(rendered: str, terms: Sequence[Term], bullets: bool = True, lang: str | None = None) -> str:
     """The rendered alert again, the matched words underlined in its title and (with `bullets`)
     bold in its bullets as fitted: underline, since the title is bold already."""
     lines = rendered.split("\n")
     first = lines[0]
     if first.startswith("<b>") and first.endswith("</b>"):
         title = html.unescape(first[3:-4])
-        lines[0] = f"<b>{emphasize(title, spans(title, terms), 'u')}</b>"
+        lines[0] = f"<b>{emphasize(title, spans(title, terms, lang), 'u')}</b>"
     for i, line in enumerate(lines):
         if bullets and i and line.startswith("• "):
             body = html.unescape(line[2:])
-            lines[i] = "• " + emphasize(body, spans(body, terms), "b")
+            lines[i] = "• " + emphasize(body, spans(body, terms, lang), "b")
     return "\n".join(lines)
 
 

@@ -111,7 +111,9 @@ async def test_alerts_use_the_chat_language_and_keep_the_story_as_published() ->
     assert "Interfax · 24 нояб. 2026\u202fг. 12:15 +04" in russian  # Babel's date, the zone's clock
     assert "Совпало: <i>Газпром</i>" in russian and ">Читать далее</a>" in russian
     assert "Также сообщили: " in russian
-    assert "<b>Газпрома акции выросли</b>" in russian and "Акции Газпрома выросли на 5%." in russian
+    # the story as published; its inflected form of the query word marked as the match
+    assert "<b><u>Газпрома</u> акции выросли</b>" in russian
+    assert "• Акции <b>Газпрома</b> выросли на 5%." in russian
     assert "Interfax · 24 Nov 2026 12:15 +04" in english and "Matched: <i>Газпром</i>" in english
     await bot.shutdown()
 

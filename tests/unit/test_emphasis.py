@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.alerts.emphasis import matched_terms, spans
+from bot.alerts.emphasis import matched_terms, spans, story_language
 from handlers.telegram.render import emphasize, escape
 
 
@@ -31,3 +31,20 @@ def test_excluded_words_and_non_matches_are_not_marked() -> None:
 def test_marks_never_break_the_escaped_text(text: str, query: str) -> None:
     out = marked(text, query)
     assert out.replace("<b>", "").replace("</b>", "") == escape(text)
+
+
+def in_language(text: str, lang: str, *queries: str) -> str:
+    return emphasize(text, spans(text, matched_terms(queries), lang), "b")
+
+
+def test_inflected_forms_are_marked_under_the_story_language_and_only_forms_of_the_word() -> None:
+    assert in_language("Акции Газпрома выросли", "ru", "газпром") == "Акции <b>Газпрома</b> выросли"
+    assert in_language("В Москве, не москвичи", "ru", "москва") == "В <b>Москве</b>, не москвичи"
+    assert in_language("У Києві та Києва", "uk", "київ") == "У <b>Києві</b> та <b>Києва</b>"
+    assert in_language("Bakı'da bakım işleri", "tr", "bakı") == "<b>Bakı'da</b> bakım işleri"
+    assert marked("Акции Газпрома выросли", "газпром") == "Акции Газпрома выросли"  # no language: as typed
+
+
+def test_the_story_language_comes_from_the_alert_words() -> None:
+    title, bullets = "Акции Газпрома выросли после сделки", ["Газпрому разрешили экспорт газа в Китай."]
+    assert story_language(title, bullets) == "ru"
