@@ -86,7 +86,9 @@ class TinyDBArticleRepo:
     def _reindex(self) -> None:
         self._keys: set[str] = set()
         self._urls: set[str] = set()
-        self._titles: dict[str, dict[str, datetime]] = {}  # title key -> source -> latest seen at
+        # title key -> (source, latest seen at), or source -> latest seen at once several sources had
+        # it: a tuple is a quarter of a dict's size, and most titles come from one source
+        self._titles: dict[str, tuple[str, datetime] | dict[str, datetime]] = {}
         for record in self._records.values():
             self._index(record)
 
@@ -95,9 +97,17 @@ class TinyDBArticleRepo:
         if record.url:
             self._urls.add(record.url)
         if record.title_key:
-            by_source = self._titles.setdefault(record.title_key, {})
-            if record.seen_at > by_source.get(record.source, _EPOCH):
-                by_source[record.source] = record.seen_at
+            found = self._titles.get(record.title_key)
+            if found is None:
+                self._titles[record.title_key] = (record.source, record.seen_at)
+            elif isinstance(found, tuple):
+                source, at = found
+                if source != record.source:
+                    self._titles[record.title_key] = {source: at, record.source: record.seen_at}
+                elif record.seen_at > at:
+                    self._titles[record.title_key] = (source, record.seen_at)
+            elif record.seen_at > found.get(record.source, _EPOCH):
+                found[record.source] = record.seen_at
 
     def seen(self, keys: Iterable[str]) -> set[str]:
         # A still-cached story counts as seen even if its seen record was pruned first.
@@ -107,10 +117,14 @@ class TinyDBArticleRepo:
         self, title_keys: Iterable[str], since: datetime, other_than: str | None = None
     ) -> set[str]:
         return {
-            t
-            for t in title_keys
-            if any(at >= since and src != other_than for src, at in self._titles.get(t, {}).items())
+            t for t in title_keys if any(at >= since and src != other_than for src, at in self._sightings(t))
         }
+
+    def _sightings(self, title_key: str) -> Iterable[tuple[str, datetime]]:
+        found = self._titles.get(title_key)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, tuple) else found.items()
 
     def remember(self, articles: Sequence[Article]) -> None:
         batch = {a.key: a for a in articles}  # the last copy of a story in the batch wins

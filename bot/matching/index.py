@@ -129,6 +129,7 @@ class _LanguageIndex:
         self.lang = lang
         self._entries: dict[str, _Entry] = {}
         self._hits: dict[Hashable, set[str]] = {}  # key -> queries it satisfies alone
+        self._vetoed: dict[Hashable, set[str]] = {}  # key -> queries of _hits it excludes ("-sport")
         self._loose: dict[Hashable, set[_Entry]] = {}  # anchor key -> candidates without a second key
         self._paired: dict[Hashable, dict[Hashable, set[_Entry]]] = {}  # anchor -> second key -> candidates
         self._prefixes: dict[str, int] = {}  # "prefix*" in any indexed query -> how many queries
@@ -147,7 +148,8 @@ class _LanguageIndex:
     def _anchor(self, query: Query) -> Iterable[tuple[Hashable, bool]]:
         """(key, matches outright) for each term of the anchor group."""
         anchor = min(query.groups, key=lambda g: sum(map(_cost, g)))
-        alone = len(query.groups) == 1 and not query.excluded
+        # one group and exclusions that are keys ("gazprom -sport"): a hit unless an excluded key is there
+        alone = len(query.groups) == 1 and all(_key(t, self.lang) is not None for t in query.excluded)
         found: dict[Hashable, bool] = {}  # two long phrases of a group may share their pair
         for term in anchor:
             key = _key(term, self.lang)
@@ -166,6 +168,9 @@ class _LanguageIndex:
             return
         anchor = list(self._anchor(query))
         entry = _Entry(query, self.lang, [key for key, _ in anchor])
+        if entry.banned and any(outright for _, outright in anchor):
+            for key in entry.banned:
+                self._vetoed.setdefault(key, set()).add(entry.normalized)
         for key, outright in anchor:
             if outright:
                 self._hits.setdefault(key, set()).add(entry.normalized)
@@ -188,7 +193,13 @@ class _LanguageIndex:
         if entry is None:
             return
         query = entry.query
-        for key, outright in self._anchor(query):
+        anchor = list(self._anchor(query))
+        if entry.banned and any(outright for _, outright in anchor):
+            for key in entry.banned:
+                self._vetoed[key].discard(entry.normalized)
+                if not self._vetoed[key]:
+                    del self._vetoed[key]
+        for key, outright in anchor:
             if outright:
                 self._hits[key].discard(entry.normalized)
                 if not self._hits[key]:
@@ -244,6 +255,9 @@ class _LanguageIndex:
         hits, loose, paired = self._hits, self._loose, self._paired
         # unions of whole postings in one call each: per-key Python loops were most of the cost
         out: set[str] = set().union(*map(hits.__getitem__, keys & hits.keys()))
+        vetoed = self._vetoed
+        if vetoed:  # a query is one entry: what an excluded key removes came from _hits or fails anyway
+            out -= set().union(*map(vetoed.__getitem__, keys & vetoed.keys()))
         candidates: set[_Entry] = set().union(*map(loose.__getitem__, keys & loose.keys()))
         for key in keys & paired.keys():
             for second, entries in paired[key].items():
