@@ -262,7 +262,7 @@ def main() -> None:
     a, b, c = results["fixed"], results["adaptive"], results["websub"]
     print(
         f"(b) stories over 300 s: {b['over_300']}, of which {b['ttl_over_300']} of the {b['ttl_stories']}"
-        f" on feeds whose <ttl> ({min((f.ttl or 99) for f in feeds)} min) is a floor: "
+        f" on feeds with a <ttl> ({min((f.ttl or 99) for f in feeds)} min, a soft floor): "
         f"p95 <= 300 s allows {int(0.05 * b['found'])}"
     )
     print(

@@ -8,7 +8,7 @@ bot.ingest.schedule.quiet_seconds), so its stories come at rate_i / live_i while
 each request of it costs live_i of the budget. Sources of unknown rhythm keep the start interval
 and pushed ones the maximum (their requests are set aside first); the rest share what is left,
 each within [its floor, max]. The budget a source cannot take because of its floor (a CDN's
-max-age, a <ttl>) goes to the others.
+max-age, a <ttl> that holds) goes to the others.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The allocation over all sources is recomputed at most once a `refresh` (and whenever a source
 it does not know turns up); between recomputations a source's share stays what it was. The
-allocator is told each source's floor (its <ttl>, and the max-age its server last sent, kept
+allocator is told each source's floor (its <ttl> while that holds, and the max-age its server last sent, kept
 here in memory: a restart learns it again at the first fetch) so that the budget a floored
 source cannot use goes to the others, and the share of time each is polled at all. The
 allocation is a model; the budget is a promise: the fetches of the last hour are counted, and
@@ -77,7 +77,7 @@ class Planner:
         floors: dict[str, float] = {}
         live: dict[str, float] = {}
         for url, state in states.items():
-            floor = max(server_floor(state.hints, {}, now)[0] or 0.0, self._cached.get(url, 0.0))
+            floor = max(server_floor(state, {}, now, self.settings)[0] or 0.0, self._cached.get(url, 0.0))
             if floor > 0:
                 floors[url] = floor
             rate = rates[url]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.ingest.hints import FeedHints, cache_seconds, cache_window, read_feed_hints, retry_after_seconds
+from bot.ingest.planner import Planner
+from bot.ingest.schedule import Fetched, ScheduleSettings, schedule, ttl_floor
+from bot.models import SourceState
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -108,3 +112,68 @@ def test_retry_after(value: str, seconds: float | None) -> None:
 )
 def test_cache_window(headers: dict[str, str], window: tuple[float, float | None] | None) -> None:
     assert cache_window(headers) == window
+
+
+# <ttl> is a soft floor (bot.ingest.schedule.ttl_floor): only the server's caching headers and
+# Retry-After are hard ones.
+S = ScheduleSettings(poll_seconds=300, min_seconds=60, max_seconds=3600)
+TTL = FeedHints(ttl_seconds=600)
+
+
+def fed(*minutes_ago: float, hints: FeedHints = TTL) -> SourceState:
+    arrivals = tuple(sorted(NOW - timedelta(minutes=m) for m in minutes_ago))
+    return SourceState("https://example.org/feed", arrivals=arrivals, watched_since=arrivals[0], hints=hints)
+
+
+BUSY = fed(*range(3, 40, 3))  # a story every 3 minutes, well inside its 10-minute <ttl>
+SLOW = fed(5, 35, 36, 76, 101)  # gaps of 25, 40, 1 and 30 minutes: slower than its <ttl>
+
+
+def test_ttl_is_honoured_for_a_feed_slower_than_it() -> None:
+    assert ttl_floor(SLOW, NOW, S) == 600
+    plan = schedule(SLOW, Fetched(ok=True), NOW, S, allotted=120)
+    assert (plan.interval, plan.reason) == (600, "ttl")
+    even = fed(10, 20, 30, 40)  # gaps exactly the ttl: it holds
+    assert ttl_floor(even, NOW, S) == 600
+
+
+def test_ttl_is_honoured_while_the_rhythm_is_unknown() -> None:
+    assert ttl_floor(fed(1, 2, 3), NOW, S) == 600  # two gaps say too little
+    new = SourceState("https://example.org/feed", hints=TTL)
+    assert schedule(new, Fetched(ok=True), NOW, S).interval == 600
+    weeks_ago = fed(*(8 * 1440 + m for m in range(0, 30, 3)))  # busy once, outside the window
+    assert ttl_floor(weeks_ago, NOW, S) == 600
+
+
+def test_ttl_is_not_a_floor_for_a_feed_that_publishes_faster() -> None:
+    assert ttl_floor(BUSY, NOW, S) is None
+    plan = schedule(BUSY, Fetched(ok=True, http_status=304), NOW, S, allotted=120)
+    assert (plan.interval, plan.reason) == (120, "budget")
+    assert ttl_floor(fed(*range(3, 40, 3), hints=FeedHints()), NOW, S) is None
+    found_by_ttl_polls = fed(10, 20, 20, 30, 40, 40, 50)  # first-seen times, bunched by the polls
+    assert ttl_floor(found_by_ttl_polls, NOW, S) is None
+    went_quiet = fed(*range(300, 337, 3))  # busy this morning, silent for five hours since
+    assert ttl_floor(went_quiet, NOW, S) == 600
+
+
+def test_cache_control_max_age_stays_a_floor_for_a_busy_feed() -> None:
+    cached = Fetched(ok=True, headers={"cache-control": "max-age=900"})
+    assert schedule(BUSY, cached, NOW, S, allotted=120).interval == 900
+    expires = {"expires": "Tue, 01 Dec 2026 12:15:00 GMT", "date": "Tue, 01 Dec 2026 12:00:00 GMT"}
+    plan = schedule(BUSY, Fetched(ok=True, headers=expires), NOW, S, allotted=120)
+    assert (plan.interval, plan.reason) == (900, "cache")
+
+
+def test_retry_after_wins_over_any_ttl() -> None:
+    asked = Fetched(ok=False, http_status=429, headers={"retry-after": "7200"})
+    for source in (BUSY, SLOW):
+        plan = schedule(source, asked, NOW, S, allotted=120)
+        assert (plan.interval, plan.reason) == (7200, "retry-after")
+
+
+def test_the_planner_floors_only_the_ttl_that_holds() -> None:
+    states = {
+        s.url: s for s in (replace(BUSY, url="https://busy.test/"), replace(SLOW, url="https://slow.test/"))
+    }
+    shares = Planner(S, lambda: states.values(), requests_per_minute=10.0).allocation(NOW)
+    assert shares["https://busy.test/"] < 600 <= shares["https://slow.test/"]
