@@ -16,6 +16,7 @@ Nothing here does I/O or reads a clock.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -203,18 +204,20 @@ def ttl_floor(state: SourceState, now: datetime, settings: ScheduleSettings) -> 
     """The feed's <ttl> while it holds: a soft floor. RSS 2.0 makes it how long a channel may be
     cached, advisory and often a CMS default, unlike Cache-Control / Expires, the server's own
     word on its answer and always floors. It holds while the feed's rhythm is unknown (fewer than
-    `_TTL_GAPS` recent gaps between stories) and while its recent stories come a ttl apart or
-    more on average; when they come faster, the feed itself shows that the ttl is not how often it
-    changes, and it no longer holds the interval up. The mean gap, counted up to now, not the
-    median: after the first fetch, arrivals are first-seen times, bunched by the polls themselves
-    (at a 10-minute floor a story every 8 minutes shows as gaps of 0 and 10 minutes, median 10).
-    Reading such a feed more often costs it little: every fetch is a conditional GET (ETag /
-    Last-Modified), answered 304 without a body while nothing has changed."""
+    `_TTL_GAPS` recent gaps between stories) and while it publishes slower than the ttl. When its
+    recent gaps are shorter than the ttl, typically (the median: a wire feed's stories come
+    minutes apart within bursts, however long the pauses between) or on average (the mean: after
+    the first fetch arrivals are first-seen times, bunched by the polls themselves, so that at a
+    10-minute floor a story every 8 minutes shows as gaps of 0 and 10 minutes, median 10), the
+    feed itself shows that the ttl is not how often it changes, and it no longer holds the
+    interval up. Reading such a feed more often costs it little: every fetch is a conditional GET
+    (ETag / Last-Modified), answered 304 without a body while nothing has changed."""
     ttl = state.hints.ttl_seconds
     if ttl is None:
         return None
     times = [t for t in state.arrivals if t >= now - settings.window]
-    if len(times) <= _TTL_GAPS or (now - times[0]).total_seconds() / len(times) >= ttl:
+    gaps = [(b - a).total_seconds() for a, b in pairwise(times)]
+    if len(gaps) < _TTL_GAPS or min(statistics.median(gaps), statistics.fmean(gaps)) >= ttl:
         return ttl
     return None
 
