@@ -255,12 +255,18 @@ class DeliveryResult:
     parts_sent: int | None = None  # a digest in several messages: how many are out (RETRY resumes there)
 
 
+Progress = Callable[[int], None]
+"""Told, after each part of a message sent in several but the last, how many parts are out; it
+returns once that is durable, so a process killed mid-digest resends at most the part in flight."""
+
+
 class Notifier(Protocol):
     """Sends alerts to one platform. Never raises for delivery failures: it classifies them."""
 
     platforms: tuple[str, ...]  # ChatRef.platform values this notifier serves
 
-    async def send(self, alert: Alert) -> DeliveryResult: ...
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
+        """Send `alert`; a digest starts at part `alert.parts_sent` and reports to `progress`."""
 
 
 @dataclass(frozen=True, slots=True)

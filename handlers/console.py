@@ -9,7 +9,7 @@ from typing import TextIO
 from bot.alerts.digest import heading
 from bot.alerts.rhythm import zone_of
 from bot.models import Alert, Digest
-from bot.ports import DeliveryResult, DeliveryStatus
+from bot.ports import DeliveryResult, DeliveryStatus, Progress
 from handlers.i18n import format_moment, t, tr, use_language
 
 WIDTH = 78
@@ -46,7 +46,7 @@ class ConsoleNotifier:
         self.stream = stream or sys.stdout
         self.sent: list[Alert] = []
 
-    async def send(self, alert: Alert) -> DeliveryResult:
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
         try:
             print("─" * WIDTH, file=self.stream)
             with use_language(alert.lang):

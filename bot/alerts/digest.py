@@ -91,10 +91,12 @@ def is_late(due: datetime, now: datetime, grace: timedelta = timedelta(minutes=5
     return now - due > grace
 
 
-def digest_alert(chat: ChatRef, digest: Digest) -> Alert:
+def digest_alert(chat: ChatRef, digest: Digest, queued: datetime | None = None) -> Alert:
     """The outbox entry that sends `digest`: one per chat and due time (a stable id, so making it
-    again after a crash adds nothing), aged from its due time (NEWSBOT_ALERT_MAX_AGE)."""
+    again after a crash adds nothing), aged (NEWSBOT_ALERT_MAX_AGE) from its due time; a late
+    digest from when it was `queued` (start-up), so a long downtime sends it late, never drops it."""
     zone = zone_of(digest.zone)
+    created = queued if digest.late and queued is not None and queued > digest.due else digest.due
     return Alert(
         chat=chat,
         article_key=f"digest:{digest.bucket}:{digest.due.astimezone(UTC).isoformat()}",
@@ -104,7 +106,16 @@ def digest_alert(chat: ChatRef, digest: Digest) -> Alert:
         published=digest.due,
         matched=tuple(dict.fromkeys(q for a in digest.items for q in a.matched)),
         bullets=(),
-        created=digest.due,
+        created=created,
         zone="" if digest.zone == "UTC" else digest.zone,
         digest=digest,
     )
+
+
+def overdue(alert: Alert, now: datetime) -> Alert | None:
+    """A queued digest that outlived NEWSBOT_ALERT_MAX_AGE unsent (the bot was down after making
+    it): the same entry marked late and aged from `now`, once; None for anything else (dropped)."""
+    if alert.digest is None or alert.digest.late:
+        return None
+    digest = replace(alert.digest, late=True)
+    return replace(alert, digest=digest, title=heading(digest, zone_of(digest.zone)), created=now)

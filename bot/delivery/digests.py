@@ -77,7 +77,7 @@ class DigestMaker:
         if held and state.active and not state.paused:
             late = now - due > self.late_after
             digest = Digest(bucket, schedule.since, due, prefs.zone, compose([h.alert for h in held]), late)
-            made = self.repos.outbox.enqueue([digest_alert(chat, digest)])
+            made = self.repos.outbox.enqueue([digest_alert(chat, digest, now)])
         elif held:
             log.info("dropping %d held stories of %s: the chat is paused or gone", len(held), chat.key)
         # no await since the enqueue: the release follows it before anything else runs

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from bot.alerts.digest import overdue
 from bot.delivery.threads import Threads
 from bot.models import Alert, ChatRef
 from bot.ports import ChatRepo, Clock, DeliveryResult, DeliveryStatus, Notifier, OutboxRepo, SentRepo
@@ -124,7 +125,11 @@ class Dispatcher:
     def _drop_expired(self, alerts: list[Alert], report: DrainReport) -> list[Alert]:
         now, keep = self.clock.now(), []
         for alert in alerts:
-            if now - alert.created > self.settings.max_age:
+            if now - alert.created > self.settings.max_age and (late := overdue(alert, now)):
+                log.info("digest %s is overdue: sending it late", alert.id)
+                self.outbox.update(late)
+                keep.append(late)
+            elif now - alert.created > self.settings.max_age:
                 log.warning("dropping alert %s: undelivered for over %s", alert.id, self.settings.max_age)
                 self.outbox.complete(alert.id)
                 report.dropped += 1
@@ -137,6 +142,12 @@ class Dispatcher:
         try:
             if alert.edit_of:
                 result = await self.threads.edit(notifier, alert)
+            elif alert.digest is not None:
+                parts = _Parts(self.outbox, alert)
+                try:
+                    result = await notifier.send(alert, progress=parts)
+                finally:
+                    alert = parts.alert  # the parts already out are never sent again
             else:
                 result = await notifier.send(alert)
         except Exception as exc:  # a notifier must classify; if it raised, treat it as transient
@@ -206,3 +217,16 @@ class Dispatcher:
                 parts_sent=parts,
             )
         )
+
+
+class _Parts:
+    """A digest's progress (`Progress`): each part sent is recorded durably before the next one
+    goes, so a restart after kill -9 resends only the part in flight, never the parts before it."""
+
+    def __init__(self, outbox: OutboxRepo, alert: Alert) -> None:
+        self.outbox = outbox
+        self.alert = alert
+
+    def __call__(self, parts: int) -> None:
+        self.alert = replace(self.alert, parts_sent=parts)
+        self.outbox.update(self.alert)

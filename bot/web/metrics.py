@@ -18,7 +18,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
 from bot.models import Alert, PollReport
-from bot.ports import DeliveryResult, DeliveryStatus, Notifier
+from bot.ports import DeliveryResult, DeliveryStatus, Notifier, Progress
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 SEND_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -158,9 +158,9 @@ class TimedNotifier:
         self.metrics = metrics
         self.platforms = inner.platforms
 
-    async def send(self, alert: Alert) -> DeliveryResult:
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
         start = time.perf_counter()
-        result = await self.inner.send(alert)
+        result = await (self.inner.send(alert, progress) if progress else self.inner.send(alert))
         self.metrics.observe_send(time.perf_counter() - start, result.status)
         return result
 

@@ -14,7 +14,7 @@ import aiohttp
 import discord
 
 from bot.models import Alert, ChatRef
-from bot.ports import DeliveryResult, DeliveryStatus
+from bot.ports import DeliveryResult, DeliveryStatus, Progress
 from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import alert_embed, alert_text
 from handlers.i18n import use_language
@@ -99,17 +99,20 @@ class DiscordNotifier:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    async def send(self, alert: Alert) -> DeliveryResult:
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
         if self.client.http.token is None:  # not logged in (yet, or any more)
             return DeliveryResult(DeliveryStatus.RETRY, detail="Discord client not logged in")
         sent = alert.parts_sent
         try:
             target = await self._target(alert.chat)
             message = None
-            for kwargs in send_parts(alert)[alert.parts_sent :]:
+            parts = send_parts(alert)
+            for kwargs in parts[alert.parts_sent :]:
                 posted = await target.send(**kwargs)
                 message = message or posted  # the first part is the one a later report edits
                 sent += 1
+                if progress is not None and sent < len(parts):
+                    progress(sent)  # a restart after a crash resumes after this part
         except ValueError as exc:  # a chat id that is not a snowflake: nothing will ever reach it
             return DeliveryResult(DeliveryStatus.BLOCKED, detail=str(exc))
         except Exception as exc:

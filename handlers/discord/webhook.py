@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from bot.models import Alert
-from bot.ports import DeliveryResult, DeliveryStatus
+from bot.ports import DeliveryResult, DeliveryStatus, Progress
 from handlers.discord.digest import digest_messages, digest_texts
 from handlers.discord.render import alert_embed, alert_text
 from handlers.i18n import use_language
@@ -78,7 +78,7 @@ class WebhookNotifier:
         if self._own_client:
             await self._client.aclose()
 
-    async def send(self, alert: Alert) -> DeliveryResult:
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
         url = self._urls.get(alert.chat.id)
         if url is None:  # the target was removed from the configuration
             return DeliveryResult(DeliveryStatus.BLOCKED, detail=f"no webhook named {alert.chat.id}")
@@ -89,6 +89,8 @@ class WebhookNotifier:
                 if alert.digest is not None and result.status is DeliveryStatus.RETRY:
                     return replace(result, parts_sent=number)
                 return result
+            if progress is not None and number + 1 < len(payloads):
+                progress(number + 1)  # a restart after a crash resumes after this part
         return DeliveryResult(DeliveryStatus.SENT)
 
     async def _post(self, url: str, payload: dict[str, Any], alert: Alert) -> DeliveryResult:

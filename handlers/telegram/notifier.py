@@ -21,7 +21,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import Alert, ChatRef, Digest
-from bot.ports import DeliveryResult, DeliveryStatus
+from bot.ports import DeliveryResult, DeliveryStatus, Progress
 from bot.texts import N_
 from handlers.i18n import t, use_language
 from handlers.telegram.digest import render_digest, render_digest_plain
@@ -101,18 +101,18 @@ class TelegramNotifier:
         # Stars per message above the free rate; PTB's rate limiter paces them on its own bucket.
         self.paid_broadcast = paid_broadcast
 
-    async def send(self, alert: Alert) -> DeliveryResult:
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
         with use_language(alert.lang):  # the alert's own words (labels, times) in the chat's language
-            return await self._send_alert(alert)
+            return await self._send_alert(alert, progress)
 
     async def edit(self, alert: Alert, message_id: str) -> DeliveryResult:
         """Re-render a sent alert in place (editMessageText: no notification)."""
         with use_language(alert.lang):
             return await self._edit(alert, message_id)
 
-    async def _send_alert(self, alert: Alert) -> DeliveryResult:
+    async def _send_alert(self, alert: Alert, progress: Progress | None) -> DeliveryResult:
         if alert.digest is not None:
-            return await self._send_digest(alert, alert.digest)
+            return await self._send_digest(alert, alert.digest, progress)
         if alert.plain:
             text, parse_mode = render_alert_plain(alert), None
         else:
@@ -188,8 +188,9 @@ class TelegramNotifier:
             log.info("alert %s: %s (%s)", alert.id, result.status.value, result.detail)
         return result
 
-    async def _send_digest(self, alert: Alert, digest: Digest) -> DeliveryResult:
-        """Each part in order, from the first not yet sent; a retry resumes where this one stopped."""
+    async def _send_digest(self, alert: Alert, digest: Digest, progress: Progress | None) -> DeliveryResult:
+        """Each part in order, from the first not yet sent; a retry, or a restart after a crash
+        (`progress` records each part sent), resumes where this one stopped."""
         if alert.plain:
             parts, parse_mode = render_digest_plain(digest), None
         else:
@@ -202,6 +203,8 @@ class TelegramNotifier:
                 status = result.status.value
                 log.info("digest %s part %d: %s (%s)", alert.id, number + 1, status, result.detail)
                 return replace(result, parts_sent=number) if result.status is DeliveryStatus.RETRY else result
+            if progress is not None and number + 1 < len(parts):
+                progress(number + 1)
         return DeliveryResult(DeliveryStatus.SENT)
 
 

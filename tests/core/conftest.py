@@ -7,7 +7,7 @@ import pytest
 
 from bot.matching.audience import SubscriptionBook
 from bot.models import Alert
-from bot.ports import DeliveryResult, DeliveryStatus, Repos
+from bot.ports import DeliveryResult, DeliveryStatus, Progress, Repos
 from bot.service import NewsService
 from storage import Store
 from tests.support.clock import FakeClock
@@ -25,7 +25,7 @@ class RecordingNotifier:
     def fail(self, chat_id: str, *results: DeliveryResult) -> None:
         self.script.setdefault(chat_id, []).extend(results)
 
-    async def send(self, alert: Alert) -> DeliveryResult:
+    async def send(self, alert: Alert, progress: Progress | None = None) -> DeliveryResult:
         queued = self.script.get(alert.chat.id)
         if queued:
             return queued.pop(0)

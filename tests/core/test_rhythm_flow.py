@@ -156,44 +156,6 @@ async def test_a_restart_between_holding_and_sending_loses_nothing(world: World)
     assert await world.deliver() == []  # sent once
 
 
-async def test_a_crash_between_enqueue_and_release_makes_no_second_digest(world: World) -> None:
-    await primed(world, "SOCAR")
-    world.service.rhythm.set_digest(ALICE, "hourly")
-    await world.publish(story(1))
-    world.to(datetime(2026, 11, 25, 13, tzinfo=UTC))
-    release = world.repos.held.release
-    world.repos.held.release = lambda *a, **k: (_ for _ in ()).throw(OSError("killed"))  # type: ignore[method-assign]
-    with pytest.raises(OSError):
-        world.digests._make(world.repos.held.schedules()[0], world.clock.now())
-    world.repos.held.release = release  # type: ignore[method-assign]
-    world.restart()  # the digest is in the outbox and its story still held
-    sent = await world.deliver()
-    assert len(sent) == 1 and len(world.repos.outbox.pending()) == 0
-
-
-async def test_missed_digests_go_out_once_at_start_up_merged_and_marked_late(world: World) -> None:
-    await primed(world, "SOCAR")
-    world.service.rhythm.set_digest(ALICE, "SOCAR daily 08:00")
-    await world.publish(story(1))
-    world.store.close()  # down for three days
-    world.to(datetime(2026, 11, 28, 10, tzinfo=UTC))
-    world._open()
-    [sent] = await world.deliver()
-    assert sent.digest is not None and sent.digest.late
-    assert sent.digest.due == datetime(2026, 11, 28, 8, tzinfo=UTC)  # the last missed period
-    assert sent.title.startswith("Daily digest (late: due 28 Nov 2026 08:00 UTC) · 1 story since Wed 12:00")
-    assert world.repos.held.schedules(ALICE)[0].due == datetime(2026, 11, 29, 8, tzinfo=UTC)
-
-
-async def test_max_alert_age_counts_from_the_due_time(world: World) -> None:
-    await primed(world, "SOCAR")
-    world.service.rhythm.set_digest(ALICE, "weekly mon 08:00")  # due 30 Nov, five days on
-    await world.publish(story(1))
-    world.to(datetime(2026, 11, 30, 8, tzinfo=UTC))
-    [sent] = await world.deliver()  # found five days before: still sent (max age is 24 h)
-    assert sent.digest is not None and sent.created == datetime(2026, 11, 30, 8, tzinfo=UTC)
-
-
 async def test_quiet_hours_hold_instant_alerts_and_release_them_as_one_digest(world: World) -> None:
     await primed(world, "SOCAR")
     world.service.rhythm.set_quiet(ALICE, "11:00-14:30")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from types import SimpleNamespace
 
 import aiohttp
 import discord
 import pytest
 
+from bot.alerts.digest import digest_alert
 from bot.models import ChatRef
 from bot.ports import DeliveryStatus
 from handlers.discord.client import make_client
+from handlers.discord.digest import digest_messages
 from handlers.discord.notifier import DiscordNotifier, classify_error
 from tests.discord.fakes import BOT_USER, MESSAGE, FakeDiscord
+from tests.discord.test_digest_render import digest
 from tests.discord.test_render import make_alert
 
 CHANNEL_MESSAGES = "/api/v10/channels/42/messages"
@@ -151,3 +155,18 @@ def test_classification(exc: BaseException, status: DeliveryStatus, retry_after:
 def test_rejected_plain_text_is_dropped_not_resent_forever() -> None:
     exc = http_error(discord.HTTPException, 400, 50035)
     assert classify_error(exc, make_alert(plain=True)).status is DeliveryStatus.FAILED
+
+
+async def test_a_digest_in_parts_reports_each_part_out_and_resumes_after_them(
+    fake_discord: FakeDiscord, notifier: DiscordNotifier
+) -> None:
+    fake_discord.on("POST", CHANNEL_MESSAGES, 200, MESSAGE)
+    alert = digest_alert(ChatRef("discord", "42"), digest(25))
+    contents = [m["content"] for m in digest_messages(alert.digest)]  # type: ignore[arg-type]
+    assert len(contents) >= 3
+    out: list[int] = []
+    assert (await notifier.send(alert, progress=out.append)).status is DeliveryStatus.SENT
+    assert out == list(range(1, len(contents)))
+    assert (await notifier.send(replace(alert, parts_sent=2))).status is DeliveryStatus.SENT
+    posted = [r.body["content"] for r in fake_discord.sent("POST", CHANNEL_MESSAGES)]
+    assert posted == contents + contents[2:]

@@ -3,6 +3,9 @@ test, and a ledger of the figures issue 6 asks for, printed at the end of the ru
 
 from __future__ import annotations
 
+import random
+import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import BotProcess
+from bot.models import Alert
+from storage import open_store
+from tests.e2e.harness import BotProcess, exit_code, send_signal
 from tests.support.fake_bot_api import FakeBotApi, unmarked
 
 FIGURES: Counter[str] = Counter()  # summed over the run
@@ -74,3 +79,52 @@ def restarted(bot: BotProcess, api: FakeBotApi) -> BotProcess:
         -3000:
     ]
     return bot
+
+
+def kill_mid_send(
+    bot: BotProcess,
+    api: FakeBotApi,
+    progress: Callable[[], int],
+    total: int,
+    seed: int,
+    *,
+    crashes: int = 3,
+    timeout: float = 60,
+) -> int:
+    """kill -9 `bot` up to `crashes` times while `progress()` (messages out so far) climbs to
+    `total`, each time at a random point of the next stretch, restarting it after each; returns
+    how many kills there were. `seed` makes the kill points of a failed run repeatable."""
+    rng = random.Random(seed)
+    kills = 0
+    for _ in range(crashes):
+        reached = progress()
+        if reached >= total - 2:
+            break
+        target = reached + rng.randint(1, max(1, (total - reached) // 3))
+        assert api.wait_until(lambda a, target=target: progress() >= target, timeout), f"seed {seed}: stalled"
+        time.sleep(rng.uniform(0.0, 0.25))  # land anywhere inside the next wave of sends
+        bot.kill()
+        kills += 1
+        restarted(bot, api)
+    return kills
+
+
+def stop_cleanly(bot: BotProcess, api: FakeBotApi) -> None:
+    """SIGTERM, exit 0, and the sends the fake was still answering when an earlier kill hit land."""
+    send_signal(bot, signal.SIGTERM)
+    assert exit_code(bot, 10) == 0
+    time.sleep(api.send_delay + 0.1)
+
+
+def pending_per_chat(tmp_path: Path, which: Callable[[Alert], bool] = lambda a: True) -> dict[str, int]:
+    """What a stopped bot would still send, per chat id: its outbox entries (those `which` keeps)
+    and the digests it has yet to make from held stories."""
+    store = open_store(tmp_path / "db" / "newsbot.json")
+    try:
+        counts: Counter[str] = Counter(a.chat.id for a in store.outbox.pending() if which(a))
+        for schedule in store.held.schedules():
+            if store.held.held(schedule.chat, schedule.bucket):
+                counts[schedule.chat.id] += 1
+        return dict(counts)
+    finally:
+        store.close()

@@ -11,9 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from storage import open_store
 from tests.e2e.harness import BotProcess, exit_code, rss, send_signal, write_sources
-from tests.faults.conftest import record, record_max, restarted, subscribe_all
+from tests.faults.conftest import (
+    kill_mid_send,
+    pending_per_chat,
+    record,
+    record_max,
+    restarted,
+    stop_cleanly,
+    subscribe_all,
+)
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feedserver import FeedServer
 
@@ -38,24 +45,11 @@ def _start_primed(
     return bot
 
 
-def _pending_per_chat(tmp_path: Path) -> dict[str, int]:
-    """Alerts still in the outbox of a stopped bot: each would be sent on the next start."""
-    store = open_store(tmp_path / "db" / "newsbot.json")
-    try:
-        counts: dict[str, int] = {}
-        for alert in store.outbox.pending():
-            counts[alert.chat.id] = counts.get(alert.chat.id, 0) + 1
-        return counts
-    finally:
-        store.close()
-
-
 def test_kill_9_mid_broadcast_loses_nothing_and_repeats_at_most_once_per_crash(
     tmp_path: Path, api: FakeBotApi, feeds: FeedServer, launch: Callable[..., BotProcess]
 ) -> None:
     users = range(5001, 5061)
     seed = random.randrange(1 << 30)
-    rng = random.Random(seed)
     bot = _start_primed(tmp_path, api, feeds, launch, users)
     api.send_delay = 0.3  # a broadcast of 60 chats takes a few seconds: room to kill it half-way
 
@@ -63,25 +57,11 @@ def test_kill_9_mid_broadcast_loses_nothing_and_repeats_at_most_once_per_crash(
         return sum(NEEDLE in t for t in api.texts())
 
     feeds.route("/feed.xml", body=rss(STORY, OLD), etag='"v2"')
-    kills = 0
-    for _ in range(3):
-        reached = delivered()
-        if reached >= len(users) - 2:
-            break
-        target = reached + rng.randint(1, max(1, (len(users) - reached) // 3))
-        assert api.wait_until(lambda a, target=target: delivered() >= target, 40), (
-            f"seed {seed}: broadcast stalled"
-        )
-        time.sleep(rng.uniform(0.0, 0.25))  # land anywhere inside the next wave of sends
-        bot.kill()
-        kills += 1
-        restarted(bot, api)
+    kills = kill_mid_send(bot, api, delivered, len(users), seed)
     assert api.wait_until(lambda a: all(a.sent_to(u, NEEDLE) for u in users), 60), f"seed {seed}"
-    send_signal(bot, signal.SIGTERM)
-    assert exit_code(bot, 10) == 0
-    time.sleep(api.send_delay + 0.1)  # sends the fake was still answering when the bot died land now
+    stop_cleanly(bot, api)
 
-    pending = _pending_per_chat(tmp_path)
+    pending = pending_per_chat(tmp_path)
     copies = {u: len(api.sent_to(u, NEEDLE)) + pending.get(str(u), 0) for u in users}
     lost = sum(c == 0 for c in copies.values())
     worst = max(copies.values()) - 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -10,10 +11,13 @@ import pytest
 from telegram import Bot
 from telegram.error import TimedOut
 
+from bot.alerts.digest import digest_alert
 from bot.models import Alert, ChatRef
 from bot.ports import DeliveryStatus
+from handlers.telegram.digest import render_digest
 from handlers.telegram.notifier import TelegramNotifier, classify
 from tests.telegram.fake_request import RecordingRequest, Scripted, error
+from tests.telegram.test_digest_render import digest, story
 
 CHAT = ChatRef("telegram", "-1001")
 
@@ -133,3 +137,19 @@ async def test_a_bug_while_sending_is_dropped_not_raised(
 
 def test_classify_unknown_exception_is_failed() -> None:
     assert classify(ValueError("boom")).status is DeliveryStatus.FAILED
+
+
+async def test_a_digest_in_parts_reports_each_part_out_and_resumes_after_them(
+    notifier: TelegramNotifier, request_: RecordingRequest
+) -> None:
+    long = "word " * 80
+    items = [story(n, title=f"Story {n} " + long) for n in range(1, 41)]
+    alert = digest_alert(CHAT, digest(items))
+    parts = render_digest(alert.digest)  # type: ignore[arg-type]
+    assert len(parts) >= 3
+    out: list[int] = []
+    assert (await notifier.send(alert, progress=out.append)).status is DeliveryStatus.SENT
+    assert out == list(range(1, len(parts)))  # every part but the last: the outbox completes that one
+    assert request_.texts() == parts
+    resumed = await notifier.send(replace(alert, parts_sent=2), progress=out.append)
+    assert resumed.status is DeliveryStatus.SENT and request_.texts() == parts + parts[2:]
