@@ -2,7 +2,8 @@
 
 In a group, changing the group's alerts (subscribe, unsubscribe, pause, rhythms, images,
 imports, bindings) is for the group's administrators; reading (/list, /latest, /help, /sources,
-/export) is for everyone. `NEWSBOT_OPEN_GROUPS=1` keeps every member allowed. In a private chat
+/export, and /timezone, /digest, /quiet, /snooze sent alone, which show the current setting) is for
+everyone. `NEWSBOT_OPEN_GROUPS=1` keeps every member allowed. In a private chat
 the user decides alone; in a channel only its administrators can post at all.
 
 Asking the platform costs a request (Telegram's getChatMember), so answers are cached for a
@@ -22,6 +23,9 @@ from bot.texts import N_
 
 # Commands any member of a group may use; everything else changes the group's alerts.
 READ_COMMANDS = frozenset({"start", "help", "list", "latest", "sources", "export"})
+# Commands that, sent alone, only show the chat's current setting (`/timezone`); with an argument
+# they change it. Their buttons change it too, and are gated as taps.
+SHOW_ALONE = frozenset({"timezone", "digest", "quiet", "snooze"})
 ADMIN_TTL = timedelta(minutes=5)
 MAX_CACHED = 20_000
 REFUSAL = N_("Only this group's admins can change its alerts. Anyone here can use /list and /latest.")
@@ -37,11 +41,15 @@ class ChatKind(Enum):
 class PermissionPolicy:
     open_groups: bool = False  # NEWSBOT_OPEN_GROUPS=1: any member may change a group's alerts
 
-    def needs_admin(self, kind: ChatKind, command: str) -> bool:
-        """True when `command` in a chat of `kind` is for the chat's administrators only."""
+    def needs_admin(self, kind: ChatKind, command: str, argument: str = "") -> bool:
+        """True when `command` (with `argument`, as typed) in a chat of `kind` is for the chat's
+        administrators only."""
         if kind is not ChatKind.GROUP or self.open_groups:
             return False
-        return command.lower() not in READ_COMMANDS
+        name = command.lower()
+        if name in SHOW_ALONE and not argument.strip():
+            return False
+        return name not in READ_COMMANDS
 
 
 Lookup = Callable[[str, str], Awaitable[bool]]

@@ -21,7 +21,7 @@ from bot.permissions import REFUSAL, AdminCache, ChatKind, PermissionPolicy
 from bot.ports import Clock
 from bot.texts import N_
 from handlers.i18n import t
-from handlers.telegram.context import Context, chat_of
+from handlers.telegram.context import Context, chat_of, command_argument
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +87,17 @@ class PermissionGate:
             if data.startswith(GROUP_BUTTONS_FOR_ALL) and GROUP_BUTTONS_FOR_ALL:
                 return
             name: str | None = "button"
+            argument = ""
         else:
             name = command_name(message, context.bot.username or "")
             if name is None or name not in _known_commands(context):
                 return
+            argument = command_argument(message)
         kind = _KINDS.get(chat.type, ChatKind.GROUP)
         if kind is ChatKind.PRIVATE:
-            await self._check_binding(update, context, name)
+            await self._check_binding(update, context, name, argument)
             return
-        if not self.policy.needs_admin(kind, name):
+        if not self.policy.needs_admin(kind, name, argument):
             return
         if message.sender_chat is not None and update.callback_query is None:
             if message.sender_chat.id == chat.id:
@@ -114,12 +116,12 @@ class PermissionGate:
         if not allowed:
             await self._refuse(update, REFUSAL)
 
-    async def _check_binding(self, update: Update, context: Context, name: str) -> None:
+    async def _check_binding(self, update: Update, context: Context, name: str, argument: str) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or name in ("bind", "unbind", "start", "help"):
             return
         bound = self.destinations.bound_to(chat_of(update))
-        if bound is None or not self.policy.needs_admin(ChatKind.GROUP, name):
+        if bound is None or not self.policy.needs_admin(ChatKind.GROUP, name, argument):
             return
         try:
             allowed = await self._cache(context).is_admin(bound.id, str(user.id))

@@ -15,7 +15,7 @@ from bot.service import NewsService
 from handlers.telegram.app import ALLOWED_UPDATES, TelegramAdapter, file_url_for
 from handlers.telegram.destination_commands import GREETING
 from tests.support.clock import FakeClock
-from tests.support.fake_bot_api import chat_member_payload, message_payload
+from tests.support.fake_bot_api import callback_payload, chat_member_payload, message_payload
 from tests.support.services import build_service
 from tests.telegram.conftest import ADMIN, REUTERS, TOKEN, USER, Chat, ref
 from tests.telegram.fake_request import RecordingRequest, error
@@ -182,6 +182,22 @@ async def test_only_group_admins_change_alerts_and_anyone_reads(
     # each (chat, user) asked once; later commands use the cached answer
     asked = [(p["chat_id"], p["user_id"]) for p in request_.sent("getChatMember")]
     assert sorted(asked) == [(GROUP, ADMIN), (GROUP, USER)]
+
+
+async def test_anyone_sees_the_group_time_zone_and_only_admins_change_it(
+    chat: Chat, service: NewsService, request_: RecordingRequest
+) -> None:
+    request_.members[(GROUP, USER)] = "member"
+    [shown] = await chat.process(group_message("/timezone", USER))
+    assert "UTC" in shown["text"] and shown["reply_markup"]["inline_keyboard"]
+    [refused] = texts(await chat.process(group_message("/timezone Asia/Baku", USER)))
+    assert "Only this group's admins" in refused
+    berlin = next(b for row in shown["reply_markup"]["inline_keyboard"] for b in row if "Berlin" in b["text"])
+    tap = callback_payload("q0", GROUP, USER, berlin["callback_data"], 1, shown["reply_markup"])
+    await chat.process(update("callback_query", tap))
+    assert service.rhythm.settings(ref(GROUP)).zone == "UTC"  # its buttons are for admins too
+    [done] = texts(await chat.process(group_message("/timezone Asia/Baku", ADMIN)))
+    assert done.startswith("Time zone: <b>Asia/Baku</b>")
 
 
 async def test_anonymous_admins_count_and_other_sender_chats_do_not(chat: Chat, service: NewsService) -> None:

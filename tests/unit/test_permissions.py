@@ -14,7 +14,7 @@ from tests.support.clock import FakeClock
     "command", ["subscribe", "unsubscribe", "pause", "resume", "digest", "images", "import"]
 )
 def test_changes_in_groups_are_for_admins(command: str) -> None:
-    assert PermissionPolicy().needs_admin(ChatKind.GROUP, command)
+    assert PermissionPolicy().needs_admin(ChatKind.GROUP, command, "SOCAR daily 08:00")
     assert not PermissionPolicy(open_groups=True).needs_admin(ChatKind.GROUP, command)
     assert not PermissionPolicy().needs_admin(ChatKind.PRIVATE, command)
     assert not PermissionPolicy().needs_admin(ChatKind.CHANNEL, command)
@@ -23,6 +23,13 @@ def test_changes_in_groups_are_for_admins(command: str) -> None:
 @pytest.mark.parametrize("command", ["list", "latest", "help", "start", "sources", "LIST"])
 def test_reading_is_for_everyone(command: str) -> None:
     assert not PermissionPolicy().needs_admin(ChatKind.GROUP, command)
+
+
+@pytest.mark.parametrize("command", ["timezone", "digest", "quiet", "snooze"])
+def test_a_setting_shown_alone_is_for_everyone_and_changing_it_for_admins(command: str) -> None:
+    assert not PermissionPolicy().needs_admin(ChatKind.GROUP, command)
+    assert not PermissionPolicy().needs_admin(ChatKind.GROUP, command, "  ")
+    assert PermissionPolicy().needs_admin(ChatKind.GROUP, command, "Asia/Baku")
 
 
 class Lookup:
