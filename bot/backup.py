@@ -1,9 +1,10 @@
 """Backups: a consistent JSON snapshot of what users and admins told the bot, and its restore.
 
-A snapshot holds the subscriptions, every chat's settings (whatever fields `ChatState` has:
-active, paused and, as they are added, rhythm and time zone) and the sources added from chat.
-Poll states, seen stories and the outbox are not in it: they rebuild themselves (a restored
-store primes each source again, so the restore never floods anyone with old stories).
+A snapshot holds the subscriptions, every chat's settings (`ChatState`) and rhythm (`ChatRhythm`:
+time zone, digest rhythms, quiet hours, snoozes) and the sources added from chat. Poll states, seen
+stories, the outbox, held stories and digest due times rebuild themselves (a restored store primes
+each source again, so it never floods anyone with old stories; a digest's due time is worked out
+from its rhythm when it first holds a story).
 
 `snapshot_json` / `parse_snapshot` are pure; `restore` writes through the repository ports, so
 any backend (TinyDB today, a server database tomorrow) can be the target.
@@ -16,19 +17,21 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.errors import NewsbotError, QueryError
+from bot.alerts.rhythm import parse_quiet, parse_rhythm, parse_zone
+from bot.errors import NewsbotError, QueryError, RhythmError
 from bot.matching.query import parse_query
-from bot.models import ChatRef, ChatState, Source, Subscription
-from bot.ports import ChatRepo, SourceRepo, SubscriptionRepo
+from bot.models import ChatRef, ChatRhythm, ChatState, Source, Subscription
+from bot.ports import ChatRepo, RhythmRepo, SourceRepo, SubscriptionRepo
 
 FORMAT = "newsbot-backup"
 VERSION = 1
 MAX_PROBLEMS_SHOWN = 5
+KINDS = {"chats": ChatState, "subscriptions": Subscription, "sources": Source, "rhythms": ChatRhythm}
 
 
 class BackupError(NewsbotError):
@@ -40,12 +43,14 @@ class Snapshot:
     subscriptions: tuple[Subscription, ...]
     chats: tuple[ChatState, ...]
     sources: tuple[Source, ...]  # added from chat; the sources file is the operator's own backup
+    rhythms: tuple[ChatRhythm, ...] = ()  # the chats whose rhythm differs from the defaults
 
     def counts(self) -> dict[str, int]:
         return {
             "subscriptions": len(self.subscriptions),
             "chats": len(self.chats),
             "sources": len(self.sources),
+            "rhythms": len(self.rhythms),
         }
 
 
@@ -55,6 +60,7 @@ class RestoreReport:
     chats: int = 0
     sources: int = 0
     skipped: int = 0  # already there (merge)
+    rhythms: int = 0
 
 
 # encoding ---------------------------------------------------------------------------------
@@ -71,6 +77,8 @@ def _encode(value: Any) -> Any:
         return value.total_seconds()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list | frozenset | set):
@@ -98,6 +106,11 @@ def _decode(kind: Any, raw: Any, where: str) -> Any:
         args = [a for a in typing.get_args(kind) if a is not Ellipsis] or [Any]
         items = [_decode(args[0], v, f"{where}[{i}]") for i, v in enumerate(raw)]
         return origin(items)
+    if origin in (dict, Mapping):
+        if not isinstance(raw, dict):
+            raise BackupError(f"{where}: expected an object, got {type(raw).__name__}")
+        value_kind = typing.get_args(kind)[1] if typing.get_args(kind) else Any
+        return {str(k): _decode(value_kind, v, f"{where}[{k!r}]") for k, v in raw.items()}
     if kind is Any:
         return raw
     if kind is ChatRef:
@@ -151,6 +164,7 @@ def snapshot_json(snapshot: Snapshot, created: datetime, app_version: str = "") 
         "chats": [_encode(c) for c in snapshot.chats],
         "subscriptions": [_encode(s) for s in snapshot.subscriptions],
         "sources": [_encode(s) for s in snapshot.sources],
+        "rhythms": [_encode(r) for r in snapshot.rhythms],
     }
 
 
@@ -163,7 +177,13 @@ def parse_snapshot(data: Any) -> Snapshot:
         raise BackupError(f"backup version {version!r} is newer than this newsbot reads ({VERSION})")
     problems: list[str] = []
     parts: dict[str, list[Any]] = {}
-    for name, cls in (("chats", ChatState), ("subscriptions", Subscription), ("sources", Source)):
+    kinds = (
+        ("chats", ChatState),
+        ("subscriptions", Subscription),
+        ("sources", Source),
+        ("rhythms", ChatRhythm),
+    )
+    for name, cls in kinds:
         raw = data.get(name, [])
         if not isinstance(raw, list):
             problems.append(f"{name}: expected a list")
@@ -176,11 +196,14 @@ def parse_snapshot(data: Any) -> Snapshot:
                 problems.append(str(exc))
     problems += _check_subscriptions(parts.get("subscriptions", []))
     problems += _check_sources(parts.get("sources", []))
+    problems += _check_rhythms(parts.get("rhythms", []))
     if problems:
         more = len(problems) - MAX_PROBLEMS_SHOWN
         shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN]) + (f"; and {more} more" if more > 0 else "")
         raise BackupError(f"the backup is invalid, nothing was imported: {shown}")
-    return Snapshot(tuple(parts["subscriptions"]), tuple(parts["chats"]), tuple(parts["sources"]))
+    return Snapshot(
+        tuple(parts["subscriptions"]), tuple(parts["chats"]), tuple(parts["sources"]), tuple(parts["rhythms"])
+    )
 
 
 def _check_subscriptions(subs: Sequence[Subscription]) -> list[str]:
@@ -206,11 +229,34 @@ def _check_sources(sources: Sequence[Source]) -> list[str]:
     return problems
 
 
+def _check_rhythms(rhythms: Sequence[ChatRhythm]) -> list[str]:
+    problems, seen = [], set()
+    for i, prefs in enumerate(rhythms):
+        texts = {"zone": prefs.zone, "default": prefs.default, "quiet": prefs.quiet or "off"}
+        texts |= {f"rhythms[{q!r}]": key for q, key in prefs.rhythms.items()}
+        for name, text in texts.items():
+            parse = parse_zone if name == "zone" else parse_quiet if name == "quiet" else parse_rhythm
+            try:
+                parse(text)
+            except RhythmError as exc:
+                problems.append(f"rhythms[{i}].{name}: {exc}")
+        if prefs.chat in seen:
+            problems.append(f"rhythms[{i}]: {prefs.chat.key} appears twice")
+        seen.add(prefs.chat)
+    return problems
+
+
 # taking and restoring -------------------------------------------------------------------------
 
 
-def take_snapshot(subscriptions: SubscriptionRepo, chats: ChatRepo, sources: SourceRepo) -> Snapshot:
-    return Snapshot(tuple(subscriptions.all()), tuple(chats.all()), tuple(sources.list()))
+def take_snapshot(
+    subscriptions: SubscriptionRepo,
+    chats: ChatRepo,
+    sources: SourceRepo,
+    rhythms: RhythmRepo | None = None,
+) -> Snapshot:
+    prefs = tuple(rhythms.all()) if rhythms is not None else ()
+    return Snapshot(tuple(subscriptions.all()), tuple(chats.all()), tuple(sources.list()), prefs)
 
 
 def is_empty(subscriptions: SubscriptionRepo, chats: ChatRepo, sources: SourceRepo) -> bool:
@@ -225,11 +271,13 @@ def restore(
     *,
     merge: bool = False,
     batch: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext,
+    rhythms: RhythmRepo | None = None,
 ) -> RestoreReport:
     """Write `snapshot` into the repositories; an empty target unless `merge`.
 
-    With `merge`, what is already there wins: an existing chat keeps its settings, an existing
-    subscription or source is skipped. `batch` groups the writes (one durable write per file).
+    With `merge`, what is already there wins: an existing chat keeps its settings (its rhythm
+    too), an existing subscription or source is skipped. `batch` groups the writes (one durable
+    write per file). `rhythms`: where the chats' rhythms go (None: they are not restored).
     """
     if not merge and not is_empty(subscriptions, chats, sources):
         raise BackupError(
@@ -237,7 +285,7 @@ def restore(
             "to what is there"
         )
     known_chats = {c.chat for c in chats.all()}
-    done = dict(subscriptions=0, chats=0, sources=0, skipped=0)
+    done = dict(subscriptions=0, chats=0, sources=0, skipped=0, rhythms=0)
     with batch():
         for state in snapshot.chats:
             if state.chat in known_chats:
@@ -249,4 +297,9 @@ def restore(
             done["subscriptions" if subscriptions.add(sub) else "skipped"] += 1
         for source in snapshot.sources:
             done["sources" if sources.add(source) else "skipped"] += 1
+        for prefs in snapshot.rhythms if rhythms is not None else ():
+            fresh = rhythms.get(prefs.chat) == ChatRhythm(prefs.chat)  # merge: the store's own wins
+            if fresh:
+                rhythms.save(prefs)
+            done["rhythms" if fresh else "skipped"] += 1
     return RestoreReport(**done)

@@ -117,8 +117,8 @@ async def check_online(sources: list[Source], out: TextIO = sys.stdout) -> int:
 
 def export(settings: Settings, target: str, kit: StoreKit, out: TextIO = sys.stderr) -> int:
     """Write a snapshot of the store; safe while the bot runs (one read of an atomically replaced file)."""
-    subs, chats, sources = kit.read_records(settings.db_path)
-    snapshot = Snapshot(tuple(subs), tuple(chats), tuple(sources))
+    subs, chats, sources, rhythms = kit.read_all(settings.db_path)
+    snapshot = Snapshot(tuple(subs), tuple(chats), tuple(sources), tuple(rhythms))
     data = json.dumps(snapshot_json(snapshot, datetime.now(UTC), version()), ensure_ascii=False, indent=1)
     if target == "-":
         sys.stdout.write(data + "\n")
@@ -132,8 +132,8 @@ def export(settings: Settings, target: str, kit: StoreKit, out: TextIO = sys.std
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
     counts = snapshot.counts()
     print(
-        f"exported {counts['subscriptions']} subscriptions, {counts['chats']} chats and "
-        f"{counts['sources']} added sources to {target}",
+        f"exported {counts['subscriptions']} subscriptions, {counts['chats']} chats, "
+        f"{counts['rhythms']} chats' rhythm settings and {counts['sources']} added sources to {target}",
         file=out,
     )
     return 0
@@ -158,13 +158,14 @@ def import_(settings: Settings, source: str, merge: bool, kit: StoreKit, out: Te
             store.sources,
             merge=merge,
             batch=lambda: kit.batch(store),
+            rhythms=store.rhythms,
         )
     finally:
         store.close()
     skipped = f" ({report.skipped} already there)" if report.skipped else ""
     print(
-        f"imported {report.subscriptions} subscriptions, {report.chats} chats and {report.sources} "
-        f"sources into {settings.db_path}{skipped}",
+        f"imported {report.subscriptions} subscriptions, {report.chats} chats, {report.rhythms} chats' "
+        f"rhythm settings and {report.sources} sources into {settings.db_path}{skipped}",
         file=out,
     )
     return 0

@@ -279,3 +279,8 @@ class StoreKit:
     open: Callable[[Path], Any]
     read_records: Callable[[Path], tuple[Sequence[Subscription], Sequence[ChatState], Sequence[Source]]]
     batch: Callable[[Any], AbstractContextManager[object]]
+    # `read_records` and the chats' rhythm settings (`newsbot export`), from the same one read
+    read_all: Callable[
+        [Path],
+        tuple[Sequence[Subscription], Sequence[ChatState], Sequence[Source], Sequence[ChatRhythm]],
+    ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.ports import StoreKit
-from storage.snapshot import batched, read_records
+from storage.snapshot import batched, read_all, read_records
 from storage.store import open_store
 
 
 def store_kit() -> StoreKit:
-    return StoreKit(open=open_store, read_records=read_records, batch=batched)
+    return StoreKit(open=open_store, read_records=read_records, batch=batched, read_all=read_all)

@@ -11,14 +11,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.errors import StorageError
-from bot.models import ChatState, Source, Subscription
+from bot.models import ChatRhythm, ChatState, Source, Subscription
 from storage.codec import chat_from, source_from, subscription_from
 from storage.journal import read_tables
+from storage.rhythms import rhythm_from
 from storage.store import Store, store_paths
 
 
 def read_records(db_path: Path) -> tuple[list[Subscription], list[ChatState], list[Source]]:
     """The subscriptions, chats and added sources of the store at `db_path`, from one read."""
+    subscriptions, chats, sources, _rhythms = read_all(db_path)
+    return subscriptions, chats, sources
+
+
+def read_all(
+    db_path: Path,
+) -> tuple[list[Subscription], list[ChatState], list[Source], list[ChatRhythm]]:
+    """`read_records` and the chats' rhythm settings, all from the same one read."""
     main = store_paths(db_path).main
     try:
         data = read_tables(main)  # the main file with its journal of recent changes
@@ -35,6 +44,7 @@ def read_records(db_path: Path) -> tuple[list[Subscription], list[ChatState], li
         [subscription_from(d) for d in docs("subscriptions")],
         [chat_from(d) for d in docs("chats")],
         [source_from(d) for d in docs("sources")],
+        [rhythm_from(d) for d in docs("rhythms")],
     )
 
 

@@ -100,6 +100,8 @@ def test_healthz_metrics_stats_and_a_backup_round_trip(
         assert health.status_code == 200 and health.json()["status"] == "ok"
         api.push_message(ADMIN, ADMIN, "/pause")  # a chat setting the backup must carry
         api.wait_for_sent(lambda p: "paused" in str(p.get("text", "")).lower(), timeout=15)
+        api.push_message(ADMIN, ADMIN, "/timezone Asia/Baku")  # and a rhythm setting
+        api.wait_for_sent(lambda p: "Asia/Baku" in str(p.get("text", "")), timeout=15)
         api.push_message(ADMIN, ADMIN, "/stats")
         stats = api.wait_for_sent(lambda p: "newsbot stats" in str(p.get("text", "")), timeout=15)
         assert "Subscriptions: 1" in stats["text"] and "1 healthy" in stats["text"]
@@ -113,6 +115,7 @@ def test_healthz_metrics_stats_and_a_backup_round_trip(
         assert data["format"] == "newsbot-backup" and data["subscriptions"][0]["query"] == "socar"
         [chat] = data["chats"]  # every field ChatState has (images, bindings...) travels with it
         assert chat["chat"] == f"telegram:{ADMIN}" and chat["active"] is True and chat["paused"] is True
+        assert [r["zone"] for r in data["rhythms"]] == ["Asia/Baku"]
         refused = run_once(["import", str(backup)], bot.env, tmp_path)
         assert refused.returncode == 2 and "already running" in refused.stderr
     finally:
@@ -122,7 +125,7 @@ def test_healthz_metrics_stats_and_a_backup_round_trip(
     fresh = {**bot.env, "NEWSBOT_DB": str(tmp_path / "restored" / "newsbot.json")}
     restored = run_once(["import", str(backup)], fresh, tmp_path)
     assert restored.returncode == 0, restored.stderr
-    assert "imported 1 subscriptions, 1 chats" in restored.stdout
+    assert "imported 1 subscriptions, 1 chats, 1 chats' rhythm settings" in restored.stdout
     again = run_once(["import", str(backup)], fresh, tmp_path)
     assert again.returncode != 0 and "--merge" in again.stderr
     merged = run_once(["import", str(backup), "--merge"], fresh, tmp_path)
