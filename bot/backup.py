@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.alerts.rhythm import parse_quiet, parse_rhythm, parse_zone
+from bot.alerts.quiet import parse_quiet
+from bot.alerts.rhythm import parse_rhythm
+from bot.alerts.zones import parse_zone
 from bot.errors import NewsbotError, QueryError, RhythmError
 from bot.matching.query import parse_query
 from bot.models import ChatRef, ChatRhythm, ChatState, Source, Subscription

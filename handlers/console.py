@@ -7,7 +7,7 @@ import textwrap
 from typing import TextIO
 
 from bot.alerts.digest import heading
-from bot.alerts.rhythm import zone_of
+from bot.alerts.zones import zone_of
 from bot.models import Alert, Digest
 from bot.ports import DeliveryResult, DeliveryStatus, Progress
 from handlers.i18n import format_moment, t, tr, use_language

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.alerts.rhythm import zone_of
+from bot.alerts.zones import zone_of
 from bot.models import Alert, ChatRef, Digest
 from bot.texts import N_, Text, When, plural_text
 

@@ -15,7 +15,9 @@ from enum import Enum
 
 from bot.alerts.burst import BURST_WINDOW, DEFAULT_BURST, fold_until
 from bot.alerts.digest import BURST, QUIET
-from bot.alerts.rhythm import INSTANT, QuietHours, Rhythm, parse_quiet, parse_rhythm, zone_of
+from bot.alerts.quiet import QuietHours, parse_quiet
+from bot.alerts.rhythm import INSTANT, Rhythm, parse_rhythm
+from bot.alerts.zones import zone_of
 from bot.models import ChatRhythm, DigestSchedule
 
 

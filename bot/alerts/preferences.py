@@ -13,18 +13,10 @@ from typing import TYPE_CHECKING
 
 from bot.alerts.digest import BURST, QUIET
 from bot.alerts.plan import pruned, quiet_of, rhythm_of, snoozed
-from bot.alerts.rhythm import (
-    DIGEST_EXAMPLES,
-    SNOOZE_EXAMPLES,
-    QuietHours,
-    Rhythm,
-    parse_digest,
-    parse_quiet,
-    parse_rhythm,
-    parse_snooze,
-    parse_zone,
-    zone_of,
-)
+from bot.alerts.quiet import QuietHours, parse_quiet
+from bot.alerts.rhythm import DIGEST_EXAMPLES, Rhythm, parse_digest, parse_rhythm
+from bot.alerts.snooze import SNOOZE_EXAMPLES, parse_snooze
+from bot.alerts.zones import parse_zone, zone_of
 from bot.errors import SubscriptionError
 from bot.matching.query import parse_query
 from bot.models import ChatRhythm, DigestSchedule

@@ -1,7 +1,8 @@
-"""When a chat wants its alerts: instant, hourly, daily or weekly digests, quiet hours, snoozes,
-and the parsing of /digest, /quiet, /snooze and /timezone. Pure: no I/O, no clock of its own;
-every time in and out is UTC-aware, and local times are worked out in the chat's zone (an IANA
-name, `zoneinfo`), DST rules included. Burst folding is in `bot.alerts.burst`.
+"""How often a chat wants its alerts (instant, hourly, daily or weekly digests), when each digest
+is next due, and the parsing of /digest. Pure: no I/O, no clock of its own; every time in and out
+is UTC-aware, and local times are worked out in the chat's zone (an IANA name, `zoneinfo`), DST
+rules included. Quiet hours are in `bot.alerts.quiet`, snoozes in `bot.alerts.snooze`, time zone
+names in `bot.alerts.zones`, burst folding in `bot.alerts.burst`.
 
 DST: a local time that does not exist that day (02:30 on spring-forward) is due at the first valid
 minute after it (03:00); a local time that happens twice is due once, at its first occurrence.
@@ -16,10 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.alerts.zones import DEFAULT_ZONE as DEFAULT_ZONE  # where zones were before
-from bot.alerts.zones import ZONE_EXAMPLES as ZONE_EXAMPLES
-from bot.alerts.zones import parse_zone as parse_zone
-from bot.alerts.zones import zone_of as zone_of
+from bot.alerts.zones import wall_clock
 from bot.errors import RhythmError
 from bot.texts import N_, Text
 
@@ -41,17 +39,12 @@ DAY_NAMES = (
     N_("Saturday"),
     N_("Sunday"),
 )
-MAX_SNOOZE = timedelta(days=90)
 
 DIGEST_EXAMPLES = Text(
     N_(
         "/digest SOCAR daily 08:00 · /digest SOCAR weekly mon 08:00 · /digest SOCAR hourly · "
         "/digest SOCAR instant · /digest daily 08:00 (every subscription without a rhythm of its own)"
     )
-)
-QUIET_EXAMPLES = Text(N_("/quiet 23:00-07:00 (may cross midnight) · /quiet off"))
-SNOOZE_EXAMPLES = Text(
-    N_("/snooze SOCAR 2h · /snooze all 30m · /snooze SOCAR 7d (at most 90 days) · /snooze all off")
 )
 # the names /digest accepts are English words; what a chat reads is translated (handlers/i18n.py)
 CADENCE_NAMES = {
@@ -62,12 +55,6 @@ CADENCE_NAMES = {
 }
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
-_QUIET = re.compile(r"^(\S+?)\s*[-–—]\s*(\S+)$")
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def resolve_local(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -76,13 +63,13 @@ def resolve_local(day: date, at: time, zone: ZoneInfo) -> datetime:
     naive = datetime.combine(day, at)
     early, late = (naive.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1))
     lo, hi = min(early, late), max(early, late)
-    if _local(lo, zone) == naive:
+    if wall_clock(lo, zone) == naive:
         return lo  # exists; when it happens twice, `lo` is the first time
     # In a gap: `lo` reads before the wanted time, `hi` after it; find the minute the clock jumps.
     lo, hi = lo.replace(second=0, microsecond=0), hi.replace(second=0, microsecond=0)
     while hi - lo > timedelta(minutes=1):
         mid = lo + timedelta(minutes=(hi - lo) // timedelta(minutes=1) // 2)
-        if _local(mid, zone) >= naive:
+        if wall_clock(mid, zone) >= naive:
             hi = mid
         else:
             lo = mid
@@ -123,7 +110,7 @@ class Rhythm:
         if self.cadence is Cadence.HOURLY:
             return _next_local_hour(after, zone)
         assert self.at is not None
-        start = _local(after, zone).date()
+        start = wall_clock(after, zone).date()
         for offset in range(9):  # a week and the odd skipped day (Samoa dropped 30 Dec 2011)
             day = start + timedelta(days=offset)
             if self.cadence is Cadence.WEEKLY and day.weekday() != self.weekday:
@@ -229,80 +216,3 @@ def parse_digest(text: str) -> DigestRequest:
         raise RhythmError(N_("Say how often, at the end. Examples: {examples}"), examples=DIGEST_EXAMPLES)
     head, tail = split
     return DigestRequest(head or None, parse_rhythm(tail))
-
-
-@dataclass(frozen=True, slots=True)
-class QuietHours:
-    start: time
-    end: time
-
-    @property
-    def key(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
-
-    def contains(self, moment: datetime, zone: ZoneInfo) -> bool:
-        now = _local(moment, zone).time()
-        if self.start < self.end:
-            return self.start <= now < self.end
-        return now >= self.start or now < self.end  # crosses midnight
-
-    def ends_after(self, moment: datetime, zone: ZoneInfo) -> datetime:
-        """When the window holding `moment` ends (the next `end` on the chat's clock), UTC."""
-        return Rhythm(Cadence.DAILY, self.end).next_due(moment, zone)
-
-
-def parse_quiet(text: str) -> QuietHours | None:
-    """`HH:MM-HH:MM` (may cross midnight), or `off` (None)."""
-    text = text.strip()
-    if text.casefold() == "off":
-        return None
-    found = _QUIET.match(text)
-    if not found:
-        raise RhythmError(
-            N_("Give the quiet hours as start-end. Examples: {examples}"), examples=QUIET_EXAMPLES
-        )
-    start, end = (parse_time(part, "/quiet 23:00-07:00") for part in found.groups())
-    if start == end:
-        raise RhythmError(
-            N_("Quiet hours need an end different from their start. Examples: {examples}"),
-            examples=QUIET_EXAMPLES,
-        )
-    return QuietHours(start, end)
-
-
-def parse_duration(text: str) -> timedelta:
-    """`30m`, `2h`, `7d`, `1h30m`; at least a minute, at most 90 days."""
-    found = _DURATION.match(text.strip().casefold())
-    if not text.strip() or not found:
-        raise RhythmError(
-            N_("{text} is not a duration. Examples: {examples}"), text=repr(text), examples=SNOOZE_EXAMPLES
-        )
-    days, hours, minutes = (int(g or 0) for g in found.groups())
-    span = timedelta(days=days, hours=hours, minutes=minutes)
-    if span < timedelta(minutes=1):
-        raise RhythmError(
-            N_("A snooze lasts at least a minute. Examples: {examples}"), examples=SNOOZE_EXAMPLES
-        )
-    if span > MAX_SNOOZE:
-        raise RhythmError(
-            N_("A snooze lasts at most 90 days (90d); /pause stops alerts for as long as you like.")
-        )
-    return span
-
-
-@dataclass(frozen=True, slots=True)
-class SnoozeRequest:
-    query: str | None  # as typed; None: every subscription of the chat ("all")
-    duration: timedelta | None  # None: end the snooze ("off")
-
-
-def parse_snooze(text: str) -> SnoozeRequest:
-    """`/snooze <query>|all <duration>|off`."""
-    words = text.split()
-    if len(words) < 2:
-        raise RhythmError(
-            N_("Say what to snooze and for how long. Examples: {examples}"), examples=SNOOZE_EXAMPLES
-        )
-    head = text.strip()[: text.strip().rfind(words[-1])].strip()
-    duration = None if words[-1].casefold() == "off" else parse_duration(words[-1])
-    return SnoozeRequest(None if head.casefold() == "all" else head, duration)

@@ -1,9 +1,9 @@
 """Time zones as /timezone takes them: IANA names in any case, a city alone ("Baku"), close
-guesses for a typo; and the zone of a stored name. Moved out of bot.alerts.rhythm (which
-re-exports them) to keep that module readable."""
+guesses for a typo; the zone of a stored name; and a moment as the chat's clock reads it. Pure."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,11 @@ from bot.texts import N_
 
 DEFAULT_ZONE = "UTC"
 ZONE_EXAMPLES = "/timezone Asia/Baku · /timezone Europe/Berlin · /timezone America/New_York"
+
+
+def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` as the chat's clock reads it (naive local time)."""
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 @cache

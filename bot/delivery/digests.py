@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from bot.alerts.digest import BURST, QUIET, compose, digest_alert
 from bot.alerts.plan import rhythm_of
-from bot.alerts.rhythm import parse_rhythm, zone_of
+from bot.alerts.rhythm import parse_rhythm
+from bot.alerts.zones import zone_of
 from bot.models import Digest, DigestSchedule
 from bot.ports import Clock, Repos
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.alerts.digest import heading
-from bot.alerts.rhythm import zone_of
+from bot.alerts.zones import zone_of
 from bot.models import Digest
 from handlers.discord.render import (
     EMBED_TOTAL_MAX,

@@ -9,7 +9,10 @@ import discord
 from discord import app_commands
 
 from bot.alerts.preferences import RhythmOverview
-from bot.alerts.rhythm import DIGEST_EXAMPLES, QUIET_EXAMPLES, SNOOZE_EXAMPLES, ZONE_EXAMPLES
+from bot.alerts.quiet import QUIET_EXAMPLES
+from bot.alerts.rhythm import DIGEST_EXAMPLES
+from bot.alerts.snooze import SNOOZE_EXAMPLES
+from bot.alerts.zones import ZONE_EXAMPLES
 from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold

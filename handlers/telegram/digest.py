@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from bot.alerts.digest import heading
-from bot.alerts.rhythm import zone_of
+from bot.alerts.zones import zone_of
 from bot.models import Alert, Digest
 from handlers.i18n import format_moment, t, tr
 from handlers.telegram.render import (

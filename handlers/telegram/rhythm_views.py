@@ -11,14 +11,10 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.alerts.preferences import RhythmOverview, RhythmSet, SnoozeSet, SubscriptionView
-from bot.alerts.rhythm import (
-    DIGEST_EXAMPLES,
-    QUIET_EXAMPLES,
-    SNOOZE_EXAMPLES,
-    ZONE_EXAMPLES,
-    QuietHours,
-    Rhythm,
-)
+from bot.alerts.quiet import QUIET_EXAMPLES, QuietHours
+from bot.alerts.rhythm import DIGEST_EXAMPLES, Rhythm
+from bot.alerts.snooze import SNOOZE_EXAMPLES
+from bot.alerts.zones import ZONE_EXAMPLES
 from bot.texts import N_
 from handlers.i18n import format_moment, t, tr
 from handlers.telegram.keyboards import query_token

@@ -11,8 +11,7 @@ from tinydb import TinyDB
 
 from bot.alerts.plan import rhythm_of
 from bot.alerts.preferences import RhythmService
-from bot.alerts.rhythm import RhythmError
-from bot.errors import SubscriptionError
+from bot.errors import RhythmError, SubscriptionError
 from bot.models import Alert, ChatRef, HeldStory, Subscription
 from storage.atomic import AtomicJSONStorage
 from storage.held import TinyDBHeldRepo

@@ -11,21 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.alerts.burst import burst_window, fold_until, recent_sends
-from bot.alerts.rhythm import (
-    INSTANT,
-    Cadence,
-    QuietHours,
-    Rhythm,
-    RhythmError,
-    parse_digest,
-    parse_duration,
-    parse_quiet,
-    parse_rhythm,
-    parse_snooze,
-    parse_zone,
-    resolve_local,
-    zone_of,
-)
+from bot.alerts.quiet import QuietHours, parse_quiet
+from bot.alerts.rhythm import INSTANT, Cadence, Rhythm, parse_digest, parse_rhythm, resolve_local
+from bot.alerts.snooze import parse_duration, parse_snooze
+from bot.alerts.zones import parse_zone, zone_of
+from bot.errors import RhythmError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
