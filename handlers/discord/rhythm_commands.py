@@ -3,41 +3,28 @@ each passes its options to `RhythmService` as the Telegram command's argument wo
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import discord
 from discord import app_commands
 
 from bot.alerts.preferences import RhythmOverview
-from bot.alerts.quiet import QUIET_EXAMPLES
 from bot.alerts.rhythm import DIGEST_EXAMPLES
-from bot.alerts.snooze import SNOOZE_EXAMPLES
 from bot.alerts.zones import ZONE_EXAMPLES
 from bot.models import ChatRef
 from bot.service import NewsService
 from bot.text.tokens import fold
+from handlers import rhythm_text
 from handlers.discord.context import CommandContext, reply, shows_domain_errors
 from handlers.discord.notifier import DIRECT
 from handlers.discord.render import escape
-from handlers.i18n import format_moment, t, tr
+from handlers.i18n import t, tr
 
 CHOICES_MAX = 25
-COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Moscow",
-    "Asia/Baku",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "America/New_York",
-    "America/Los_Angeles",
+MARKUP = rhythm_text.Markup(
+    escape=lambda text: escape(text, 300),
+    query=lambda text: f"**{escape(text, 300)}**",
+    command=lambda text: "`" + text[:300].replace("`", "'") + "`",  # a backtick would end the span
+    strong=lambda text: f"**{text}**",
 )
-
-
-def _when(moment: datetime | None, zone: str) -> str:
-    return format_moment(moment, zone) or "—"
 
 
 def subscription_line(overview: RhythmOverview, query: str) -> str:
@@ -45,11 +32,7 @@ def subscription_line(overview: RhythmOverview, query: str) -> str:
     view = next((v for v in overview.subscriptions if query in (v.query, v.label)), None)
     if view is None:
         return query
-    rhythm = tr(view.rhythm.describe())
-    line = f"{query} — " + (rhythm if view.own_rhythm else t("{rhythm} (default)", rhythm=rhythm))
-    if view.snoozed_until is not None:
-        line += " · " + t("snoozed until {time}", time=_when(view.snoozed_until, overview.zone))
-    return line
+    return f"{query} — {rhythm_text.rhythm_entry(view, overview.zone, MARKUP)}"
 
 
 class RhythmCommands(CommandContext):
@@ -72,21 +55,7 @@ class RhythmCommands(CommandContext):
         chat = self.target(interaction, deliver_to)
         self.require_channel_rights(interaction, chat)
         done = self.service.rhythm.set_digest(chat, f"{query} {rhythm}" if query else rhythm)
-        what = (
-            f"**{escape(done.query, 300)}**"
-            if done.query
-            else t("Subscriptions without a rhythm of their own")
-        )
-        if done.rhythm.instant:
-            text = t("{what}: alerts as they happen in {where}.", what=what, where=self.where(chat))
-        else:
-            text = t(
-                "{what}: {rhythm} digest ({zone} time), next one {time}.",
-                what=what,
-                rhythm=tr(done.rhythm.describe()),
-                zone=escape(done.zone, 60),
-                time=_when(done.next_due, done.zone),
-            )
+        text = rhythm_text.digest_set(done, MARKUP, self.where(chat))
         await reply(interaction, text, ephemeral=self._answer(chat))
 
     @shows_domain_errors
@@ -97,15 +66,11 @@ class RhythmCommands(CommandContext):
         if zone:
             self.require_channel_rights(interaction, chat)
         name = self.service.rhythm.set_zone(chat, zone) if zone else self.service.rhythm.settings(chat).zone
-        now = _when(self.service.clock.now(), name)
-        text = t(
-            "Time zone of {where}: **{zone}** (now {time}).",
-            where=self.where(chat),
-            zone=escape(name, 60),
-            time=now,
-        )
+        text = rhythm_text.zone_set(name, self.service.clock.now(), MARKUP, self.where(chat))
         if not zone:
-            text += " " + t("Change it with {examples}.", examples=ZONE_EXAMPLES)
+            text += " " + t(
+                "Change it with {examples}.", examples=rhythm_text.examples(ZONE_EXAMPLES, MARKUP)
+            )
         await reply(interaction, text, ephemeral=self._answer(chat) or not zone)
 
     async def zone_autocomplete(
@@ -114,7 +79,7 @@ class RhythmCommands(CommandContext):
         from zoneinfo import available_timezones
 
         needle = fold(current.strip())
-        pool = COMMON_ZONES if not needle else sorted(available_timezones())
+        pool = rhythm_text.COMMON_ZONES if not needle else sorted(available_timezones())
         found = [z for z in pool if needle in fold(z)]
         return [app_commands.Choice(name=z, value=z) for z in found][:CHOICES_MAX]
 
@@ -126,18 +91,7 @@ class RhythmCommands(CommandContext):
         self.require_channel_rights(interaction, chat)
         quiet = self.service.rhythm.set_quiet(chat, hours)
         zone = self.service.rhythm.settings(chat).zone
-        if quiet is None:
-            text = t("Quiet hours off for {where}: instant alerts come at any time.", where=self.where(chat))
-        else:
-            text = t(
-                "Quiet hours {start}–{end} ({zone} time) for {where}: instant alerts matched then are held "
-                "and sent as one digest at {end}. `/quiet off` ends them. ({examples})",
-                start=f"{quiet.start:%H:%M}",
-                end=f"{quiet.end:%H:%M}",
-                zone=escape(zone, 60),
-                where=self.where(chat),
-                examples=tr(QUIET_EXAMPLES),
-            )
+        text = rhythm_text.quiet_set(quiet, zone, MARKUP, self.where(chat))
         await reply(interaction, text, ephemeral=self._answer(chat))
 
     @shows_domain_errors
@@ -148,18 +102,7 @@ class RhythmCommands(CommandContext):
         self.require_channel_rights(interaction, chat)
         done = self.service.rhythm.snooze(chat, f"{query} {duration}")
         zone = self.service.rhythm.settings(chat).zone
-        what = f"**{escape(done.query, 300)}**" if done.query else t("All subscriptions")
-        if done.until is None:
-            text = t("{what}: snooze ended, alerts come again.", what=what)
-        else:
-            text = t(
-                "{what} snoozed until {time}: matches are dropped until then, not "
-                "saved for later. ({examples})",
-                what=what,
-                time=_when(done.until, zone),
-                examples=tr(SNOOZE_EXAMPLES),
-            )
-        await reply(interaction, text, ephemeral=self._answer(chat))
+        await reply(interaction, rhythm_text.snooze_set(done, zone, MARKUP), ephemeral=self._answer(chat))
 
 
 def help_rhythm() -> str:

@@ -12,11 +12,23 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.alerts.preferences import RhythmOverview, RhythmSet, SnoozeSet, SubscriptionView
 from bot.alerts.quiet import QUIET_EXAMPLES, QuietHours
-from bot.alerts.rhythm import DIGEST_EXAMPLES, Rhythm
+from bot.alerts.rhythm import DIGEST_EXAMPLES
 from bot.alerts.snooze import SNOOZE_EXAMPLES
 from bot.alerts.zones import ZONE_EXAMPLES
 from bot.texts import N_
-from handlers.i18n import format_moment, t, tr
+from handlers.i18n import t
+from handlers.rhythm_text import (
+    COMMON_ZONES,
+    Markup,
+    described,
+    digest_set,
+    quiet_set,
+    rhythm_entry,
+    snooze_set,
+    when,
+    zone_set,
+)
+from handlers.rhythm_text import examples as rhythm_examples
 from handlers.telegram.keyboards import query_token
 from handlers.telegram.render import MAX_MESSAGE, escape, shorten, utf16_len
 
@@ -27,18 +39,6 @@ ZONE_PATTERN = r"^tz:[A-Za-z_+\-/0-9]+$"
 BUTTON_RHYTHMS = {"i": "instant", "h": "hourly", "d": "daily 08:00"}
 BUTTON_LABELS = {"i": N_("Instant"), "h": N_("Hourly"), "d": N_("Daily")}
 SUBSCRIPTIONS_PER_KEYBOARD = 30  # three buttons each: within Telegram's ~100 buttons a message
-COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Moscow",
-    "Asia/Baku",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "America/New_York",
-    "America/Los_Angeles",
-)
 LABEL_CHARS = 40
 
 
@@ -46,31 +46,15 @@ def code(text: str, limit: int = 400) -> str:
     return f"<code>{escape(shorten(text, limit))}</code>"
 
 
+MARKUP = Markup(escape=escape, query=code, command=code, strong=lambda text: f"<b>{text}</b>")
+
+
 def examples(text: str) -> str:
-    return " · ".join(f"<code>{escape(e.strip())}</code>" for e in tr(text).split(" · "))
-
-
-def when(moment: datetime | None, zone: str) -> str:
-    return format_moment(moment, zone) or "—"
-
-
-def described(rhythm: Rhythm) -> str:
-    return escape(tr(rhythm.describe()))
+    return rhythm_examples(text, MARKUP)
 
 
 def digest_reply(done: RhythmSet) -> str:
-    what = code(done.query) if done.query else t("Subscriptions without a rhythm of their own")
-    if done.rhythm.instant:
-        return t("{what}: alerts as they happen.", what=what)
-    line = t(
-        "{what}: {rhythm} digest ({zone} time).",
-        what=what,
-        rhythm=described(done.rhythm),
-        zone=escape(done.zone),
-    )
-    if done.next_due is not None:
-        line += " " + t("Next one: {time}.", time=escape(when(done.next_due, done.zone)))
-    return line
+    return digest_set(done, MARKUP)
 
 
 def digest_usage(overview: RhythmOverview) -> str:
@@ -83,7 +67,7 @@ def digest_usage(overview: RhythmOverview) -> str:
             t(
                 "Default now: {rhythm}; times are in {zone}. /list shows each "
                 "subscription's rhythm, with buttons.",
-                rhythm=described(overview.default),
+                rhythm=described(overview.default, MARKUP),
                 zone=escape(overview.zone),
             ),
         ]
@@ -91,12 +75,7 @@ def digest_usage(overview: RhythmOverview) -> str:
 
 
 def zone_reply(zone: str, now: datetime) -> str:
-    return t(
-        "Time zone: <b>{zone}</b> (now {time}). Digest and quiet-hour times "
-        "are read in this zone, and alert times are shown in it.",
-        zone=escape(zone),
-        time=escape(when(now, zone)),
-    )
+    return zone_set(zone, now, MARKUP)
 
 
 def zone_usage(zone: str, now: datetime) -> str:
@@ -116,15 +95,7 @@ def zone_keyboard(current: str) -> InlineKeyboardMarkup:
 
 
 def quiet_reply(quiet: QuietHours | None, zone: str) -> str:
-    if quiet is None:
-        return t("Quiet hours off: instant alerts come at any time.")
-    return t(
-        "Quiet hours {start}–{end} ({zone} time): instant alerts matched then are held and sent as one "
-        "digest at {end}. <code>/quiet off</code> ends them.",
-        start=f"{quiet.start:%H:%M}",
-        end=f"{quiet.end:%H:%M}",
-        zone=escape(zone),
-    )
+    return quiet_set(quiet, zone, MARKUP)
 
 
 def quiet_usage(overview: RhythmOverview) -> str:
@@ -133,17 +104,7 @@ def quiet_usage(overview: RhythmOverview) -> str:
 
 
 def snooze_reply(done: SnoozeSet, zone: str) -> str:
-    what = code(done.query) if done.query else t("All subscriptions")
-    if done.until is None:
-        return t("{what}: snooze ended, alerts come again.", what=what)
-    off = f"/snooze {done.query or 'all'} off"
-    return t(
-        "{what} snoozed until {time}: matches are dropped until then, not saved for later. "
-        "{command} ends it sooner.",
-        what=what,
-        time=escape(when(done.until, zone)),
-        command=code(off),
-    )
+    return snooze_set(done, zone, MARKUP)
 
 
 def snooze_usage() -> str:
@@ -154,13 +115,7 @@ def snooze_usage() -> str:
 
 
 def _entry(view: SubscriptionView, zone: str) -> str:
-    rhythm = described(view.rhythm)
-    if not view.own_rhythm:
-        rhythm = t("{rhythm} (default)", rhythm=rhythm)
-    line = f"• {code(view.label)} — {rhythm}"
-    if view.snoozed_until is not None:
-        line += " · " + t("snoozed until {time}", time=escape(when(view.snoozed_until, zone)))
-    return line
+    return f"• {code(view.label)} — {rhythm_entry(view, zone, MARKUP)}"
 
 
 def list_messages(overview: RhythmOverview, paused: bool) -> list[tuple[str, InlineKeyboardMarkup | None]]:

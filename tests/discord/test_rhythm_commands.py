@@ -29,7 +29,7 @@ async def test_digest_for_a_subscription_and_the_default(cmds: DiscordCommands, 
     it = FakeInteraction()
     await cmds.digest_command(it, "daily 08:00", "SOCAR")  # type: ignore[arg-type]
     text, ephemeral = answer(it)
-    assert text == "**socar**: daily at 08:00 digest (UTC time), next one 03 Mar 2026 08:00 UTC."
+    assert text == "**socar**: daily at 08:00 digest (UTC time). Next one: 03 Mar 2026 08:00 UTC."
     assert not ephemeral  # the channel's setting: everyone there may see it
     assert rhythm_of(service.rhythm.settings(CHANNEL), "socar").key == "daily 08:00"
     it = FakeInteraction()

@@ -15,9 +15,11 @@ import pytest
 
 from bot.models import Alert
 from storage import open_store
-from tests.e2e.harness import BotProcess, exit_code, send_signal
+from tests.e2e.harness import BotProcess, exit_code, rss, send_signal, write_sources
 from tests.support.fake_bot_api import FakeBotApi, unmarked
+from tests.support.feedserver import FeedServer
 
+OLD = ("SOCAR annual report", "http://news.test/old", "SOCAR published its report.")
 FIGURES: Counter[str] = Counter()  # summed over the run
 MAXIMA: dict[str, int] = {}
 
@@ -81,6 +83,24 @@ def restarted(bot: BotProcess, api: FakeBotApi) -> BotProcess:
     return bot
 
 
+def start_primed(
+    launch: Callable[..., BotProcess],
+    api: FakeBotApi,
+    feeds: FeedServer,
+    tmp_path: Path,
+    users: range,
+    **env: str,
+) -> BotProcess:
+    """A bot polling one loopback feed that holds only OLD (the first poll records it, alerting no
+    one), with every user subscribed to SOCAR: the next story is news to all of them."""
+    feeds.route("/feed.xml", body=rss(OLD), etag='"v1"')
+    bot = launch(write_sources(tmp_path / "sources.toml", {"Loopback Wire": feeds.url("/feed.xml")}), **env)
+    api.wait_for_call("setMyCommands", timeout=30)
+    assert feeds.wait_for_requests(2, timeout=20)  # the first cycle, which primes the source, is over
+    subscribe_all(api, users, "SOCAR")
+    return bot
+
+
 def kill_mid_send(
     bot: BotProcess,
     api: FakeBotApi,
@@ -128,3 +148,22 @@ def pending_per_chat(tmp_path: Path, which: Callable[[Alert], bool] = lambda a: 
         return dict(counts)
     finally:
         store.close()
+
+
+def crash_until_delivered(
+    bot: BotProcess,
+    api: FakeBotApi,
+    tmp_path: Path,
+    users: range,
+    needle: str,
+    seed: int,
+    which: Callable[[Alert], bool] = lambda a: True,
+) -> tuple[int, dict[int, int]]:
+    """kill -9 `bot` mid-send (`kill_mid_send`) until every user got a message with `needle`, then
+    stop it cleanly; returns the kills and, per user, the copies received plus those still
+    pending (`which` of the outbox): a restart would send those."""
+    kills = kill_mid_send(bot, api, lambda: sum(needle in t for t in api.texts()), len(users), seed)
+    assert api.wait_until(lambda a: all(a.sent_to(u, needle) for u in users), 60), f"seed {seed}"
+    stop_cleanly(bot, api)
+    pending = pending_per_chat(tmp_path, which)
+    return kills, {u: len(api.sent_to(u, needle)) + pending.get(str(u), 0) for u in users}

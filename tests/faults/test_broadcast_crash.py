@@ -11,21 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import BotProcess, exit_code, rss, send_signal, write_sources
+from tests.e2e.harness import BotProcess, exit_code, rss, send_signal
 from tests.faults.conftest import (
-    kill_mid_send,
-    pending_per_chat,
+    OLD,
+    crash_until_delivered,
     record,
     record_max,
     restarted,
-    stop_cleanly,
-    subscribe_all,
+    start_primed,
 )
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feedserver import FeedServer
 
 pytestmark = pytest.mark.e2e
-OLD = ("SOCAR annual report", "http://news.test/old", "SOCAR published its report.")
 STORY = (
     "SOCAR opens a new Caspian terminal",
     "http://news.test/terminal",
@@ -34,35 +32,16 @@ STORY = (
 NEEDLE = "new Caspian terminal"
 
 
-def _start_primed(
-    tmp_path: Path, api: FakeBotApi, feeds: FeedServer, launch: Callable[..., BotProcess], users: range
-) -> BotProcess:
-    feeds.route("/feed.xml", body=rss(OLD), etag='"v1"')
-    bot = launch(write_sources(tmp_path / "sources.toml", {"Loopback Wire": feeds.url("/feed.xml")}))
-    api.wait_for_call("setMyCommands", timeout=30)
-    assert feeds.wait_for_requests(2, timeout=20)  # the first cycle, which primes the source, is over
-    subscribe_all(api, users, "SOCAR")
-    return bot
-
-
 def test_kill_9_mid_broadcast_loses_nothing_and_repeats_at_most_once_per_crash(
     tmp_path: Path, api: FakeBotApi, feeds: FeedServer, launch: Callable[..., BotProcess]
 ) -> None:
     users = range(5001, 5061)
     seed = random.randrange(1 << 30)
-    bot = _start_primed(tmp_path, api, feeds, launch, users)
+    bot = start_primed(launch, api, feeds, tmp_path, users)
     api.send_delay = 0.3  # a broadcast of 60 chats takes a few seconds: room to kill it half-way
 
-    def delivered() -> int:
-        return sum(NEEDLE in t for t in api.texts())
-
     feeds.route("/feed.xml", body=rss(STORY, OLD), etag='"v2"')
-    kills = kill_mid_send(bot, api, delivered, len(users), seed)
-    assert api.wait_until(lambda a: all(a.sent_to(u, NEEDLE) for u in users), 60), f"seed {seed}"
-    stop_cleanly(bot, api)
-
-    pending = pending_per_chat(tmp_path)
-    copies = {u: len(api.sent_to(u, NEEDLE)) + pending.get(str(u), 0) for u in users}
+    kills, copies = crash_until_delivered(bot, api, tmp_path, users, NEEDLE, seed)
     lost = sum(c == 0 for c in copies.values())
     worst = max(copies.values()) - 1
     record("kills survived (broadcast)", kills)
@@ -81,7 +60,7 @@ def test_stop_signal_mid_broadcast_exits_cleanly_and_the_rest_follows_after_rest
     tmp_path: Path, api: FakeBotApi, feeds: FeedServer, launch: Callable[..., BotProcess], sig: int
 ) -> None:
     users = range(6001, 6041)
-    bot = _start_primed(tmp_path, api, feeds, launch, users)
+    bot = start_primed(launch, api, feeds, tmp_path, users)
     api.send_delay = 0.3
     feeds.route("/feed.xml", body=rss(STORY, OLD), etag='"v2"')
     assert api.wait_until(lambda a: any(NEEDLE in t for t in a.texts()), 20)

@@ -14,20 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import BotProcess, rss, write_sources
+from bot.models import Alert
+from tests.e2e.harness import BotProcess, rss
 from tests.faults.conftest import (
+    OLD,
+    crash_until_delivered,
     kill_mid_send,
     pending_per_chat,
     record,
     record_max,
+    start_primed,
     stop_cleanly,
-    subscribe_all,
 )
 from tests.support.fake_bot_api import FakeBotApi, unmarked
 from tests.support.feedserver import FeedServer
 
 pytestmark = pytest.mark.e2e
-OLD = ("SOCAR annual report", "http://news.test/old", "SOCAR published its report.")
 STORIES = [
     (f"SOCAR terminal news {n}", f"http://news.test/t{n}", f"SOCAR opened terminal {n}. Exports start.")
     for n in range(3)
@@ -41,20 +43,15 @@ LONG = [  # 40 stories with long titles: the folded digest takes several Telegra
 PART = re.compile(r"^<b>39 more stories matching SOCAR since \S+ \((\d+)/(\d+)\)</b>")
 
 
+def _digest(alert: Alert) -> bool:
+    return alert.digest is not None
+
+
 def _folded_for(
     tmp_path: Path, api: FakeBotApi, feeds: FeedServer, launch: Callable[..., BotProcess], users: range
 ) -> BotProcess:
     """A bot that folds all but the first of a burst (NEWSBOT_BURST=1) into a digest 4 s later."""
-    feeds.route("/feed.xml", body=rss(OLD), etag='"v1"')
-    bot = launch(
-        write_sources(tmp_path / "sources.toml", {"Loopback Wire": feeds.url("/feed.xml")}),
-        NEWSBOT_BURST="1",
-        NEWSBOT_BURST_WINDOW="4",
-    )
-    api.wait_for_call("setMyCommands", timeout=30)
-    assert feeds.wait_for_requests(2, timeout=20)
-    subscribe_all(api, users, "SOCAR")
-    return bot
+    return start_primed(launch, api, feeds, tmp_path, users, NEWSBOT_BURST="1", NEWSBOT_BURST_WINDOW="4")
 
 
 def test_kill_9_mid_digest_loses_none_and_repeats_at_most_once_per_crash(
@@ -65,16 +62,10 @@ def test_kill_9_mid_digest_loses_none_and_repeats_at_most_once_per_crash(
     bot = _folded_for(tmp_path, api, feeds, launch, users)
     api.send_delay = 0.3
 
-    def delivered() -> int:
-        return sum(NEEDLE in t for t in api.texts())
-
     feeds.route("/feed.xml", body=rss(*STORIES, OLD), etag='"v2"')
-    kills = kill_mid_send(bot, api, delivered, len(users), seed)
-    assert api.wait_until(lambda a: all(a.sent_to(u, NEEDLE) for u in users), 60), f"seed {seed}"
-    stop_cleanly(bot, api)
-
-    pending = pending_per_chat(tmp_path, lambda alert: alert.digest is not None)
-    copies = {u: len(api.sent_to(u, NEEDLE)) + pending.get(str(u), 0) for u in users}
+    kills, copies = crash_until_delivered(
+        bot, api, tmp_path, users, NEEDLE, seed, lambda alert: alert.digest is not None
+    )
     lost = sum(c == 0 for c in copies.values())
     worst = max(copies.values()) - 1
     record("kills survived (digests)", kills)
