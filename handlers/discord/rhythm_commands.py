@@ -7,7 +7,6 @@ import discord
 from discord import app_commands
 
 from bot.alerts.preferences import RhythmOverview
-from bot.alerts.rhythm import DIGEST_EXAMPLES
 from bot.alerts.zones import ZONE_EXAMPLES
 from bot.models import ChatRef
 from bot.service import NewsService
@@ -16,9 +15,10 @@ from handlers import rhythm_text
 from handlers.discord.context import CommandContext, reply, shows_domain_errors
 from handlers.discord.notifier import DIRECT
 from handlers.discord.render import escape
-from handlers.i18n import t, tr
+from handlers.i18n import t
 
 CHOICES_MAX = 25
+RHYTHM_OPTIONS = ("hourly", "daily 08:00", "weekly mon 08:00", "instant")
 MARKUP = rhythm_text.Markup(
     escape=lambda text: escape(text, 300),
     query=lambda text: f"**{escape(text, 300)}**",
@@ -108,9 +108,11 @@ class RhythmCommands(CommandContext):
 def help_rhythm() -> str:
     return "\n".join(
         [
-            t(
+            t(  # the `rhythm` option's values: DIGEST_EXAMPLES are the Telegram command's form
                 "`/digest rhythm [query]` — digests instead of alerts: {examples}",
-                examples=tr(DIGEST_EXAMPLES),
+                examples=" · ".join(
+                    f"`{r}`" for r in ("hourly", "daily 08:00", "weekly mon 08:00", "instant")
+                ),
             ),
             t("`/timezone [zone]` · `/quiet 23:00-07:00` · `/snooze query|all 2h` (`off` ends it)"),
         ]
