@@ -10,10 +10,11 @@ from discord import app_commands
 from bot.service import NewsService
 from bot.sources_service import Actor
 from bot.text.tokens import fold
+from handlers.common.stats_text import stats_text
 from handlers.discord.context import reply, shows_domain_errors
 from handlers.discord.render import escape
 from handlers.discord.sources_view import sources_embed
-from handlers.i18n import format_moment, t
+from handlers.i18n import t
 
 CHOICE_MAX = 100  # autocomplete choice name and value
 CHOICES_MAX = 25
@@ -61,33 +62,9 @@ class SourceCommands:
     @shows_domain_errors
     async def stats_command(self, interaction: discord.Interaction) -> None:
         stats = self.service.stats(self.actor(interaction))
-        window = t("in the last 24 h")
-        if stats.restarted_lately:
-            window = t("since the restart at {time}", time=format_moment(stats.window_start))
         failing = ", ".join(escape(n, 60) for n in stats.failing[:10])
-        sources = t(
-            "Sources: {sources}: {healthy} healthy, {failing} failing",
-            sources=stats.sources,
-            healthy=stats.healthy,
-            failing=len(stats.failing),
-        )
-        sources += f" ({failing})" if failing else ""
-        if stats.not_polled:
-            sources += t(", {count} not polled yet", count=stats.not_polled)
-        lines = [
-            t("**newsbot stats**"),
-            t(
-                "Chats: {chats} receiving ({paused} paused), {gone} gone",
-                chats=stats.chats,
-                paused=stats.paused_chats,
-                gone=stats.inactive_chats,
-            ),
-            t("Subscriptions: {count}", count=stats.subscriptions),
-            sources,
-            t("Alerts sent {window}: {count}", window=window, count=stats.sent_24h),
-            t("Outbox: {count} waiting", count=stats.outbox),
-        ]
-        await reply(interaction, "\n".join(lines), ephemeral=True)
+        text = stats_text(stats, t("**newsbot stats**"), failing)
+        await reply(interaction, text, ephemeral=True)
 
     async def source_autocomplete(
         self, interaction: discord.Interaction, current: str

@@ -12,6 +12,7 @@ from bot.models import Alert
 from bot.sources_service import schedule_text
 from bot.text.urls import display_url
 from bot.texts import N_
+from handlers.common.stats_text import stats_text
 from handlers.i18n import format_moment, t, tn, tr
 from handlers.telegram.help_text import COMMANDS as COMMANDS  # the table /help and the menu share
 from handlers.telegram.help_text import SUBSCRIBE_EXAMPLES as SUBSCRIBE_EXAMPLES
@@ -158,33 +159,4 @@ def stats_message(stats: BotStats) -> str:
     names = ", ".join(escape(shorten(n, 60)) for n in stats.failing[:10])
     if len(stats.failing) > 10:
         names = t("{names} and {count} more", names=names, count=len(stats.failing) - 10)
-    window = (
-        t("since the restart at {time}", time=format_moment(stats.window_start))
-        if stats.restarted_lately
-        else t("in the last 24 h")
-    )
-    sources = t(
-        "Sources: {sources}: {healthy} healthy, {failing} failing",
-        sources=stats.sources,
-        healthy=stats.healthy,
-        failing=len(stats.failing),
-    )
-    if names:
-        sources += f" ({names})"
-    if stats.not_polled:
-        sources += t(", {count} not polled yet", count=stats.not_polled)
-    return "\n".join(
-        [
-            t("<b>newsbot stats</b>"),
-            t(
-                "Chats: {chats} receiving ({paused} paused), {gone} gone",
-                chats=stats.chats,
-                paused=stats.paused_chats,
-                gone=stats.inactive_chats,
-            ),
-            t("Subscriptions: {count}", count=stats.subscriptions),
-            sources,
-            t("Alerts sent {window}: {count}", window=window, count=stats.sent_24h),
-            t("Outbox: {count} waiting", count=stats.outbox),
-        ]
-    )
+    return stats_text(stats, t("<b>newsbot stats</b>"), names)
