@@ -78,7 +78,9 @@ class StoryWords:
     lead_lines: list[str]  # the surface lines the lead came from
 
 
+@lru_cache(maxsize=1024)  # the copy check and the event check of one poll ask for the same stories
 def story_words(title: str, text: str, lead_words: int = LEAD_WORDS) -> StoryWords:
+    """Read-only for callers: one result serves every stage that asks for the same story."""
     lead: list[str] = []
     used: list[str] = []
     for line in lead_lines(text):
