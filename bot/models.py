@@ -136,6 +136,7 @@ class Alert:
     digest: Digest | None = None  # set: this entry is a whole digest message, not one story
     parts_sent: int = 0  # a digest split over several messages: how many went out already
     lang: str = ""  # the chat's language for the alert's own words, set when it is sent ("": English)
+    story_lang: str = ""  # the story's own language (Article.lang): how its matched words are found
 
     @property
     def id(self) -> str:

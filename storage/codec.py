@@ -219,6 +219,7 @@ def alert_doc(alert: Alert) -> Doc:
         **({"zone": alert.zone} if alert.zone else {}),
         **({"parts_sent": alert.parts_sent} if alert.parts_sent else {}),
         **({"lang": alert.lang} if alert.lang else {}),
+        **({"story_lang": alert.story_lang} if alert.story_lang else {}),
         **({"digest": digest_doc(alert.digest)} if alert.digest is not None else {}),
     }
 
@@ -267,4 +268,5 @@ def alert_from(doc: Doc) -> Alert:
         digest=digest_from(doc["digest"]) if doc.get("digest") else None,
         parts_sent=int(doc.get("parts_sent", 0)),
         lang=str(doc.get("lang", "")),
+        story_lang=str(doc.get("story_lang", "")),
     )

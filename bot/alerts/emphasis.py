@@ -41,9 +41,10 @@ def matched_terms(queries: Sequence[str]) -> tuple[Term, ...]:
     return tuple(seen)
 
 
-def story_language(title: str, bullets: Sequence[str]) -> str:
-    """The language the alert's story is written in, from its own words (what matching used)."""
-    return detect(" ".join((title, *bullets)))
+def story_language(title: str, bullets: Sequence[str], known: str = "") -> str:
+    """The language the alert's story is written in: as ingest found it (`known`, what matching
+    used), else from the alert's own words (alerts queued before the story's language was kept)."""
+    return known or detect(" ".join((title, *bullets)))
 
 
 def spans(text: str, terms: Sequence[Term], lang: str | None = None) -> list[Span]:

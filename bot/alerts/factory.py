@@ -46,4 +46,5 @@ class AlertFactory:
             bullets=self.bullets(article, query_terms(queries)),
             created=now,
             image=article.image,
+            story_lang=article.lang,
         )

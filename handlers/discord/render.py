@@ -142,7 +142,7 @@ def alert_embed(alert: Alert, budget: int = EMBED_TOTAL_MAX) -> dict[str, Any]:
         neutralize_mentions(one_line(alert.source)) or t("unknown source"), min(256, budget // 10)
     )
     terms = matched_terms(alert.matched)
-    lang = story_language(alert.title, alert.bullets) if terms else None
+    lang = story_language(alert.title, alert.bullets, alert.story_lang) if terms else None
     matched = _matched_value(alert, terms, min(FIELD_VALUE_MAX, budget // 5), lang)
     also = also_value(alert)
     matched_name, also_name = t(MATCHED_NAME), t(ALSO_NAME)

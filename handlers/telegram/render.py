@@ -210,7 +210,7 @@ def render_alert(alert: Alert) -> str:
     also = also_line(alert, markup=True)
     limit = MAX_MESSAGE - (utf16_len(also) + 1 if also else 0)
     terms = matched_terms(alert.matched)
-    lang = story_language(alert.title, alert.bullets) if terms else None
+    lang = story_language(alert.title, alert.bullets, alert.story_lang) if terms else None
     # room for the title's marks is kept from the start: they are the first thing a reader sees
     title_marks = len("<u></u>") * len(spans(one_line(alert.title), terms, lang)) if terms else 0
     body = _render(alert, escape, markup=True, limit=limit - title_marks)
