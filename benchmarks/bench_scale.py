@@ -9,8 +9,14 @@ records; figures at 10 % and 50 % too, and on an empty store (the baseline, same
   subscriptions; every
   durable write is counted per file with its bytes. Target: one write per file per batch.
 - File sizes of the store, and the start-up cost (open the store, load the subscriptions).
-- Memory: the whole `newsbot run` process (and any children) on that store, against a loopback
-  fake Bot API and feed server, resident set after its first poll. Target < 300 MB.
+- Memory: the whole `newsbot run` process and its children (feed-parsing processes, the
+  multiprocessing resource tracker) on that store, against a loopback fake Bot API and feed
+  server, after its first poll: the sum of each process's PSS (proportional set size, from
+  /proc/PID/smaps_rollup) and, beside it, the sum of their RSS. Target < 300 MB of PSS: a page
+  several processes share (the language model's mapped file, the libraries' code) is in memory
+  once, and PSS counts it once in all (a share in each), where a sum of RSS counts it in every
+  process that maps it. Half the served feeds declare no language, so the parse processes load
+  the detector, as they do on any real list of sources.
 
     python benchmarks/bench_scale.py [--quick] [--data PATH]   (--data: unused)
 """
@@ -56,7 +62,7 @@ from storage.codec import chat_doc, state_doc, subscription_doc  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
 
 SUBSCRIBE_P95_MS = 50.0
-RSS_MB = 300.0
+PSS_MB = 300.0  # the whole bot: the sum of its processes' PSS (see the docstring)
 POLL_SOURCES = 20
 NOW = datetime.now(UTC)
 
@@ -208,21 +214,79 @@ async def in_process(db: Path, sources: list[Source]) -> dict:
     }
 
 
-def process_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants."""
-    total = 0
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found = [pid]
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        tasks = os.listdir(f"/proc/{pid}/task")
     except FileNotFoundError:
-        return total
-    return total + sum(process_rss_kb(int(c)) for c in children)
+        return []
+    for task in tasks:
+        try:
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in children:
+            found += process_tree(int(child))
+    return found
 
 
-def whole_bot_rss(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) -> dict:
-    """Start the real `newsbot run` on the store; resident memory once its first poll is done."""
+def memory_kb(pid: int) -> dict[str, int]:
+    """Rss and Pss of one process (kB), and its peak resident set (VmHWM)."""
+    figures = {"Rss": 0, "Pss": 0, "VmHWM": 0}
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        lines += Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (FileNotFoundError, ProcessLookupError):
+        return figures
+    for line in lines:
+        name, _, value = line.partition(":")
+        if name in figures:
+            figures[name] = int(value.split()[0])
+    return figures
+
+
+def role(pid: int) -> str:
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    if "resource_tracker" in command:
+        return "tracker"
+    return "parse" if "spawn_main" in command else "main"
+
+
+def whole_bot_memory(pid: int) -> dict:
+    """PSS and RSS of the bot's processes, summed and by role (main, parse processes, tracker)."""
+    processes = []
+    for each in process_tree(pid):
+        figures = memory_kb(each)
+        processes.append({"role": role(each) if each != pid else "main", **figures})
+    return {
+        "pss_mb": sum(p["Pss"] for p in processes) / 1024,
+        "rss_mb": sum(p["Rss"] for p in processes) / 1024,
+        "peak_mb": next(p["VmHWM"] for p in processes if p["role"] == "main") / 1024,
+        "processes": [
+            {"role": p["role"], "pss_mb": p["Pss"] / 1024, "rss_mb": p["Rss"] / 1024} for p in processes
+        ],
+    }
+
+
+def farm_feeds() -> list[bytes]:
+    """The feeds the memory run serves: every other one declares no language (as real lists have
+    some), so the parse processes detect languages and load the model, as they do in service."""
+    return [
+        synthetic_feed(i).replace(b"<language>en</language>", b"") if i % 2 else synthetic_feed(i)
+        for i in range(POLL_SOURCES)
+    ]
+
+
+def prepare_language_model() -> None:
+    """Build the language model's cache file (bot.text.langid_cache) as an installed bot's first
+    start does once, so every level measures the bot that maps it, not the one-off build."""
+    code = "from bot.text.langid_cache import load; load()"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def whole_bot_memory_after_poll(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) -> dict:
+    """Start the real `newsbot run` on the store; its processes' memory once its first poll is done."""
     sources_file = db.with_name("sources.toml")
     sources_file.write_text(
         "".join(f'[[sources]]\nname = "Feed {i}"\nurl = "{farm.url(i)}"\n\n' for i in range(count))
@@ -252,15 +316,10 @@ def whole_bot_rss(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) 
                     raise RuntimeError(f"newsbot exited: {log_path.read_text()[-2000:]}")
                 time.sleep(0.2)
             time.sleep(1.0)  # delivery of the first poll's alerts starts
-            rss = process_rss_kb(proc.pid)
-            peak = 0
-            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = int(line.split()[1])
+            return whole_bot_memory(proc.pid)
         finally:
             proc.terminate()
             proc.wait(20)
-    return {"rss_mb": rss / 1024, "peak_mb": peak / 1024}
 
 
 def main() -> None:
@@ -273,7 +332,12 @@ def main() -> None:
     levels = [(0, 0, 0)] + [tuple(n * pct // 100 for n in full) for pct in (10, 50, 100)]
     sources = [Source(f"Feed {i}", f"https://feed{i}.example.org/rss.xml") for i in range(POLL_SOURCES)]
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, FeedFarm(POLL_SOURCES) as farm:
+    if not args.quick:
+        prepare_language_model()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp,
+        FeedFarm(POLL_SOURCES, feeds=farm_feeds()) as farm,
+    ):
         for n, (chats, subs, seen) in enumerate(levels):
             db = Path(tmp) / f"level{n}" / "newsbot.json"
             seed(db, chats, subs, seen, sources)
@@ -287,33 +351,44 @@ def main() -> None:
                 mem_db = Path(tmp) / f"mem{n}" / "newsbot.json"
                 farm_sources = [Source(f"Feed {i}", farm.url(i)) for i in range(POLL_SOURCES)]
                 seed(mem_db, chats, subs, seen, farm_sources)
-                row["memory"] = whole_bot_rss(mem_db, farm, POLL_SOURCES)
+                row["memory"] = whole_bot_memory_after_poll(mem_db, farm, POLL_SOURCES)
             rows.append(row)
     print("store on disk (TinyDB + atomic writes); level 0 = empty store (baseline)")
     print(f"{'chats':>6} {'subs':>6} {'seen':>7} {'open s':>7} {'sub p50':>8} {'sub p95':>8} {'sub max':>8}"
-          f" {'main MB':>8} {'art MB':>7} {'RSS MB':>7}  writes per file in one poll batch (KB)")  # fmt: skip
+          f" {'main MB':>8} {'art MB':>7} {'PSS MB':>7} {'RSS MB':>7}"
+          "  writes per file in one poll batch (KB)")  # fmt: skip
     for r in rows:
         sizes, ms = r["file_bytes"], r["subscribe_ms"]
         writes = ", ".join(
             f"{name.partition('.')[2] or name}: {count}x ({r['bytes_written'][name] / 1024:.0f})"
             for name, count in sorted(r["writes"].items())
         )
+        pss = f"{r['memory']['pss_mb']:.0f}" if "memory" in r else "-"
         rss = f"{r['memory']['rss_mb']:.0f}" if "memory" in r else "-"
         print(
             f"{r['chats']:>6} {r['subscriptions']:>6} {r['seen']:>7} {r['open_and_load_s']:>7.2f} "
             f"{ms['p50']:>8.1f} {ms['p95']:>8.1f} {ms['max']:>8.1f} "
             f"{sizes.get('newsbot.json', 0) / 2**20:>8.1f} "
             f"{sizes.get('newsbot.articles.json', 0) / 2**20:>7.1f} "
-            f"{rss:>7}  {writes}"
+            f"{pss:>7} {rss:>7}  {writes}"
         )
+    if any("memory" in r for r in rows):
+        print("memory after the first poll, by process: PSS (RSS) MB; main peak = its VmHWM")
+        for r in rows:
+            if "memory" in r:
+                by_role = "  ".join(
+                    f"{p['role']} {p['pss_mb']:.0f} ({p['rss_mb']:.0f})" for p in r["memory"]["processes"]
+                )
+                print(f"{r['chats']:>6} chats: {by_role}  main peak {r['memory']['peak_mb']:.0f}")
     last = rows[-1]
     verdict = {
         "subscribe_p95_ok": last["subscribe_ms"]["p95"] < SUBSCRIBE_P95_MS,
         "one_write_per_file": all(v == 1 for v in last["writes"].values()),
-        "memory_ok": ("memory" not in last) or last["memory"]["rss_mb"] < RSS_MB,
+        "memory_ok": ("memory" not in last) or last["memory"]["pss_mb"] < PSS_MB,
     }
     print(
-        f"targets: subscribe p95 < {SUBSCRIBE_P95_MS:g} ms, one write per file per batch, RSS < {RSS_MB:g} MB"
+        f"targets: subscribe p95 < {SUBSCRIBE_P95_MS:g} ms, one write per file per batch, "
+        f"whole bot < {PSS_MB:g} MB (sum of PSS; the sum of RSS counts shared pages once a process)"
     )
     print(json.dumps({"bench": "scale", "quick": args.quick, "results": rows, **verdict}))
 
