@@ -4,12 +4,13 @@ index and the verifier ask about (distinct stems, adjacent pairs, prefixes)."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Container, Iterable
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
+from bot.matching.lexicon import lexicon
 from bot.matching.query import EXACT, PHRASE, WORD, Term
 from bot.text.stemming import UNDETERMINED, analyzer, raw_words
-from bot.text.tokens import bare, stem, words
 
 _GAP = "\x00"  # between fields: never equal to a token, so no phrase spans title and text
 
@@ -43,7 +44,7 @@ class Document:
         alts: dict[int, tuple[str, ...]] | None = None,
     ) -> None:
         self.stems = stems  # one key a position (the word's own, under `lang`)
-        self.surface = surface  # folded surface words, for prefixes and quoted words
+        self.surface = surface  # the words as written, folded and bare: for prefixes and quoted words
         self.lang = lang
         self.alts = alts or {}  # position -> every key of that word, where it has more than one
         distinct = frozenset(stems)
@@ -57,14 +58,14 @@ class Document:
     def forms(self) -> frozenset[str]:
         """Every form a prefix may start: stems and bare surface words ("countries", "country")."""
         if self._forms is None:
-            self._forms = self.distinct | frozenset(map(bare, self.surface))
+            self._forms = self.distinct | self.surface
         return self._forms
 
     @property
     def exact(self) -> frozenset[str]:
         """The words as written (folded, without possessive): what a quoted word must meet."""
         if self._exact is None:
-            self._exact = frozenset(map(bare, self.surface))
+            self._exact = self.surface
         return self._exact
 
     @property
@@ -80,6 +81,24 @@ class Document:
                         pairs.update((a, b) for a in left for b in right)
             self._pairs = frozenset(pairs)
         return self._pairs
+
+    def pairs_from(self, firsts: Container[str]) -> Iterable[tuple[str, str]]:
+        """The adjacent pairs whose first stem is in `firsts`: the only pairs an index asks about,
+        so most positions of an article make no pair at all."""
+        stems, alts = self.stems, self.alts
+        if not alts:
+            return [pair for pair in pairwise(stems) if pair[0] in firsts]
+        starts = {i for i, key in enumerate(stems) if key in firsts}
+        starts.update(i for i, keys in alts.items() if any(map(firsts.__contains__, keys)))
+        last = len(stems) - 1
+        return [
+            (a, b)
+            for i in starts
+            if i < last
+            for a in alts.get(i, (stems[i],))
+            if a in firsts
+            for b in alts.get(i + 1, (stems[i + 1],))
+        ]
 
     def has_phrase(self, keys: tuple[str, ...], pivot: int = 0) -> bool:
         if not self.distinct.issuperset(keys):
@@ -133,22 +152,23 @@ def analyze(*texts: str, lang: str | None = None) -> Document:
     `lang` is the article's language (bot.text.lang); without one, the language-neutral
     rules apply (fold, English plurals).
     """
-    code = analyzer(lang).lang
+    lex = lexicon(analyzer(lang).lang)
     stems: list[str] = []
     surface: set[str] = set()
     alts: dict[int, tuple[str, ...]] = {}
     for i, text in enumerate(texts):
         if i:
             stems.append(_GAP)
-        found = words(text)
-        surface.update(found)
-        if code == UNDETERMINED:
-            stems.extend(map(stem, found))
-            continue
-        keys = analyzer(code).keys
-        for word in raw_words(text):
-            these = keys(word)
-            if len(these) > 1:
-                alts[len(stems)] = these
-            stems.append(these[0])
-    return Document(tuple(stems), frozenset(surface), code, alts)
+        written = raw_words(text)
+        distinct = set(written)
+        unknown = distinct.difference(lex.stems)
+        if unknown:
+            lex.learn(unknown, distinct)
+        # whole-article maps and chains (C loops): a Python loop per word was most of the cost
+        surface.update(chain.from_iterable(map(lex.surface.__getitem__, distinct)))
+        several = lex.several
+        if several and not several.keys().isdisjoint(distinct):
+            start = len(stems)  # a language's words have one position each
+            alts.update([(start + j, several[w]) for j, w in enumerate(written) if w in several])
+        stems.extend(chain.from_iterable(map(lex.stems.__getitem__, written)))
+    return Document(tuple(stems), frozenset(surface), lex.lang, alts)

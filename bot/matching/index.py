@@ -81,7 +81,9 @@ def _key(term: Term, lang: str = UNDETERMINED) -> Hashable:
 class _Entry:
     """A query compiled to set operations on an article's keys; only long phrases need a scan."""
 
-    __slots__ = ("banned", "groups", "normalized", "plain", "query", "required", "second", "simple", "vetoes")
+    __slots__ = (
+        "banned", "groups", "normalized", "plain", "query", "required", "seconds", "simple", "vetoes",
+    )  # fmt: skip
 
     def __init__(self, query: Query, lang: str = UNDETERMINED, anchor: Iterable[Hashable] = ()) -> None:
         self.query = query
@@ -95,10 +97,23 @@ class _Entry:
 
         single = [g[0] for g in query.groups if len(g) == 1 and key(g[0]) is not None]
         self.required = frozenset(map(key, single)) or _NONE
-        # The rarest required key besides the anchor: candidates are filed under it too, so an
-        # article with the anchor but not this key is never verified ("gazprom pipeline").
+        # Candidates are also filed under "second" keys, one of which an article must have
+        # besides the anchor, so an article with the anchor alone is never verified: the rarest
+        # other required key ("gazprom pipeline"), else every key of the cheapest other OR-group
+        # ("take (england OR stone)" is verified only where "take" meets england or stone).
+        anchor = frozenset(anchor)
         others = [t for t in single if key(t) not in anchor]
-        self.second: Hashable = key(min(others, key=_cost)) if others else _ANY
+        ors = [
+            g
+            for g in query.groups
+            if len(g) > 1 and all(key(t) is not None for t in g) and anchor.isdisjoint(map(key, g))
+        ]
+        if others:
+            self.seconds: tuple[Hashable, ...] = (key(min(others, key=_cost)),)
+        elif ors:
+            self.seconds = tuple(dict.fromkeys(map(key, min(ors, key=lambda g: sum(map(_cost, g))))))
+        else:
+            self.seconds = ()
         self.banned = frozenset(k for k in map(key, query.excluded) if k is not None) or _NONE
         self.groups = tuple(
             (frozenset(k for k in map(key, g) if k is not None), scan(g))
@@ -119,22 +134,66 @@ class _Entry:
 
 _NONE: frozenset[Hashable] = frozenset()
 STARTS_CACHE = 50_000  # words whose indexed prefixes are remembered (a few MB)
-_ANY = object()  # the second key of a candidate without one: never among an article's keys
+
+
+class _Posting:
+    """What one key of an article brings: queries it satisfies alone, queries of those it
+    excludes ("-sport"), and candidates to verify (filed under it as their anchor)."""
+
+    __slots__ = ("hits", "loose", "paired", "vetoed")
+
+    def __init__(self) -> None:
+        self.hits: set[str] | None = None  # queries this key satisfies alone
+        self.vetoed: set[str] | None = None  # queries with a hit elsewhere that this key excludes
+        self.loose: set[_Entry] | None = None  # candidates anchored here, without second keys
+        self.paired: dict[Hashable, set[_Entry]] | None = None  # second key -> candidates anchored here
+
+    def empty(self) -> bool:
+        return self.hits is None and self.vetoed is None and self.loose is None and self.paired is None
+
+
+def _put(slot: set | None, item: object) -> set:
+    if slot is None:
+        return {item}
+    slot.add(item)
+    return slot
+
+
+def _take(slot: set | None, item: object) -> set | None:
+    if slot is not None:
+        slot.discard(item)
+    return slot or None
+
+
+def _firsts(entry: _Entry, anchor: Iterable[tuple[Hashable, bool]]) -> list[str]:
+    """The first word of every word pair the entry looks up (once per pair)."""
+    keys = chain(
+        (key for key, _ in anchor),
+        entry.required,
+        entry.banned,
+        entry.seconds,
+        chain.from_iterable(group for group, _ in entry.groups),
+    )
+    return [key[0] for key in set(keys) if isinstance(key, tuple)]
+
+
+_MANY_SECONDS = 8  # past this many second keys under one anchor, intersect instead of looping
 
 
 class _LanguageIndex:
-    """Every active query under one language, filed under its anchor terms; updated in place."""
+    """Every active query under one language, filed under its anchor terms; updated in place.
+
+    One posting per key, so an article's keys are looked up once: four separate maps cost
+    four lookups of every key, most of the matching time at 100,000 queries."""
 
     def __init__(self, lang: str, queries: Iterable[Query] = ()) -> None:
         self.lang = lang
         self._entries: dict[str, _Entry] = {}
-        self._hits: dict[Hashable, set[str]] = {}  # key -> queries it satisfies alone
-        self._vetoed: dict[Hashable, set[str]] = {}  # key -> queries of _hits it excludes ("-sport")
-        self._loose: dict[Hashable, set[_Entry]] = {}  # anchor key -> candidates without a second key
-        self._paired: dict[Hashable, dict[Hashable, set[_Entry]]] = {}  # anchor -> second key -> candidates
+        self._postings: dict[Hashable, _Posting] = {}
         self._prefixes: dict[str, int] = {}  # "prefix*" in any indexed query -> how many queries
         self._starts: dict[str, tuple[str, ...]] = {}  # word -> indexed "prefix*" it starts with
-        self._phrases = 0  # indexed queries with a phrase: articles need their pairs
+        # first words of the word pairs any query looks up: only those pairs of an article are keys
+        self._firsts: dict[str, int] = {}
         self._exact = 0  # indexed queries with a quoted word: articles need their "=word" keys
         for query in queries:
             self.add(query)
@@ -163,6 +222,16 @@ class _LanguageIndex:
     def _terms(query: Query) -> Iterable[Term]:
         return chain(chain.from_iterable(query.groups), query.excluded)
 
+    def _posting(self, key: Hashable) -> _Posting:
+        posting = self._postings.get(key)
+        if posting is None:
+            posting = self._postings[key] = _Posting()
+        return posting
+
+    def _tidy(self, key: Hashable) -> None:
+        if self._postings[key].empty():
+            del self._postings[key]
+
     def add(self, query: Query) -> None:
         if query.normalized in self._entries:
             return
@@ -170,21 +239,27 @@ class _LanguageIndex:
         entry = _Entry(query, self.lang, [key for key, _ in anchor])
         if entry.banned and any(outright for _, outright in anchor):
             for key in entry.banned:
-                self._vetoed.setdefault(key, set()).add(entry.normalized)
+                posting = self._posting(key)
+                posting.vetoed = _put(posting.vetoed, entry.normalized)
         for key, outright in anchor:
+            posting = self._posting(key)
             if outright:
-                self._hits.setdefault(key, set()).add(entry.normalized)
-            elif entry.second is _ANY:
-                self._loose.setdefault(key, set()).add(entry)
+                posting.hits = _put(posting.hits, entry.normalized)
+            elif not entry.seconds:
+                posting.loose = _put(posting.loose, entry)
             else:
-                self._paired.setdefault(key, {}).setdefault(entry.second, set()).add(entry)
+                paired = posting.paired if posting.paired is not None else {}
+                for second in entry.seconds:
+                    paired[second] = _put(paired.get(second), entry)
+                posting.paired = paired
         kinds = {t.kind for t in self._terms(query)}
         for term in self._terms(query):
             if term.kind == PREFIX:
                 if term.label not in self._prefixes:
                     self._starts.clear()  # a new prefix: what words start changes
                 self._prefixes[term.label] = self._prefixes.get(term.label, 0) + 1
-        self._phrases += PHRASE in kinds
+        for first in _firsts(entry, anchor):
+            self._firsts[first] = self._firsts.get(first, 0) + 1
         self._exact += EXACT in kinds
         self._entries[entry.normalized] = entry
 
@@ -196,26 +271,23 @@ class _LanguageIndex:
         anchor = list(self._anchor(query))
         if entry.banned and any(outright for _, outright in anchor):
             for key in entry.banned:
-                self._vetoed[key].discard(entry.normalized)
-                if not self._vetoed[key]:
-                    del self._vetoed[key]
+                posting = self._postings[key]
+                posting.vetoed = _take(posting.vetoed, entry.normalized)
+                self._tidy(key)
         for key, outright in anchor:
+            posting = self._postings[key]
             if outright:
-                self._hits[key].discard(entry.normalized)
-                if not self._hits[key]:
-                    del self._hits[key]
-                continue
-            if entry.second is _ANY:
-                self._loose[key].discard(entry)
-                if not self._loose[key]:
-                    del self._loose[key]
-                continue
-            by_second = self._paired[key]
-            by_second[entry.second].discard(entry)
-            if not by_second[entry.second]:
-                del by_second[entry.second]
-            if not by_second:
-                del self._paired[key]
+                posting.hits = _take(posting.hits, entry.normalized)
+            elif not entry.seconds:
+                posting.loose = _take(posting.loose, entry)
+            else:
+                assert posting.paired is not None
+                for second in entry.seconds:
+                    left = _take(posting.paired.get(second), entry)
+                    if left is None:
+                        posting.paired.pop(second, None)
+                posting.paired = posting.paired or None
+            self._tidy(key)
         kinds = {t.kind for t in self._terms(query)}
         for term in self._terms(query):
             if term.kind == PREFIX:
@@ -225,44 +297,62 @@ class _LanguageIndex:
                 else:
                     del self._prefixes[term.label]
                     self._starts.clear()
-        self._phrases -= PHRASE in kinds
+        for first in _firsts(entry, anchor):
+            left = self._firsts[first] - 1
+            if left:
+                self._firsts[first] = left
+            else:
+                del self._firsts[first]
         self._exact -= EXACT in kinds
 
     def _keys(self, doc: Document) -> frozenset[Hashable] | set[Hashable]:
-        if not self._phrases and not self._prefixes and not self._exact:
+        if not self._firsts and not self._prefixes and not self._exact:
             return doc.distinct
         keys: set[Hashable] = set(doc.distinct)
-        if self._phrases:
-            keys |= doc.pairs
+        if self._firsts:
+            keys.update(doc.pairs_from(self._firsts))
         if self._exact:
             keys.update("=" + w for w in doc.exact)
         if self._prefixes:
             # per word, remembered: a word's prefixes are looked up once, not in every article
-            starts, prefixes = self._starts, self._prefixes
-            if len(starts) > STARTS_CACHE:
+            # (the lookups are set operations and maps, in C: a loop per word was ~0.2 ms an article)
+            starts, prefixes, forms = self._starts, self._prefixes, doc.forms
+            unknown = forms.difference(starts)
+            if len(starts) + len(unknown) > STARTS_CACHE:
                 starts.clear()
-            for form in doc.forms:
-                found = starts.get(form)
-                if found is None:
-                    found = starts[form] = tuple(filter(prefixes.__contains__, slices(form)))
-                if found:
-                    keys.update(found)
+                unknown = forms
+            for form in unknown:
+                starts[form] = tuple(filter(prefixes.__contains__, slices(form)))
+            keys.update(chain.from_iterable(map(starts.__getitem__, forms)))
         return keys
 
     def match(self, doc: Document) -> set[str]:
         """Normalized forms of every indexed query that `doc` satisfies."""
         keys = self._keys(doc)
-        hits, loose, paired = self._hits, self._loose, self._paired
+        postings = self._postings
+        hits: list[set[str]] = []
+        vetoed: list[set[str]] = []
+        candidates: set[_Entry] = set()
+        for posting in map(postings.__getitem__, keys & postings.keys()):
+            if posting.hits is not None:
+                hits.append(posting.hits)
+            if posting.vetoed is not None:
+                vetoed.append(posting.vetoed)
+            if posting.loose is not None:
+                candidates |= posting.loose
+            paired = posting.paired
+            if paired is not None:
+                if len(paired) > _MANY_SECONDS:
+                    for second in paired.keys() & keys:
+                        candidates |= paired[second]
+                else:
+                    for second, entries in paired.items():
+                        if second in keys:
+                            candidates |= entries
         # unions of whole postings in one call each: per-key Python loops were most of the cost
-        out: set[str] = set().union(*map(hits.__getitem__, keys & hits.keys()))
-        vetoed = self._vetoed
-        if vetoed:  # a query is one entry: what an excluded key removes came from _hits or fails anyway
-            out -= set().union(*map(vetoed.__getitem__, keys & vetoed.keys()))
-        candidates: set[_Entry] = set().union(*map(loose.__getitem__, keys & loose.keys()))
-        for key in keys & paired.keys():
-            for second, entries in paired[key].items():
-                if second in keys:
-                    candidates |= entries
+        out: set[str] = set().union(*hits)
+        if vetoed:  # a query is one entry: what an excluded key removes came from hits or fails anyway
+            out -= set().union(*vetoed)
         out.update(
             e.normalized
             for e in candidates

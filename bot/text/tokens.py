@@ -71,6 +71,11 @@ def _fold_word(word: str) -> str:
     return " ".join(_WORD.findall(_UNSPACED.sub(r" \1 ", folded)))
 
 
+def folded_words(word: str) -> list[str]:
+    """The folded word(s) of one word as written: usually one, more where folding splits it."""
+    return _fold_word(word).split()
+
+
 @lru_cache(maxsize=262144)
 def bare(word: str) -> str:
     """A word without possessive, elision, apostrophes: "socar's" -> 'socar', "l'elysee" -> 'elysee'."""
