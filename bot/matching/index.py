@@ -137,19 +137,18 @@ STARTS_CACHE = 50_000  # words whose indexed prefixes are remembered (a few MB)
 
 
 class _Posting:
-    """What one key of an article brings: queries it satisfies alone, queries of those it
+    """What one key of an article brings besides queries it satisfies alone: queries it
     excludes ("-sport"), and candidates to verify (filed under it as their anchor)."""
 
-    __slots__ = ("hits", "loose", "paired", "vetoed")
+    __slots__ = ("loose", "paired", "vetoed")
 
     def __init__(self) -> None:
-        self.hits: set[str] | None = None  # queries this key satisfies alone
         self.vetoed: set[str] | None = None  # queries with a hit elsewhere that this key excludes
         self.loose: set[_Entry] | None = None  # candidates anchored here, without second keys
         self.paired: dict[Hashable, set[_Entry]] | None = None  # second key -> candidates anchored here
 
     def empty(self) -> bool:
-        return self.hits is None and self.vetoed is None and self.loose is None and self.paired is None
+        return self.vetoed is None and self.loose is None and self.paired is None
 
 
 def _put(slot: set | None, item: object) -> set:
@@ -183,12 +182,14 @@ _MANY_SECONDS = 8  # past this many second keys under one anchor, intersect inst
 class _LanguageIndex:
     """Every active query under one language, filed under its anchor terms; updated in place.
 
-    One posting per key, so an article's keys are looked up once: four separate maps cost
-    four lookups of every key, most of the matching time at 100,000 queries."""
+    Two maps: the queries each key satisfies alone (most keys have only those, unioned in one
+    call) and a posting per key for the rest, so an article's keys are looked up twice; a map per
+    kind cost four lookups of every key, most of the matching time at 100,000 queries."""
 
     def __init__(self, lang: str, queries: Iterable[Query] = ()) -> None:
         self.lang = lang
         self._entries: dict[str, _Entry] = {}
+        self._hits: dict[Hashable, set[str]] = {}  # key -> queries it satisfies alone
         self._postings: dict[Hashable, _Posting] = {}
         self._prefixes: dict[str, int] = {}  # "prefix*" in any indexed query -> how many queries
         self._starts: dict[str, tuple[str, ...]] = {}  # word -> indexed "prefix*" it starts with
@@ -242,10 +243,11 @@ class _LanguageIndex:
                 posting = self._posting(key)
                 posting.vetoed = _put(posting.vetoed, entry.normalized)
         for key, outright in anchor:
-            posting = self._posting(key)
             if outright:
-                posting.hits = _put(posting.hits, entry.normalized)
-            elif not entry.seconds:
+                self._hits[key] = _put(self._hits.get(key), entry.normalized)
+                continue
+            posting = self._posting(key)
+            if not entry.seconds:
                 posting.loose = _put(posting.loose, entry)
             else:
                 paired = posting.paired if posting.paired is not None else {}
@@ -275,10 +277,12 @@ class _LanguageIndex:
                 posting.vetoed = _take(posting.vetoed, entry.normalized)
                 self._tidy(key)
         for key, outright in anchor:
-            posting = self._postings[key]
             if outright:
-                posting.hits = _take(posting.hits, entry.normalized)
-            elif not entry.seconds:
+                if _take(self._hits[key], entry.normalized) is None:
+                    del self._hits[key]
+                continue
+            posting = self._postings[key]
+            if not entry.seconds:
                 posting.loose = _take(posting.loose, entry)
             else:
                 assert posting.paired is not None
@@ -329,13 +333,10 @@ class _LanguageIndex:
     def match(self, doc: Document) -> set[str]:
         """Normalized forms of every indexed query that `doc` satisfies."""
         keys = self._keys(doc)
-        postings = self._postings
-        hits: list[set[str]] = []
+        postings, hits = self._postings, self._hits
         vetoed: list[set[str]] = []
         candidates: set[_Entry] = set()
         for posting in map(postings.__getitem__, keys & postings.keys()):
-            if posting.hits is not None:
-                hits.append(posting.hits)
             if posting.vetoed is not None:
                 vetoed.append(posting.vetoed)
             if posting.loose is not None:
@@ -350,7 +351,7 @@ class _LanguageIndex:
                         if second in keys:
                             candidates |= entries
         # unions of whole postings in one call each: per-key Python loops were most of the cost
-        out: set[str] = set().union(*hits)
+        out: set[str] = set().union(*map(hits.__getitem__, keys & hits.keys()))
         if vetoed:  # a query is one entry: what an excluded key removes came from hits or fails anyway
             out -= set().union(*vetoed)
         out.update(

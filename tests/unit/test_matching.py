@@ -166,12 +166,18 @@ def _parse_all(texts: list[str]) -> list:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(_QUERY, min_size=1, max_size=15), st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=4))
-def test_index_agrees_with_naive_evaluator(query_texts: list[str], docs: list[tuple[str, str]]) -> None:
+@given(
+    st.lists(_QUERY, min_size=1, max_size=15),
+    st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=4),
+    st.sampled_from([None, "en", "tr", "ru"]),
+)
+def test_index_agrees_with_naive_evaluator(
+    query_texts: list[str], docs: list[tuple[str, str]], lang: str | None
+) -> None:
     queries = _parse_all(query_texts)
     index = SubscriptionIndex(queries)
     for title, text in docs:
-        doc = analyze(title, text)
+        doc = analyze(title, text, lang=lang)
         assert index.match(doc) == {q.normalized for q in queries if naive_matches(q, doc)}
     # Removing half keeps the rest exact: no stale postings, no lost ones.
     kept = queries[::2]
@@ -179,8 +185,15 @@ def test_index_agrees_with_naive_evaluator(query_texts: list[str], docs: list[tu
         if query not in kept:
             index.remove(query.normalized)
     for title, text in docs:
-        doc = analyze(title, text)
+        doc = analyze(title, text, lang=lang)
         assert index.match(doc) == {q.normalized for q in kept if naive_matches(q, doc)}
+    # Removing the rest leaves nothing behind: a bot that runs for months of /subscribe and
+    # /unsubscribe must not keep postings of queries nobody has any more.
+    for query in kept:
+        index.remove(query.normalized)
+    for by_lang in index._langs.values():
+        left = (by_lang._hits, by_lang._postings, by_lang._firsts, by_lang._prefixes, by_lang._exact)
+        assert not any(left)
 
 
 @settings(max_examples=200, deadline=None)
