@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -84,6 +84,18 @@ class EventTerms:
     title: frozenset[str] = frozenset()  # the terms of the headline
     what: frozenset[str] = frozenset()  # those of them that are not names
     strong: tuple[str, ...] = ()  # the terms at least STRONG: what the index looks stories up by
+    # Worked out once per story, not at each of the many comparisons a look-up makes: the
+    # headline's and its non-names' summed weight (summed in the order `_cover` sums them, so
+    # covers come out bit for bit as before) and the headline's numbers.
+    title_weight: float = field(init=False, repr=False, compare=False)
+    what_weight: float = field(init=False, repr=False, compare=False)
+    numbers: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        weights = self.weights
+        object.__setattr__(self, "title_weight", sum(map(weights.__getitem__, self.title)))
+        object.__setattr__(self, "what_weight", sum(map(weights.__getitem__, self.what)))
+        object.__setattr__(self, "numbers", frozenset(t for t in self.title if t.isdigit()))
 
     @classmethod
     def of(
@@ -130,41 +142,59 @@ def event_terms(title: str, text: str, lang: str = "en", words: StoryWords | Non
     return EventTerms.of(weights, words.title, names)
 
 
-def _cover(terms: frozenset[str], weights: dict[str, float], other: dict[str, float]) -> float:
-    """The share of `terms`' weight that the other story has too."""
-    total = found = 0.0
-    for term in terms:
-        weight = weights[term]
-        total += weight
-        if term in other:
-            found += weight
-    return found / total if total else 0.0
+def _cover(terms: frozenset[str], total: float, weights: dict[str, float], other: dict[str, float]) -> float:
+    """The share of `terms`' weight (`total`) that the other story has too."""
+    # filter and map run in C, in the set's own order: the same sum as a loop over `terms`
+    return sum(map(weights.__getitem__, filter(other.__contains__, terms))) / total if total else 0.0
+
+
+def _shared(a: EventTerms, b: EventTerms) -> tuple[float, int]:
+    """(summed weight, rare terms) that the two stories share, each term at its lower weight."""
+    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
+    # in the smaller story's order, as a plain loop would add them (so the sum is the same to
+    # the last bit), but filtered and looked up in C: this is what a look-up repeats most
+    common = list(filter(large.__contains__, small))
+    lows = list(map(min, map(small.__getitem__, common), map(large.__getitem__, common)))
+    return sum(lows), sum(low >= STRONG for low in lows)
 
 
 def event_score(a: EventTerms, b: EventTerms) -> EventScore:
-    small, large = (a, b) if len(a.weights) <= len(b.weights) else (b, a)
-    shared, strong = 0.0, 0
-    big = large.weights
-    for term, weight in small.weights.items():
-        other = big.get(term)
-        if other is not None:
-            low = min(weight, other)
-            shared += low
-            strong += low >= STRONG
+    shared, strong = _shared(a, b)
     smaller = min(a.total, b.total)
+    aw, bw = a.weights, b.weights
     return EventScore(
         shared / smaller if smaller else 0.0,
         shared,
         strong,
-        min(_cover(a.title, a.weights, b.weights), _cover(b.title, b.weights, a.weights)),
-        min(_cover(a.what, a.weights, b.weights), _cover(b.what, b.weights, a.weights)),
-        _numbers_agree(a.title, b.title),
+        min(_cover(a.title, a.title_weight, aw, bw), _cover(b.title, b.title_weight, bw, aw)),
+        min(_cover(a.what, a.what_weight, aw, bw), _cover(b.what, b.what_weight, bw, aw)),
+        _numbers_agree(a, b),
     )
 
 
-def _numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
-    mine = {t for t in a if t.isdigit()}
-    theirs = {t for t in b if t.isdigit()}
+def same_event_overlap(a: EventTerms, b: EventTerms) -> float | None:
+    """`event_score(a, b).overlap` when `.same`, else None: the same decision, but the cheap
+    tests (numbers, headlines) come first and the first that fails ends it."""
+    if not _numbers_agree(a, b):
+        return None
+    aw, bw = a.weights, b.weights
+    if (
+        min(_cover(a.title, a.title_weight, aw, bw), _cover(b.title, b.title_weight, bw, aw))
+        < MIN_TITLE_COVER
+    ):
+        return None
+    if min(_cover(a.what, a.what_weight, aw, bw), _cover(b.what, b.what_weight, bw, aw)) < MIN_WHAT_COVER:
+        return None
+    shared, strong = _shared(a, b)
+    if shared < MIN_SHARED or strong < MIN_STRONG:
+        return None
+    smaller = min(a.total, b.total)
+    overlap = shared / smaller if smaller else 0.0
+    return overlap if overlap >= EVENT_THRESHOLD else None
+
+
+def _numbers_agree(a: EventTerms, b: EventTerms) -> bool:
+    mine, theirs = a.numbers, b.numbers
     return not mine or not theirs or not mine.isdisjoint(theirs)
 
 
@@ -212,9 +242,11 @@ class EventIndex:
         """The most similar story of the window (at or after `since`) that reports the same event."""
         postings = self._postings
         hits = Counter(chain.from_iterable(postings[t] for t in terms.strong if t in postings))
-        weights, entries = terms.weights, self._entries
-        heads = [(t, weights[t]) for t in terms.title]
-        need = MIN_TITLE_COVER * sum(w for _, w in heads)
+        entries = self._entries
+        title, weight_of = terms.title, terms.weights.__getitem__
+        need = MIN_TITLE_COVER * terms.title_weight
+        if not need:  # no headline terms: no cover can reach MIN_TITLE_COVER
+            return None
         best: EventMatch | None = None
         # fewer than MIN_STRONG rare terms shared: never the same event
         for key in [k for k, count in hits.items() if count >= MIN_STRONG]:
@@ -222,13 +254,12 @@ class EventIndex:
             if entry is None or entry.at < since or key == exclude:
                 continue
             other = entry.terms
-            # this headline's test first: a few look-ups that rule out nearly every candidate
-            theirs = other.weights
-            if not need or sum(w for t, w in heads if t in theirs) < need:
+            # this headline's test first: a few look-ups (in C) that rule out nearly every candidate
+            if sum(map(weight_of, filter(other.weights.__contains__, title))) < need:
                 continue
-            score = event_score(terms, other)
-            if score.same and (best is None or score.overlap > best.score):
-                best = EventMatch(entry.event, entry.key, score.overlap)
+            overlap = same_event_overlap(terms, other)
+            if overlap is not None and (best is None or overlap > best.score):
+                best = EventMatch(entry.event, entry.key, overlap)
         return best
 
     def add(self, key: str, terms: EventTerms, at: float, event: str | None = None) -> str:
