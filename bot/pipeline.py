@@ -29,6 +29,7 @@ from bot.matching.audience import SubscriptionBook
 from bot.models import Article, PollReport, Source, SourceState
 from bot.ports import Clock, Repos
 from bot.stories.fresh import FreshFilter
+from bot.stories.near import StoryWords
 from bot.stories.threads import EventTracker
 
 log = logging.getLogger(__name__)
@@ -199,10 +200,13 @@ class Poller:
         """New stories of these sources -> outbox (or held for digests: `RhythmRouter`), then seen;
         returns (new stories, alerts queued)."""
         now = self.clock.now()
-        fresh = self.fresh.new_articles(outcomes, now)
+        words: dict[str, StoryWords] = {}  # each new story tokenised once, for both checks
+        fresh = self.fresh.new_articles(outcomes, now, words)
         alertable = [a for primed, a in fresh if primed and self.fresh.recent_enough(a, now)]
         matches = self.router.match(alertable)
-        events = self.events.events([a for _, a in fresh], now)  # copies too: a copy reports its event
+        # copies too: a copy reports its event
+        events = self.events.events([a for _, a in fresh], now, words)
+        del words
         paged = {key for o in outcomes for key in o.paged}
         enriched = {key: a for o in outcomes for key, a in o.enriched.items()}
         enriched |= await self.enricher.enrich([a for a, _ in matches if a.key not in paged])

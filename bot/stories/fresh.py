@@ -5,13 +5,13 @@ and whether a story is recent enough to alert."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.ingest.poll import SourceOutcome
 from bot.models import Article
 from bot.ports import ArticleRepo
-from bot.stories.near import MIN_LEAD_WORDS, NearIndex, fingerprint, story_words
+from bot.stories.near import MIN_LEAD_WORDS, NearIndex, StoryWords, fingerprint, story_words
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,16 @@ class FreshFilter:
         self.copies.expire((now - self.syndication_window).timestamp())
         return self.copies
 
-    def new_articles(self, outcomes: Sequence[SourceOutcome], now: datetime) -> list[tuple[bool, Article]]:
+    def new_articles(
+        self,
+        outcomes: Sequence[SourceOutcome],
+        now: datetime,
+        words: MutableMapping[str, StoryWords] | None = None,
+    ) -> list[tuple[bool, Article]]:
         """(alertable, story) for stories never seen before. A copy of a story of the window (near-
-        duplicate title and lead, any source) comes back not alertable: recorded, never alerted."""
+        duplicate title and lead, any source) comes back not alertable: recorded, never alerted.
+        `words`, when given, receives each returned story's StoryWords by key, for the event check
+        (story_words' cache holds 1,024: a first poll of many sources brings far more)."""
         primed_first = sorted(  # a story in a primed and a new source is alerted, not only recorded
             ((o.state.primed or not self.prime_new_sources, a) for o in outcomes for a in o.articles),
             key=lambda pair: not pair[0],
@@ -61,6 +68,7 @@ class FreshFilter:
             self.articles.touch(seen_keys, now, now - self.seen_retention / 2)
         syndicated = self._syndicated(primed_first, now - self.syndication_window)
         copies = self._copies(now)
+        words_out = words
         fresh: list[tuple[bool, Article]] = []
         batch_keys: set[str] = set()
         batch_titles: dict[str, str] = {}  # title key -> the source that brought it in this batch
@@ -84,6 +92,8 @@ class FreshFilter:
             batch_keys.update((article.key, url_key))
             if title:
                 batch_titles.setdefault(title, article.source)
+            if words_out is not None:
+                words_out[article.key] = words
             print_ = fingerprint(article.title, article.text, words)
             copy = copies.copy_of(print_, exclude=article.key)
             copies.add(article.key, print_, article.fetched_at.timestamp())

@@ -10,14 +10,14 @@ store from before events were stored has none: the window is rebuilt from the ca
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.errors import StorageError
 from bot.models import Article
 from bot.ports import ArticleRepo, EventRepo
 from bot.stories.events import EventIndex, event_terms
-from bot.stories.near import story_words
+from bot.stories.near import StoryWords, story_words
 
 log = logging.getLogger(__name__)
 EVENT_WINDOW = timedelta(hours=24)
@@ -51,12 +51,16 @@ class EventTracker:
         self._store(index, [a.key for a in cached])
         return index
 
-    def events(self, articles: Sequence[Article], now: datetime) -> dict[str, str]:
-        """Story key -> event id, for these new stories (in order: an earlier one may start an event)."""
+    def events(
+        self, articles: Sequence[Article], now: datetime, words: Mapping[str, StoryWords] | None = None
+    ) -> dict[str, str]:
+        """Story key -> event id, for these new stories (in order: an earlier one may start an event).
+        `words`: the stories' StoryWords by key where already made (the never-seen filter's)."""
         index = self._index(now)
         since = (now - self.window).timestamp()
         known = {a.key for a in articles if a.key in index}
-        found = {a.key: self._assign(index, a, since) for a in articles}
+        words = words or {}
+        found = {a.key: self._assign(index, a, since, words.get(a.key)) for a in articles}
         self._store(index, [key for key in found if key not in known])
         return found
 
@@ -72,10 +76,11 @@ class EventTracker:
         return self.stored.prune(before) if self.stored is not None else 0
 
     @staticmethod
-    def _assign(index: EventIndex, article: Article, since: float) -> str:
+    def _assign(index: EventIndex, article: Article, since: float, words: StoryWords | None = None) -> str:
         known = index.event_of(article.key)
         if known is not None:
             return known
-        terms = event_terms(article.title, article.text, words=story_words(article.title, article.text))
+        words = words or story_words(article.title, article.text)
+        terms = event_terms(article.title, article.text, words=words)
         found = index.match(terms, since, exclude=article.key)
         return index.add(article.key, terms, article.fetched_at.timestamp(), found.event if found else None)
