@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -128,10 +129,19 @@ class WriteLog:
         self._atomic = atomic.write_atomically
         self._append = outbox_module.JournalOutboxRepo._append
 
-        def write(path: Path, payload: bytes, keep_backup: bool = False) -> None:
-            self.writes[Path(path).name] += 1
-            self.bytes[Path(path).name] += len(payload)
-            self._atomic(path, payload, keep_backup)
+        def write(path: Path, payload: bytes | Iterable[bytes], keep_backup: bool = False) -> None:
+            name = Path(path).name
+            self.writes[name] += 1
+            if isinstance(payload, bytes):
+                self.bytes[name] += len(payload)
+                return self._atomic(path, payload, keep_backup)
+
+            def counted() -> Iterator[bytes]:  # a file written in chunks is counted as they go
+                for chunk in payload:
+                    self.bytes[name] += len(chunk)
+                    yield chunk
+
+            return self._atomic(path, counted(), keep_backup)
 
         log = self
         original_append = self._append

@@ -94,7 +94,9 @@ class TinyDBArticleRepo:
 
     def _index(self, record: SeenRecord) -> None:
         self._keys.add(record.key)
-        if record.url:
+        if record.url and record.url != record.key:
+            # a link that is its story's key is found among the keys: listing it again would cost a
+            # set entry per record (4 MB at 100,000) for no answer seen() does not already give
             self._urls.add(record.url)
         if record.title_key:
             found = self._titles.get(record.title_key)

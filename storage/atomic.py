@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 Data = dict[str, dict[str, Any]]
 Render = Callable[[], Iterable[tuple[str, dict[str, Any]]]]  # an owned table's (doc id, document)s
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+CHUNK_DOCS = 2000  # documents of an owned table encoded and written together
 
 
 def fsync_dir(directory: Path) -> None:
@@ -44,13 +45,25 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, payload: bytes, keep_backup: bool = False) -> None:
-    """Replace `path` with `payload` so that a crash leaves either the old or the new file."""
+def write_atomically(path: Path, payload: bytes | Iterable[bytes], keep_backup: bool = False) -> None:
+    """Replace `path` with `payload` so that a crash leaves either the old or the new file.
+
+    `payload` may come in chunks, written as they are made: a 19 MB file then never exists
+    whole in memory (as one str, then one bytes object, beside the pieces it was joined from)."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with open(tmp, "wb") as fh:
+            if isinstance(payload, bytes | bytearray | memoryview):
+                fh.write(payload)
+            else:
+                for chunk in payload:
+                    fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # the old file is untouched; a half-written copy helps no one
+        raise
     if keep_backup and path.exists():
         _keep_backup(path)
     os.replace(tmp, path)
@@ -191,26 +204,35 @@ class AtomicJSONStorage(Storage):
         if not self._deferred and self._dirty:
             self._flush()
 
-    def _payload(self) -> bytes:
-        """The whole file; owned tables are encoded a document at a time (no second copy)."""
-        parts = [
+    def _payload(self) -> Iterator[bytes]:
+        """The whole file, in chunks of about `CHUNK_DOCS` documents of an owned table each:
+        100,000 seen records are rendered and written a slice at a time, never held whole."""
+        tables = [
             f"{_ENCODER.encode(name)}:{_ENCODER.encode(table)}"
             for name, table in self._data.items()
             if name not in self._owned
         ]
+        yield ("{" + ",".join(tables)).encode("utf-8")
+        first = not tables
         for name, render in self._owned.items():
-            docs = ",".join(f'"{doc_id}":{_ENCODER.encode(doc)}' for doc_id, doc in render())
-            parts.append(f"{_ENCODER.encode(name)}:{{{docs}}}")
-        return ("{" + ",".join(parts) + "}").encode("utf-8")
+            yield f"{'' if first else ','}{_ENCODER.encode(name)}:{{".encode()
+            first = False
+            docs: list[str] = []
+            separator = ""  # before a chunk that follows another
+            for doc_id, doc in render():
+                docs.append(f'"{doc_id}":{_ENCODER.encode(doc)}')
+                if len(docs) == CHUNK_DOCS:
+                    yield (separator + ",".join(docs)).encode("utf-8")
+                    docs, separator = [], ","
+            yield ((separator if docs else "") + ",".join(docs) + "}").encode("utf-8")
+        yield b"}"
 
     def _flush(self) -> None:
-        payload = self._payload()
         try:
-            write_atomically(self.path, payload, keep_backup=True)
+            write_atomically(self.path, self._payload(), keep_backup=True)
         except OSError as exc:
             self._discard_unsaved()
             raise StorageError(f"cannot write database file {self.path}: {exc}") from None
-        del payload
         self._dirty = False
         for hook in self._written:
             hook()
