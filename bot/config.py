@@ -94,8 +94,12 @@ def db_path_problem(db_path: Path) -> str | None:
 def _workers(env: Mapping[str, str], name: str) -> int:
     raw = env.get(name, "").strip()
     if not raw:
+        # One core for the main process (fetching, the never-seen filter, matching: on a first round it
+        # is busier than the parsing it hands out), the rest for parsing. On 2 cores a second parse
+        # process found no core of its own (300-source first round: main 12 s of CPU, parsing 6 s in
+        # all) and cost ~20-45 MB (bench_scale.py).
         cores = os.cpu_count() or 1
-        return min(cores, 4) if cores > 1 else 0
+        return min(cores - 1, 4) if cores > 1 else 0
     if not raw.isdigit() or int(raw) > 64:
         raise ConfigError(f"{name} must be a number of processes from 0 to 64, got {raw!r}")
     return int(raw)

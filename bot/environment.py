@@ -40,7 +40,7 @@ ENVIRONMENT: tuple[Variable, ...] = (
     _V("NEWSBOT_HTTP_HOST", "127.0.0.1", "address of the HTTP server; 0.0.0.0 in Docker"),
     _V("NEWSBOT_HTTP_PORT", "unset: no HTTP server", "HTTP server port (/healthz, /metrics); 8080 for push"),
     _V("NEWSBOT_PAID_BROADCAST", "0", "1: Telegram paid broadcasts, 1,000 alerts/s, billed in Stars"),
-    _V("NEWSBOT_PARSE_WORKERS", "CPU cores, at most 4", "processes parsing feeds; 0: a thread"),
+    _V("NEWSBOT_PARSE_WORKERS", "CPU cores - 1, at most 4", "processes parsing feeds; 0: a thread"),
 )  # fmt: skip
 
 

@@ -1,14 +1,19 @@
-"""Feed-parsing worker processes never outlive the bot that started them."""
+"""Feed-parsing worker processes never outlive the bot that started them; one that dies is replaced."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +32,7 @@ PARENT = textwrap.dedent(
         parsed = await pool.parse(FEED, source="s", url="http://news.test/f", headers={},
                                   now=datetime.now(UTC))
         assert parsed.articles, parsed
-        print(*pool._executor()._processes, flush=True)
+        print(*pool.pids(), flush=True)
         await asyncio.sleep(3600)
 
     asyncio.run(main())
@@ -60,3 +65,52 @@ def test_a_worker_exits_when_its_bot_is_killed() -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+FEED = (
+    b"<rss version='2.0'><channel><title>t</title><item><title>SOCAR</title>"
+    b"<link>http://news.test/a</link></item></channel></rss>"
+)
+
+
+def test_a_killed_worker_is_replaced_and_no_feed_is_lost() -> None:
+    from bot.ingest.parse_pool import ParsePool
+
+    async def scenario() -> None:
+        pool = ParsePool(1)
+        try:
+            now = datetime.now(UTC)
+            first = await pool.parse(FEED, source="s", url="http://news.test/f", headers={}, now=now)
+            (pid,) = pool.pids()
+            os.kill(pid, signal.SIGKILL)
+            again = await pool.parse(FEED, source="s", url="http://news.test/f", headers={}, now=now)
+            assert [a.title for a in again.articles] == [a.title for a in first.articles] == ["SOCAR"]
+            third = await pool.parse(FEED, source="s", url="http://news.test/f", headers={}, now=now)
+            assert third.articles
+            (replacement,) = pool.pids()
+            assert replacement != pid
+        finally:
+            pool.close()
+        assert pool.pids() == []
+
+    asyncio.run(scenario())
+
+
+def test_the_pool_serves_several_event_loops_and_raises_what_the_parser_raises() -> None:
+    from bot.ingest.parse_pool import ParsePool
+
+    pool = ParsePool(2)
+    try:
+        for _ in range(2):  # asyncio.run twice: a new loop each time, as the benchmarks do
+            parsed = asyncio.run(
+                pool.parse(FEED, source="s", url="http://news.test/f", headers={}, now=datetime.now(UTC))
+            )
+            assert parsed.articles
+        with pytest.raises(ValueError, match="invalid literal"):  # raised in the worker, as in a thread
+            pool._call(functools.partial(int, "not a number"))  # type: ignore[arg-type]
+        assert len(pool.pids()) >= 1  # the worker that raised serves on
+        assert asyncio.run(
+            pool.parse(FEED, source="s", url="http://news.test/f", headers={}, now=datetime.now(UTC))
+        ).articles
+    finally:
+        pool.close()
