@@ -9,9 +9,9 @@ records; figures at 10 % and 50 % too, and on an empty store (the baseline, same
   subscriptions; every
   durable write is counted per file with its bytes. Target: one write per file per batch.
 - File sizes of the store, and the start-up cost (open the store, load the subscriptions).
-- Memory: the whole `newsbot run` process and its children (feed-parsing processes, the
-  multiprocessing resource tracker) on that store, against a loopback fake Bot API and feed
-  server, after its first poll: the sum of each process's PSS (proportional set size, from
+- Memory: the whole `newsbot run` process and its children (its feed-parsing processes) on
+  that store, against a loopback fake Bot API and feed server, after its first round (each
+  source polled once): the sum of each process's PSS (proportional set size, from
   /proc/PID/smaps_rollup) and, beside it, the sum of their RSS. Target < 300 MB of PSS: a page
   several processes share (the language model's mapped file, the libraries' code) is in memory
   once, and PSS counts it once in all (a share in each), where a sum of RSS counts it in every
@@ -260,7 +260,7 @@ def role(pid: int) -> str:
     command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     if "resource_tracker" in command:
         return "tracker"
-    return "parse" if "spawn_main" in command else "main"
+    return "parse" if "parse_pool import serve" in command or "spawn_main" in command else "other"
 
 
 def whole_bot_memory(pid: int) -> dict:
@@ -296,7 +296,7 @@ def prepare_language_model() -> None:
 
 
 def whole_bot_memory_after_poll(db: Path, farm: FeedFarm, count: int, timeout: float = 120.0) -> dict:
-    """Start the real `newsbot run` on the store; its processes' memory once its first poll is done."""
+    """Start the real `newsbot run` on the store; its processes' memory once its first round is done."""
     sources_file = db.with_name("sources.toml")
     sources_file.write_text(
         "".join(f'[[sources]]\nname = "Feed {i}"\nurl = "{farm.url(i)}"\n\n' for i in range(count))
@@ -321,7 +321,8 @@ def whole_bot_memory_after_poll(db: Path, farm: FeedFarm, count: int, timeout: f
             )
         try:
             deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and "poll: " not in log_path.read_text():
+            # the whole first round: every source polled once (one "poll:" line a source)
+            while time.monotonic() < deadline and log_path.read_text().count("poll: ") < count:
                 if proc.poll() is not None:
                     raise RuntimeError(f"newsbot exited: {log_path.read_text()[-2000:]}")
                 time.sleep(0.2)
@@ -383,7 +384,7 @@ def main() -> None:
             f"{pss:>7} {rss:>7}  {writes}"
         )
     if any("memory" in r for r in rows):
-        print("memory after the first poll, by process: PSS (RSS) MB; main peak = its VmHWM")
+        print("memory after the first round, by process: PSS (RSS) MB; main peak = its VmHWM")
         for r in rows:
             if "memory" in r:
                 by_role = "  ".join(
