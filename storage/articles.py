@@ -2,16 +2,20 @@
 
 Both grow with every poll cycle, so they live apart from the small, often written
 subscription data; each method that changes them makes one durable write. The seen table
-(100,000 records at scale) is held once, as compact records, and rendered at each write.
+(100,000 records at scale) is held once, in columns (a list a field, the ids in an array: ~50
+bytes a record beside its strings, where a tuple of fields in a dict by id took ~150), and
+rendered at each write.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -22,32 +26,64 @@ from storage.codec import article_doc, article_from, dt_in, dt_out
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class SeenRecord(NamedTuple):
-    """One story recorded as seen, with the keys the core computed for it."""
+class _SeenColumns:
+    """The seen records, a column a field; record i is (ids[i], keys[i], urls[i], ...)."""
 
-    key: str  # Article.key
-    url: str  # Article.url_key (canonical link), "" without one
-    title_key: str
-    seen_at: datetime
-    source: str
+    __slots__ = ("ids", "keys", "seen_at", "sources", "titles", "urls")
+
+    def __init__(self) -> None:
+        self.ids = array("q")  # TinyDB doc ids
+        self.keys: list[str] = []  # Article.key
+        self.urls: list[str] = []  # Article.url_key (canonical link), "" without one
+        self.titles: list[str] = []  # title key
+        self.seen_at: list[datetime] = []
+        self.sources: list[str] = []  # interned: a few hundred names for 100,000 records
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(self, doc_id: int, key: str, url: str, title_key: str, seen_at: datetime, source: str) -> None:
+        self.ids.append(doc_id)
+        self.keys.append(key)
+        self.urls.append(key if url == key else url)  # one string for both when equal
+        self.titles.append(title_key)
+        self.seen_at.append(seen_at)
+        self.sources.append(sys.intern(source))
+
+    def truncate(self, length: int) -> None:
+        for column in (self.ids, self.keys, self.urls, self.titles, self.seen_at, self.sources):
+            del column[length:]
+
+    def keeping(self, keep: list[int]) -> _SeenColumns:
+        """A copy with only the records at positions `keep`."""
+        kept = _SeenColumns()
+        kept.ids = array("q", (self.ids[i] for i in keep))
+        kept.keys = [self.keys[i] for i in keep]
+        kept.urls = [self.urls[i] for i in keep]
+        kept.titles = [self.titles[i] for i in keep]
+        kept.seen_at = [self.seen_at[i] for i in keep]
+        kept.sources = [self.sources[i] for i in keep]
+        return kept
 
 
 class TinyDBArticleRepo:
     def __init__(self, db: TinyDB, storage: AtomicJSONStorage) -> None:
         self._cache_table = db.table("cache")
         self._storage = storage
-        self._records: dict[int, SeenRecord] = {}  # by TinyDB doc id
+        self._seen = _SeenColumns()
         docs = storage.adopt("seen", self._render)
-        for doc_id, doc in docs.items():
-            self._records[int(doc_id)] = _record(
+        for doc_id in sorted(docs, key=int):  # the order they were added in
+            doc = docs[doc_id]
+            self._seen.append(
+                int(doc_id),
                 doc["key"],
                 doc.get("url", ""),
                 doc.get("title_key", ""),
-                doc["seen_at"],
+                dt_in(doc["seen_at"]) or _EPOCH,
                 doc.get("source", ""),
             )
         del docs
-        self._next_id = max(self._records, default=0) + 1
+        self._next_id = max(self._seen.ids, default=0) + 1
         self._cached: dict[str, tuple[int, Article]] = {}
         for doc in self._cache_table.all():
             article = article_from(doc)
@@ -55,32 +91,26 @@ class TinyDBArticleRepo:
         self._reindex()
 
     def _render(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        for doc_id, r in self._records.items():
-            yield (
-                str(doc_id),
-                {
-                    "key": r.key,
-                    "url": r.url,
-                    "title_key": r.title_key,
-                    "seen_at": dt_out(r.seen_at),
-                    "source": r.source,
-                },
-            )
+        seen = self._seen
+        for doc_id, key, url, title_key, seen_at, source in zip(
+            seen.ids, seen.keys, seen.urls, seen.titles, seen.seen_at, seen.sources, strict=True
+        ):
+            doc = {"key": key, "url": url, "title_key": title_key, "seen_at": dt_out(seen_at)}
+            doc["source"] = source
+            yield str(doc_id), doc
 
     @contextlib.contextmanager
-    def _writing(self, undo: dict[int, SeenRecord | None]) -> Iterator[None]:
-        """One durable write of the file at the end; on failure the seen records go back to `undo`."""
+    def _writing(self, undo: Callable[[], None] | None) -> Iterator[None]:
+        """One durable write of the file at the end; on failure `undo` puts the seen records back
+        as they were (the file is the truth); None: the seen records did not change."""
         try:
             with self._storage.batch():
                 yield
-                if undo:
+                if undo is not None:
                     self._storage.flush()  # the seen table is rendered into this write
         except BaseException:
-            for doc_id, record in undo.items():
-                if record is None:
-                    self._records.pop(doc_id, None)
-                else:
-                    self._records[doc_id] = record
+            if undo is not None:
+                undo()
             raise
 
     def _reindex(self) -> None:
@@ -89,27 +119,28 @@ class TinyDBArticleRepo:
         # title key -> (source, latest seen at), or source -> latest seen at once several sources had
         # it: a tuple is a quarter of a dict's size, and most titles come from one source
         self._titles: dict[str, tuple[str, datetime] | dict[str, datetime]] = {}
-        for record in self._records.values():
-            self._index(record)
+        seen = self._seen
+        for i in range(len(seen)):
+            self._index(seen.keys[i], seen.urls[i], seen.titles[i], seen.seen_at[i], seen.sources[i])
 
-    def _index(self, record: SeenRecord) -> None:
-        self._keys.add(record.key)
-        if record.url and record.url != record.key:
+    def _index(self, key: str, url: str, title_key: str, seen_at: datetime, source: str) -> None:
+        self._keys.add(key)
+        if url and url != key:
             # a link that is its story's key is found among the keys: listing it again would cost a
             # set entry per record (4 MB at 100,000) for no answer seen() does not already give
-            self._urls.add(record.url)
-        if record.title_key:
-            found = self._titles.get(record.title_key)
+            self._urls.add(url)
+        if title_key:
+            found = self._titles.get(title_key)
             if found is None:
-                self._titles[record.title_key] = (record.source, record.seen_at)
+                self._titles[title_key] = (source, seen_at)
             elif isinstance(found, tuple):
-                source, at = found
-                if source != record.source:
-                    self._titles[record.title_key] = {source: at, record.source: record.seen_at}
-                elif record.seen_at > at:
-                    self._titles[record.title_key] = (source, record.seen_at)
-            elif record.seen_at > found.get(record.source, _EPOCH):
-                found[record.source] = record.seen_at
+                was, at = found
+                if was != source:
+                    self._titles[title_key] = {was: at, source: seen_at}
+                elif seen_at > at:
+                    self._titles[title_key] = (was, seen_at)
+            elif seen_at > found.get(source, _EPOCH):
+                found[source] = seen_at
 
     def seen(self, keys: Iterable[str]) -> set[str]:
         # A still-cached story counts as seen even if its seen record was pruned first.
@@ -133,20 +164,21 @@ class TinyDBArticleRepo:
         if not batch:
             return
         new_seen = [a for key, a in batch.items() if key not in self._keys]
-        added: dict[int, SeenRecord] = {}
-        for a in new_seen:
-            added[self._next_id + len(added)] = _record(a.key, a.url_key, a.title_key, a.fetched_at, a.source)
+        before = len(self._seen)
+        for n, a in enumerate(new_seen):
+            self._seen.append(self._next_id + n, a.key, a.url_key, a.title_key, a.fetched_at, a.source)
         fresh = [a for key, a in batch.items() if key not in self._cached]
-        self._records.update(added)
-        with self._writing(dict.fromkeys(added)):  # seen records and cache in one durable write
+        undo = functools.partial(self._seen.truncate, before) if new_seen else None
+        with self._writing(undo):  # seen records and cache in one durable write
             cache_ids = self._cache_table.insert_multiple([article_doc(a) for a in fresh]) if fresh else []
             for key, article in batch.items():
                 entry = self._cached.get(key)
                 if entry is not None and entry[1] != article:
                     self._cache_table.update(article_doc(article), doc_ids=[entry[0]])
-        self._next_id += len(added)
-        for record in added.values():
-            self._index(record)
+        self._next_id += len(new_seen)
+        seen = self._seen
+        for i in range(before, len(seen)):
+            self._index(seen.keys[i], seen.urls[i], seen.titles[i], seen.seen_at[i], seen.sources[i])
         for key, article in batch.items():
             if key in self._cached:
                 self._cached[key] = (self._cached[key][0], article)
@@ -155,16 +187,23 @@ class TinyDBArticleRepo:
 
     def touch(self, keys: Iterable[str], when: datetime, stale_before: datetime) -> int:
         wanted = set(keys)
+        seen = self._seen
         stale = [
-            (doc_id, rec)
-            for doc_id, rec in self._records.items()
-            if rec.seen_at < stale_before and (rec.key in wanted or rec.url in wanted)
+            i
+            for i, at in enumerate(seen.seen_at)
+            if at < stale_before and (seen.keys[i] in wanted or seen.urls[i] in wanted)
         ]
         if not stale:
             return 0
-        for doc_id, rec in stale:
-            self._records[doc_id] = rec._replace(seen_at=when)
-        with self._writing(dict(stale)):
+        old = [seen.seen_at[i] for i in stale]
+        for i in stale:
+            seen.seen_at[i] = when
+
+        def undo() -> None:
+            for i, at in zip(stale, old, strict=True):
+                seen.seen_at[i] = at
+
+        with self._writing(undo):
             pass
         return len(stale)
 
@@ -176,26 +215,27 @@ class TinyDBArticleRepo:
         return hits[:limit]
 
     def prune(self, seen_before: datetime, cache_before: datetime, cache_max: int) -> int:
-        old_seen = [doc_id for doc_id, rec in self._records.items() if rec.seen_at < seen_before]
+        everything = self._seen
+        keep_seen = [i for i, at in enumerate(everything.seen_at) if at >= seen_before]
+        old_seen = len(everything) - len(keep_seen)
         ordered = sorted((a for _, a in self._cached.values()), key=_newest_first)
         keep = {a.key for a in ordered[: max(cache_max, 0)] if a.fetched_at >= cache_before}
         dropped = [key for key in self._cached if key not in keep]
         if not old_seen and not dropped:
             return 0
-        removed = {doc_id: self._records.pop(doc_id) for doc_id in old_seen}
-        with self._writing(dict(removed)):
+        if old_seen:
+            self._seen = everything.keeping(keep_seen)
+
+        def undo() -> None:
+            self._seen = everything
+
+        with self._writing(undo if old_seen else None):
             if dropped:
                 self._cache_table.remove(doc_ids=[self._cached[key][0] for key in dropped])
         for key in dropped:
             del self._cached[key]
         self._reindex()
-        return len(old_seen) + len(dropped)
-
-
-def _record(key: str, url: str, title_key: str, seen_at: datetime | str, source: str) -> SeenRecord:
-    """A compact record: the URL shares the key's string when equal, source names are interned."""
-    when = (dt_in(seen_at) if isinstance(seen_at, str) else seen_at) or _EPOCH
-    return SeenRecord(key, key if url == key else url, title_key, when, sys.intern(source))
+        return old_seen + len(dropped)
 
 
 def _newest_first(article: Article) -> tuple[float, float]:
