@@ -3,12 +3,14 @@
 Ours: the real Poller (FeedFetcher with conditional GET, parse, new-story filter, the store
 on disk) over N sources. Baseline, in the same run against the same server: feedparser.parse(url)
 one source after another (feedparser's own fetching; the second round passes etag/modified, so
-it gets 304s too). Feeds: 20-item RSS documents of about 10 KB each (synthetic), or with
---data DIR the real feeds found there, served round-robin.
+it gets 304s too). Feeds: 20-item RSS documents of about 10 KB each (synthetic: English words
+drawn with their real frequencies and made-up names, see feed_farm.synthetic_feed), with
+--lookalike the older synthetic feeds whose stories all look alike (a worst case for the event
+check), or with --data DIR the real feeds found there, served round-robin.
 
 Targets at 1,000 sources: first full round < 10 s, all-304 round < 3 s.
 
-    python benchmarks/bench_polling.py [--quick] [--data DIR]
+    python benchmarks/bench_polling.py [--quick] [--lookalike] [--data DIR]
 """
 
 from __future__ import annotations
@@ -96,18 +98,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="60 sources instead of 1,000")
     parser.add_argument("--data", type=Path, default=None, help="a folder of real feed files (*.xml)")
+    parser.add_argument(
+        "--lookalike", action="store_true", help="the older synthetic feeds: every story alike (worst case)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     feeds = corpus_feeds(args.data) if args.data and args.data.is_dir() else None
-    note = (
-        f"feeds: {len(feeds)} real documents from {args.data}"
-        if feeds
-        else "feeds: synthetic, 20 items, ~10 KB"
-    )
+    if feeds:
+        note = f"feeds: {len(feeds)} real documents from {args.data}"
+    elif args.lookalike:
+        note = "feeds: synthetic look-alike stories (feed_farm.lookalike_feed), 20 items, ~10 KB"
+    else:
+        note = "feeds: synthetic, English word frequencies, 20 items, ~10 KB"
     full = 60 if args.quick else 1000
     loads = [full // 10, full // 2, full]
     rows = []
-    with FeedFarm(full, feeds) as farm, tempfile.TemporaryDirectory(prefix="bench-polling-") as tmp:
+    with (
+        FeedFarm(full, feeds, lookalike=args.lookalike) as farm,
+        tempfile.TemporaryDirectory(prefix="bench-polling-") as tmp,
+    ):
         for count in loads:
             mine = asyncio.run(ours(farm, count, Path(tmp)))
             base = baseline(farm, count)

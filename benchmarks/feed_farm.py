@@ -1,8 +1,10 @@
 """N feeds on one loopback HTTP server in a process of its own, with ETag / Last-Modified.
 
 `/feed/<i>.xml` is feed i: RSS 2.0 with `<language>en</language>` (as news feeds declare it),
-20 items with ~300-character descriptions of distinct made-up words (about 10 KB),
-or, with `feeds=[bytes, ...]`, real documents served round-robin. A request whose
+20 items (about 10 KB) whose headlines and ~300-character descriptions are English words drawn
+with their real frequencies (wordfreq) plus made-up names, a tenth of them reports of events
+that several feeds cover (`synthetic_feed`); with `lookalike=True` the older texts
+(`lookalike_feed`); or, with `feeds=[bytes, ...]`, real documents served round-robin. A request whose
 If-None-Match or If-Modified-Since matches gets 304 with no body, as real servers answer.
 """
 
@@ -13,6 +15,8 @@ import multiprocessing
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +56,11 @@ _SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
 FILLER = [a + b + c for a in _SYLLABLES for b in _SYLLABLES[::3] for c in ("n", "r", "l")]
 
 
-def synthetic_feed(i: int, items: int = 20) -> bytes:
+def lookalike_feed(i: int, items: int = 20) -> bytes:
+    """The older synthetic feed: every headline "Source i story n: <word> news" and descriptions of
+    12 of 23 topic words plus 33 made-up words. Not like real feeds: stories share most of their
+    headline, and each has ~37 rare terms (made-up words weigh as the rarest), each in ~130 other
+    stories of a 1,000-feed round; real feed stories have ~7 (see benchmarks/README.md)."""
     entries = []
     for n in range(items):
         rng = random.Random(i * 1_000 + n)
@@ -65,6 +73,10 @@ def synthetic_feed(i: int, items: int = 20) -> bytes:
             f"<link>https://news{i}.example.org/story/{n}</link><guid>src{i}-story{n}</guid>"
             f"<pubDate>{when}</pubDate><description>{words.capitalize()}.</description></item>"
         )
+    return _rss(i, entries)
+
+
+def _rss(i: int, entries: list[str]) -> bytes:
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Source {i}</title>'
         f"<link>https://news{i}.example.org/</link><description>Feed {i}</description>"
@@ -72,14 +84,67 @@ def synthetic_feed(i: int, items: int = 20) -> bytes:
     ).encode()
 
 
+EVENTS = 300  # events that several feeds report (a tenth of the stories), like a news day's
+EVENT_SHARE = 0.1
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[list[str], list[float], list[float]]:
+    """English words and cumulative weights: all words, and headline words (no function words)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    words = [w for w in top_n_list("en", 20_000, wordlist="small") if w.isalpha()]
+    weights = [10 ** zipf_frequency(w, "en", wordlist="small") for w in words]
+    common = set(words[:150])  # the, of, said...: headlines mostly leave them out
+    heads = [0.0 if w in common else x for w, x in zip(words, weights, strict=True)]
+    return words, list(accumulate(weights)), list(accumulate(heads))
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(FILLER).capitalize()
+
+
+def synthetic_feed(i: int, items: int = 20) -> bytes:
+    """Stories that look like a real feed's to the copy and event checks: headlines of 7 words
+    (a name and six words drawn with English frequencies, function words left out), leads of ~45
+    words drawn with English frequencies and two names, 2 in 20 reporting one of EVENTS shared
+    events (the event's names and four headline words, the rest their own), all distinct texts."""
+    words, every, heads = _vocabulary()
+    entries = []
+    for n in range(items):
+        rng = random.Random(i * 1_000 + n)
+        if rng.random() < EVENT_SHARE:
+            event = random.Random(-1 - rng.randrange(EVENTS))
+            names = [_name(event), _name(event)]
+            head = event.choices(words, cum_weights=heads, k=4) + rng.choices(words, cum_weights=heads, k=2)
+        else:
+            names = [_name(rng), _name(rng)]
+            head = rng.choices(words, cum_weights=heads, k=6)
+        title = " ".join([names[0], *head])
+        lead = rng.choices(words, cum_weights=every, k=44)
+        lead[rng.randrange(5)] = names[0]
+        lead[rng.randrange(20, 44)] = names[1]
+        lead.insert(22, ".")
+        text = " ".join(lead).replace(" . ", ". ")
+        text = text[0].upper() + text[1:]
+        when = format_datetime(T0 - timedelta(minutes=17 * n + i % 60), usegmt=True)
+        entries.append(
+            f"<item><title>{title}</title>"
+            f"<link>https://news{i}.example.org/story/{n}</link><guid>src{i}-story{n}</guid>"
+            f"<pubDate>{when}</pubDate><description>{text}.</description></item>"
+        )
+    return _rss(i, entries)
+
+
 def corpus_feeds(folder: Path) -> list[bytes]:
     return [p.read_bytes() for p in sorted(folder.glob("*.xml")) if "SYNTHETIC" not in p.name]
 
 
-def _serve(ready: Any, count: int, feeds: list[bytes] | None) -> None:
+def _serve(ready: Any, count: int, feeds: list[bytes] | None, lookalike: bool = False) -> None:
     from aiohttp import web
 
-    bodies = [feeds[i % len(feeds)] if feeds else synthetic_feed(i) for i in range(count)]
+    make = lookalike_feed if lookalike else synthetic_feed
+    bodies = [feeds[i % len(feeds)] if feeds else make(i) for i in range(count)]
 
     async def feed(request: web.Request) -> web.Response:
         try:
@@ -109,11 +174,11 @@ def _serve(ready: Any, count: int, feeds: list[bytes] | None) -> None:
 
 
 class FeedFarm:
-    def __init__(self, count: int, feeds: list[bytes] | None = None) -> None:
+    def __init__(self, count: int, feeds: list[bytes] | None = None, lookalike: bool = False) -> None:
         self.count = count
         self._parent, child = multiprocessing.Pipe()
         context = multiprocessing.get_context("spawn")
-        self._process = context.Process(target=_serve, args=(child, count, feeds), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, count, feeds, lookalike), daemon=True)
         self.port = 0
 
     def url(self, i: int) -> str:

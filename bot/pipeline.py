@@ -215,7 +215,9 @@ class Poller:
         alerts, _held = self.rhythm.route(alerts, now) if alerts else ([], 0)
         queued = self.repos.outbox.enqueue(alerts) if alerts else 0
         if fresh:
-            self.repos.articles.remember([_for_cache(enriched.get(a.key, a)) for _, a in fresh])
+            self.repos.articles.remember(
+                [_for_cache(enriched.get(a.key, a)) for _, a in fresh], self.settings.cache_max
+            )
         self.repos.sources.save_states([self._planned(o, fresh, now) for o in outcomes])
         if queued and self.on_alerts is not None:
             self.on_alerts()

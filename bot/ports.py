@@ -99,8 +99,9 @@ class ArticleRepo(Protocol):
         """The subset of normalised titles recorded at or after `since` (by a source other than
         `other_than`, when given: a feed may reuse its own headline for a new story)."""
 
-    def remember(self, articles: Sequence[Article]) -> None:
-        """Record as seen (key, canonical URL, title key) and cache for /latest, in one write."""
+    def remember(self, articles: Sequence[Article], cache_max: int | None = None) -> None:
+        """Record as seen (key, canonical URL, title key) and cache for /latest, in one write;
+        with `cache_max`, the cache keeps only its newest `cache_max` articles (as `prune` would)."""
 
     def touch(self, keys: Iterable[str], when: datetime, stale_before: datetime) -> int:
         """Stories still in a feed: move their seen time (when older than `stale_before`) to

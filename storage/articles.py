@@ -159,26 +159,40 @@ class TinyDBArticleRepo:
             return ()
         return (found,) if isinstance(found, tuple) else found.items()
 
-    def remember(self, articles: Sequence[Article]) -> None:
+    def remember(self, articles: Sequence[Article], cache_max: int | None = None) -> None:
         batch = {a.key: a for a in articles}  # the last copy of a story in the batch wins
         if not batch:
             return
+        # Trimmed in this write, not an hour later: a first poll of 1,000 sources caches 20,000
+        # stories, and each batch rewrote the whole (19 MB) file until the hourly prune.
+        overflow: list[str] = []
+        if cache_max is not None:
+            cached = {key: article for key, (_, article) in self._cached.items()} | batch
+            if len(cached) > max(cache_max, 0):
+                ordered = sorted(cached.values(), key=_newest_first)
+                overflow = [a.key for a in ordered[max(cache_max, 0) :]]
+        dropped = set(overflow)
         new_seen = [a for key, a in batch.items() if key not in self._keys]
         before = len(self._seen)
         for n, a in enumerate(new_seen):
             self._seen.append(self._next_id + n, a.key, a.url_key, a.title_key, a.fetched_at, a.source)
-        fresh = [a for key, a in batch.items() if key not in self._cached]
+        fresh = [a for key, a in batch.items() if key not in self._cached and key not in dropped]
+        gone = [self._cached[key][0] for key in overflow if key in self._cached]
         undo = functools.partial(self._seen.truncate, before) if new_seen else None
         with self._writing(undo):  # seen records and cache in one durable write
             cache_ids = self._cache_table.insert_multiple([article_doc(a) for a in fresh]) if fresh else []
             for key, article in batch.items():
                 entry = self._cached.get(key)
-                if entry is not None and entry[1] != article:
+                if entry is not None and key not in dropped and entry[1] != article:
                     self._cache_table.update(article_doc(article), doc_ids=[entry[0]])
+            if gone:
+                self._cache_table.remove(doc_ids=gone)
         self._next_id += len(new_seen)
         seen = self._seen
         for i in range(before, len(seen)):
             self._index(seen.keys[i], seen.urls[i], seen.titles[i], seen.seen_at[i], seen.sources[i])
+        for key in overflow:
+            self._cached.pop(key, None)
         for key, article in batch.items():
             if key in self._cached:
                 self._cached[key] = (self._cached[key][0], article)

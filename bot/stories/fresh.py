@@ -95,7 +95,8 @@ class FreshFilter:
             if words_out is not None:
                 words_out[article.key] = words
             print_ = fingerprint(article.title, article.text, words)
-            copy = copies.copy_of(print_, exclude=article.key)
+            # a story that cannot alert (a new source's first poll) needs no look-up: only adding it
+            copy = copies.copy_of(print_, exclude=article.key) if primed else None
             copies.add(article.key, print_, article.fetched_at.timestamp())
             if copy is not None:
                 log.info(

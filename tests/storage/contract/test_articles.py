@@ -86,3 +86,13 @@ def test_touch_refreshes_only_stale_records(store: Store) -> None:
     assert store.articles.touch({"key-1", "key-2", "key-9"}, later, T0 + timedelta(minutes=50)) == 1
     store.articles.prune(T0 + timedelta(days=1), later, 10)  # the cache goes; key-2's record ages out
     assert store.articles.seen({"key-1", "key-2"}) == {"key-1"}
+
+
+def test_remember_caps_the_cache_in_the_same_write(store: Store, reopen: Callable[[Store], Store]) -> None:
+    store.articles.remember([article(i, minutes=10 * i) for i in range(4)], cache_max=3)
+    store.articles.remember([article(i, minutes=10 * i) for i in range(4, 7)], cache_max=3)
+    # every story stays seen; the cache (/latest) holds the newest three, after a restart too
+    assert store.articles.seen({f"key-{i}" for i in range(7)}) == {f"key-{i}" for i in range(7)}
+    assert [a.key for a in store.articles.recent(T0, 50)] == ["key-6", "key-5", "key-4"]
+    store.articles.remember([article(1, minutes=10)], cache_max=3)  # an old story again: not cached
+    assert [a.key for a in reopen(store).articles.recent(T0, 50)] == ["key-6", "key-5", "key-4"]
