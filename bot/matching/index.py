@@ -89,13 +89,19 @@ class _Entry:
         self.query = query
         self.normalized = query.normalized
 
+        known: dict[int, Hashable] = {}  # by identity: a Term's own hash and == are slow dataclass code
+
         def key(term: Term) -> Hashable:
-            return _key(term, lang)
+            found = known.get(id(term), known)
+            if found is known:
+                found = known[id(term)] = _key(term, lang)
+            return found
 
         def scan(terms: Iterable[Term]) -> tuple[tuple[str, ...], ...]:
             return tuple(term_keys(t, lang) for t in terms if key(t) is None)
 
         single = [g[0] for g in query.groups if len(g) == 1 and key(g[0]) is not None]
+        alone = {id(t) for t in single}
         self.required = frozenset(map(key, single)) or _NONE
         # Candidates are also filed under "second" keys, one of which an article must have
         # besides the anchor, so an article with the anchor alone is never verified: the rarest
@@ -118,7 +124,7 @@ class _Entry:
         self.groups = tuple(
             (frozenset(k for k in map(key, g) if k is not None), scan(g))
             for g in query.groups
-            if not (len(g) == 1 and g[0] in single)
+            if not (len(g) == 1 and id(g[0]) in alone)
         )
         self.vetoes = scan(query.excluded)
         self.simple = not self.groups and not self.vetoes  # required and banned keys only
