@@ -67,13 +67,20 @@ def lookalike_feed(i: int, items: int = 20) -> bytes:
         chosen = rng.sample(WORDS, 12) + rng.sample(FILLER, 33)
         rng.shuffle(chosen)
         words = " ".join(chosen)
-        when = format_datetime(T0 - timedelta(minutes=17 * n + i % 60), usegmt=True)
         entries.append(
-            f"<item><title>Source {i} story {n}: {WORDS[(i + n) % len(WORDS)]} news</title>"
-            f"<link>https://news{i}.example.org/story/{n}</link><guid>src{i}-story{n}</guid>"
-            f"<pubDate>{when}</pubDate><description>{words.capitalize()}.</description></item>"
+            _item(i, n, f"Source {i} story {n}: {WORDS[(i + n) % len(WORDS)]} news", words.capitalize())
         )
     return _rss(i, entries)
+
+
+def _item(i: int, n: int, title: str, text: str) -> str:
+    """Story n of source i; stories are 17 minutes apart, sources staggered by the minute."""
+    when = format_datetime(T0 - timedelta(minutes=17 * n + i % 60), usegmt=True)
+    return (
+        f"<item><title>{title}</title>"
+        f"<link>https://news{i}.example.org/story/{n}</link><guid>src{i}-story{n}</guid>"
+        f"<pubDate>{when}</pubDate><description>{text}.</description></item>"
+    )
 
 
 def _rss(i: int, entries: list[str]) -> bytes:
@@ -127,12 +134,7 @@ def synthetic_feed(i: int, items: int = 20) -> bytes:
         lead.insert(22, ".")
         text = " ".join(lead).replace(" . ", ". ")
         text = text[0].upper() + text[1:]
-        when = format_datetime(T0 - timedelta(minutes=17 * n + i % 60), usegmt=True)
-        entries.append(
-            f"<item><title>{title}</title>"
-            f"<link>https://news{i}.example.org/story/{n}</link><guid>src{i}-story{n}</guid>"
-            f"<pubDate>{when}</pubDate><description>{text}.</description></item>"
-        )
+        entries.append(_item(i, n, title, text))
     return _rss(i, entries)
 
 
