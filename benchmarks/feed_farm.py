@@ -20,7 +20,9 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+# Stories dated in the hours before the run, as a real feed's are (a fixed date would make every
+# story days old: past the bot's max story age, which is no real first round).
+T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 LAST_MODIFIED = format_datetime(T0, usegmt=True)
 WORDS = [
     "pipeline",

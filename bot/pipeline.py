@@ -218,18 +218,23 @@ class Poller:
             self.repos.articles.remember(
                 [_for_cache(enriched.get(a.key, a)) for _, a in fresh], self.settings.cache_max
             )
-        self.repos.sources.save_states([self._planned(o, fresh, now) for o in outcomes])
+        by_source: dict[str, list[tuple[bool, Article]]] = {}
+        for pair in fresh:
+            by_source.setdefault(pair[1].source, []).append(pair)
+        self.repos.sources.save_states(
+            [self._planned(o, by_source.get(o.source.name, []), now) for o in outcomes]
+        )
         if queued and self.on_alerts is not None:
             self.on_alerts()
         return len(fresh), queued
 
     def _planned(
-        self, outcome: SourceOutcome, fresh: Sequence[tuple[bool, Article]], now: datetime
+        self, outcome: SourceOutcome, mine: Sequence[tuple[bool, Article]], now: datetime
     ) -> SourceState:
-        """The outcome's state with its next fetch planned (and primed after a good poll)."""
+        """The outcome's state with its next fetch planned (and primed after a good poll);
+        `mine`: the new stories of this outcome's source."""
         ok = outcome.status is not Outcome.FAILED
         state = replace(outcome.state, primed=True) if ok else outcome.state
-        mine = [(primed, a) for primed, a in fresh if a.source == outcome.source.name]
         # a first poll shows the feed's past: its dates are the rhythm; later, first-seen times are
         new = (
             [a.published for primed, a in mine if a.published]

@@ -107,9 +107,13 @@ class FreshFilter:
 
     def _syndicated(self, stories: Sequence[tuple[bool, Article]], since: datetime) -> set[tuple[str, str]]:
         """(source, title key) pairs whose title another source brought since `since`."""
+        by_source: dict[str, set[str]] = {}
+        for _, a in stories:
+            titles = by_source.setdefault(a.source, set())
+            if a.title_key:
+                titles.add(a.title_key)
         found: set[tuple[str, str]] = set()
-        for source in {a.source for _, a in stories}:
-            titles = {a.title_key for _, a in stories if a.source == source and a.title_key}
+        for source, titles in by_source.items():
             if titles:
                 found |= {(source, t) for t in self.articles.seen_titles(titles, since, source)}
         return found

@@ -93,7 +93,10 @@ _WRAP_DOT = re.compile(r"(?<=[a-z,]) \. (?=[a-z])")
 
 
 def _clean_line(line: str) -> str:
-    line = re.sub(r"<+(?=[A-Za-z/!?])", "", _TAG_LIKE.sub("", line))  # stray markup left in text nodes
+    # Each pattern runs only where a word it needs is present: most lines need none of them, and
+    # a feed's 20 stories a poll made these substitutions a third of the parsing time.
+    if "<" in line:
+        line = re.sub(r"<+(?=[A-Za-z/!?])", "", _TAG_LIKE.sub("", line))  # stray markup left in text nodes
     line = _SPACES.sub(" ", line).strip()
     if not line:
         return ""
@@ -101,13 +104,23 @@ def _clean_line(line: str) -> str:
     mark = _LIST_MARK.match(line)
     if mark:
         bullet, line = True, line[mark.end() :]
-    for trailer in _TRAILERS:
-        line = trailer.sub("", line)
-    line = _BYLINE.sub("", line)
-    line = _BYLINE_ONLY.sub("", line)
+    folded = line.casefold()
+    if "appeared first" in folded:
+        line = _TRAILERS[0].sub("", line)
+    if line.endswith(("]", ")")):
+        line = _TRAILERS[1].sub("", line)
+    if "read" in folded or "continu" in folded:
+        line = _TRAILERS[2].sub("", line)
+    if "PUBLISHED" in line or "UPDATED" in line or "Last updated" in line:
+        line = _BYLINE.sub("", line)
+    if line.startswith("By"):
+        line = _BYLINE_ONLY.sub("", line)
     line = _DATELINE.sub("", line, count=1)
-    line = _CREDITS.sub("", line)
-    line = _WRAP_DOT.sub(" ", line).strip()
+    if "photo" in folded or "image" in folded or "picture" in folded:
+        line = _CREDITS.sub("", line)
+    if " . " in line:
+        line = _WRAP_DOT.sub(" ", line)
+    line = line.strip()
     if not line or is_boilerplate(line):
         return ""
     return BULLET + line if bullet else line

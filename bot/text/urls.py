@@ -3,6 +3,7 @@ it, a link fit to follow or hand on, and an address safe to show (no credentials
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bot.errors import SourceError
@@ -28,6 +29,7 @@ def _is_tracking(name: str) -> bool:
     return name in _TRACKING or name.startswith(_TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=8192)  # a story's link is made canonical three times while it is parsed
 def canonical_url(url: str) -> str:
     """The URL without what varies between copies of one link: case, default port, fragment,
     trailing slash, tracking parameters, parameter order. Non-http(s) input comes back stripped."""
