@@ -28,6 +28,8 @@ from bot.ingest.schedule import ScheduleSettings
 from bot.matching.audience import SubscriptionBook
 from bot.models import Article, PollReport, Source, SourceState
 from bot.ports import Clock, Repos
+from bot.stories.events import EventTerms
+from bot.stories.features import story_features
 from bot.stories.fresh import FreshFilter
 from bot.stories.near import StoryWords
 from bot.stories.threads import EventTracker
@@ -81,7 +83,9 @@ class Poller:
         self.on_alerts = on_alerts
         self.housekeeping = tuple(housekeeping)
         self.parser = ParsePool(s.parse_workers)
-        self.ingest = SourcePoller(fetcher, clock, parser=self.parser)
+        # each new story's copy and event features are worked out beside its feed's parse, in a
+        # parsing process when there are some: on a first round they cost the main process seconds
+        self.ingest = SourcePoller(fetcher, clock, parser=self.parser, annotate=story_features)
         self.planner = Planner(
             ScheduleSettings(
                 poll_seconds=s.poll_seconds,
@@ -118,7 +122,9 @@ class Poller:
         now = self.clock.now()
         due: list[tuple[Source, SourceState]] = []
         skipped = 0
-        for source in self.sources():
+        sources = self.sources()
+        self.ingest.retain([source.url for source in sources])
+        for source in sources:
             state = self.repos.sources.state(source.url)
             if schedule.is_due(state, now):
                 due.append((source, state))
@@ -201,12 +207,13 @@ class Poller:
         returns (new stories, alerts queued)."""
         now = self.clock.now()
         words: dict[str, StoryWords] = {}  # each new story tokenised once, for both checks
-        fresh = self.fresh.new_articles(outcomes, now, words)
+        terms: dict[str, EventTerms] = {}  # and its event terms, where the parser made them
+        fresh = self.fresh.new_articles(outcomes, now, words, terms)
         alertable = [a for primed, a in fresh if primed and self.fresh.recent_enough(a, now)]
         matches = self.router.match(alertable)
         # copies too: a copy reports its event
-        events = self.events.events([a for _, a in fresh], now, words)
-        del words
+        events = self.events.events([a for _, a in fresh], now, words, terms)
+        del words, terms
         paged = {key for o in outcomes for key in o.paged}
         enriched = {key: a for o in outcomes for key, a in o.enriched.items()}
         enriched |= await self.enricher.enrich([a for a, _ in matches if a.key not in paged])

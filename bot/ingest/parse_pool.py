@@ -12,6 +12,11 @@ workers, for nothing a pipe does not already do. A worker starts on first use; o
 is replaced, and the feed it was parsing is parsed again in a thread. A worker whose bot died
 without closing the pool (kill -9, the OOM killer) sees its stdin end and exits, instead of
 lingering: nothing would ever send it work again.
+
+A caller may also hand `parse` an `annotate` function: the same call, in the worker, runs it on
+the feed's stories (those not in `skip`), and its notes come back with the feed (`NotedFeed`).
+This is how work per new story (bot.stories.features) leaves the main process; ingest does not
+know what the notes are.
 """
 
 from __future__ import annotations
@@ -27,14 +32,44 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import IO, Any
 
 from bot.ingest.parse import ParsedFeed, parse_feed
+from bot.models import Article
 
 log = logging.getLogger(__name__)
 _LENGTH = struct.Struct("!Q")
+Annotate = Callable[[Sequence[Article]], Mapping[str, object]]  # stories -> notes by story key
+
+
+@dataclass(frozen=True)
+class NotedFeed(ParsedFeed):
+    notes: Mapping[str, object] = field(default_factory=dict)  # a dict: it crosses the pipe
+
+
+def parse_noted(
+    body: bytes,
+    *,
+    source: str,
+    url: str,
+    headers: Mapping[str, str],
+    now: datetime,
+    annotate: Annotate | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> NotedFeed:
+    """`parse_feed`, then `annotate` on the stories whose key is not in `skip`."""
+    parsed = parse_feed(body, source=source, url=url, headers=headers, now=now)
+    notes: Mapping[str, object] = {}
+    todo = [a for a in parsed.articles if a.key not in skip] if annotate is not None else []
+    if annotate is not None and todo:
+        try:
+            notes = dict(annotate(todo))
+        except Exception:  # notes only save the caller work: the feed is still good without them
+            log.exception("annotating the stories of %s raised", source)
+    return NotedFeed(**{f.name: getattr(parsed, f.name) for f in fields(parsed)}, notes=notes)
 
 
 class WorkerDied(Exception):
@@ -95,7 +130,7 @@ class _Worker:
             [sys.executable, "-B", "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
 
-    def call(self, fn: Callable[[], ParsedFeed]) -> ParsedFeed:
+    def call(self, fn: Callable[[], NotedFeed]) -> NotedFeed:
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
             _send(self.process.stdin, fn)
@@ -128,9 +163,28 @@ class ParsePool:
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     async def parse(
-        self, body: bytes, *, source: str, url: str, headers: Mapping[str, str], now: datetime
-    ) -> ParsedFeed:
-        call = functools.partial(parse_feed, body, source=source, url=url, headers=dict(headers), now=now)
+        self,
+        body: bytes,
+        *,
+        source: str,
+        url: str,
+        headers: Mapping[str, str],
+        now: datetime,
+        annotate: Annotate | None = None,
+        skip: frozenset[str] = frozenset(),
+    ) -> NotedFeed:
+        """The parsed feed, with `annotate`'s notes on its stories not in `skip` (top-level and
+        picklable: it runs where the feed is parsed)."""
+        call = functools.partial(
+            parse_noted,
+            body,
+            source=source,
+            url=url,
+            headers=dict(headers),
+            now=now,
+            annotate=annotate,
+            skip=skip,
+        )
         if self.workers <= 0:
             return await asyncio.to_thread(call)
         async with self._slot():  # a thread waits on a worker's answer only while one is free
@@ -151,7 +205,7 @@ class ParsePool:
             self._slots = (loop, asyncio.Semaphore(self.workers))
         return self._slots[1]
 
-    def _call(self, fn: Callable[[], ParsedFeed]) -> ParsedFeed:
+    def _call(self, fn: Callable[[], NotedFeed]) -> NotedFeed:
         with self._lock:
             worker = self._idle.pop() if self._idle else None
             if worker is None:

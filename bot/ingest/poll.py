@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from bot.ingest.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.ingest.hints import read_feed_hints
-from bot.ingest.parse_pool import ParsePool
+from bot.ingest.parse_pool import Annotate, ParsePool
 from bot.ingest.websub import Discovery, discover
 from bot.models import Article, FeedHints, Source, SourceState
 from bot.ports import Clock
@@ -40,13 +40,31 @@ class SourceOutcome:
     # key -> the story with its page's text; `paged` holds every key whose page was tried
     enriched: Mapping[str, Article] = field(default_factory=lambda: MappingProxyType({}))
     paged: frozenset[str] = frozenset()
+    # the parser's `annotate` notes (bot.ingest.parse_pool) on the stories new to this document
+    notes: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class SourcePoller:
-    def __init__(self, fetcher: FeedFetcher, clock: Clock, *, parser: ParsePool | None = None) -> None:
+    def __init__(
+        self,
+        fetcher: FeedFetcher,
+        clock: Clock,
+        *,
+        parser: ParsePool | None = None,
+        annotate: Annotate | None = None,
+    ) -> None:
         self.parser = parser or ParsePool()
         self.fetcher = fetcher
         self.clock = clock
+        self.annotate = annotate
+        # source URL -> the story keys of its last document: a changed feed's stories that were
+        # already in it are not annotated again. Memory only: a restart annotates each feed once.
+        self._last_keys: dict[str, frozenset[str]] = {}
+
+    def retain(self, urls: Collection[str]) -> None:
+        """Forget the last documents of sources that are no longer polled."""
+        for url in self._last_keys.keys() - set(urls):
+            del self._last_keys[url]
 
     async def poll(self, source: Source, state: SourceState) -> SourceOutcome:
         try:
@@ -88,12 +106,22 @@ class SourcePoller:
         """A feed document (fetched, or delivered by a WebSub hub) -> its outcome."""
         try:
             # a big feed takes feedparser seconds: keep the event loop (chat commands) responsive
-            parsed = await self.parser.parse(body, source=source.name, url=url, headers=headers, now=now)
+            parsed = await self.parser.parse(
+                body,
+                source=source.name,
+                url=url,
+                headers=headers,
+                now=now,
+                annotate=self.annotate,
+                skip=self._last_keys.get(source.url, frozenset()),
+            )
         except Exception as exc:
             log.exception("parsing %s raised", source.name)
             return self.failed(source, state, f"could not parse: {type(exc).__name__}")
         if not parsed.is_feed:
             return self.failed(source, state, parsed.problem or "not an RSS/Atom feed")
+        if self.annotate is not None:
+            self._last_keys[source.url] = frozenset(a.key for a in parsed.articles)
         if parsed.problem:
             log.info(
                 "%s: feed is damaged (%s); using the %d entries read",
@@ -118,6 +146,7 @@ class SourcePoller:
             hints=read_feed_hints(body),
             discovery=discover(body, headers, url),
             pushed=result is None,
+            notes=MappingProxyType(parsed.notes),
         )
 
     def failed(

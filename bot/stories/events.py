@@ -27,11 +27,11 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain
 from typing import Any
 
 from bot.stories.near import StoryWords, story_words
+from bot.stories.rarity import rarity
 from bot.text.tokens import STOPWORDS, tokenize
 
 EVENT_LEAD_WORDS = 60
@@ -45,28 +45,7 @@ STRONG = 2.5  # a term this rare (Zipf <= 4) is strong, and indexed
 TITLE_BOOST = 1.5
 NAME_BOOST = 1.3
 MAX_POSTINGS = 32  # newest stories kept per term: the cost of a look-up stays flat (see EventIndex)
-_RARE_CEILING = 6.5  # weight = _RARE_CEILING - Zipf frequency, clamped
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CAPITAL = re.compile(r"(?<![.!?:\"“‘'] )(?<!^)\b([A-Z][\w'’-]+)")
-
-
-@lru_cache(maxsize=131072)
-def _zipf(word: str, lang: str) -> float:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # without the frequency table every word counts as ordinary
-        return 4.5
-    try:
-        return zipf_frequency(word, lang, wordlist="small")
-    except (LookupError, ValueError):
-        return zipf_frequency(word, "en", wordlist="small")
-
-
-@lru_cache(maxsize=131072)
-def rarity(token: str, lang: str = "en") -> float:
-    if token.isdigit():
-        return 0.5 if _YEAR.match(token) else 2.5
-    return min(max(_RARE_CEILING - _zipf(token, lang), 0.3), 5.0)
 
 
 def _names(line: str) -> set[str]:
@@ -128,6 +107,14 @@ class EventScore:
 
 
 def event_terms(title: str, text: str, lang: str = "en", words: StoryWords | None = None) -> EventTerms:
+    return EventTerms.of(*event_parts(title, text, lang, words))
+
+
+def event_parts(
+    title: str, text: str, lang: str = "en", words: StoryWords | None = None
+) -> tuple[dict[str, float], list[str], set[str]]:
+    """What event_terms makes its EventTerms of (weights, headline tokens, names): another process
+    sends these, not the terms, as its sets would iterate in its own string-hash order."""
     words = words or story_words(title, text)
     lead_text = " ".join(" ".join(words.lead_lines).split()[:EVENT_LEAD_WORDS])
     names = _names(title) | _names(lead_text)
@@ -139,7 +126,7 @@ def event_terms(title: str, text: str, lang: str = "en", words: StoryWords | Non
             weight = rarity(token, lang) * boost * (NAME_BOOST if token in names else 1.0)
             if weight > weights.get(token, 0.0):
                 weights[token] = weight
-    return EventTerms.of(weights, words.title, names)
+    return weights, words.title, names
 
 
 def _cover(terms: frozenset[str], total: float, weights: dict[str, float], other: dict[str, float]) -> float:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.errors import StorageError
 from bot.models import Article
 from bot.ports import ArticleRepo, EventRepo
-from bot.stories.events import EventIndex, event_terms
+from bot.stories.events import EventIndex, EventTerms, event_terms
 from bot.stories.near import StoryWords, story_words
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,20 @@ class EventTracker:
         return index
 
     def events(
-        self, articles: Sequence[Article], now: datetime, words: Mapping[str, StoryWords] | None = None
+        self,
+        articles: Sequence[Article],
+        now: datetime,
+        words: Mapping[str, StoryWords] | None = None,
+        terms: Mapping[str, EventTerms] | None = None,
     ) -> dict[str, str]:
         """Story key -> event id, for these new stories (in order: an earlier one may start an event).
-        `words`: the stories' StoryWords by key where already made (the never-seen filter's)."""
+        `words`, `terms`: the stories' StoryWords and EventTerms by key where already made (the
+        never-seen filter's, the feed parser's)."""
         index = self._index(now)
         since = (now - self.window).timestamp()
         known = {a.key for a in articles if a.key in index}
-        words = words or {}
-        found = {a.key: self._assign(index, a, since, words.get(a.key)) for a in articles}
+        words, terms = words or {}, terms or {}
+        found = {a.key: self._assign(index, a, since, words.get(a.key), terms.get(a.key)) for a in articles}
         self._store(index, [key for key in found if key not in known])
         return found
 
@@ -76,11 +81,18 @@ class EventTracker:
         return self.stored.prune(before) if self.stored is not None else 0
 
     @staticmethod
-    def _assign(index: EventIndex, article: Article, since: float, words: StoryWords | None = None) -> str:
+    def _assign(
+        index: EventIndex,
+        article: Article,
+        since: float,
+        words: StoryWords | None = None,
+        terms: EventTerms | None = None,
+    ) -> str:
         known = index.event_of(article.key)
         if known is not None:
             return known
-        words = words or story_words(article.title, article.text)
-        terms = event_terms(article.title, article.text, words=words)
+        if terms is None:
+            words = words or story_words(article.title, article.text)
+            terms = event_terms(article.title, article.text, words=words)
         found = index.match(terms, since, exclude=article.key)
         return index.add(article.key, terms, article.fetched_at.timestamp(), found.event if found else None)

@@ -114,3 +114,65 @@ def test_the_pool_serves_several_event_loops_and_raises_what_the_parser_raises()
         ).articles
     finally:
         pool.close()
+
+
+FEED3 = (
+    b"<rss version='2.0'><channel><title>t</title>"
+    b"<item><title>SOCAR ships gas</title><link>http://news.test/a</link>"
+    b"<description>SOCAR began supplying gas via Europe.</description></item>"
+    b"<item><title>Rosneft results</title><link>http://news.test/b</link>"
+    b"<description>Rosneft profit rose.</description></item>"
+    b"<item><title>Gazprom cuts</title><link>http://news.test/c</link>"
+    b"<description>Gazprom cut supplies.</description></item>"
+    b"</channel></rss>"
+)
+
+
+@pytest.mark.parametrize("workers", [1, 0])
+def test_the_parse_that_reads_a_feed_annotates_its_new_stories(workers: int) -> None:
+    from bot.ingest.parse_pool import ParsePool
+    from bot.stories.features import StoryFeatures, features_of, story_features
+
+    async def scenario() -> None:
+        pool = ParsePool(workers)
+        try:
+            now = datetime.now(UTC)
+            args = {"source": "s", "url": "http://news.test/f", "headers": {}, "now": now}
+            plain = await pool.parse(FEED3, **args)
+            assert plain.notes == {} and len(plain.articles) == 3
+            first, *later = plain.articles
+            noted = await pool.parse(FEED3, **args, annotate=story_features, skip=frozenset({first.key}))
+            assert len(pool.pids()) == workers  # it was a worker process's call (or a thread's)
+            assert noted.articles == plain.articles
+            assert set(noted.notes) == {a.key for a in later}  # only what the last document lacked
+            for article in later:
+                note = noted.notes[article.key]
+                assert isinstance(note, StoryFeatures)
+                here = features_of(article)
+                assert note.words == here.words and note.terms == here.terms
+            everything = await pool.parse(FEED3, **args, annotate=story_features)
+            assert set(everything.notes) == {a.key for a in plain.articles}
+            none_new = await pool.parse(
+                FEED3, **args, annotate=story_features, skip=frozenset(a.key for a in plain.articles)
+            )
+            assert none_new.notes == {}
+        finally:
+            pool.close()
+
+    asyncio.run(scenario())
+
+
+def _refuses(articles: object) -> dict[str, object]:
+    raise RuntimeError("cannot annotate")
+
+
+def test_a_failing_annotation_costs_the_notes_not_the_feed() -> None:
+    from bot.ingest.parse_pool import ParsePool
+
+    pool = ParsePool(0)
+    parsed = asyncio.run(
+        pool.parse(
+            FEED3, source="s", url="http://news.test/f", headers={}, now=datetime.now(UTC), annotate=_refuses
+        )
+    )
+    assert len(parsed.articles) == 3 and parsed.notes == {}
