@@ -261,7 +261,7 @@ def role(pid: int) -> str:
     command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     if "resource_tracker" in command:
         return "tracker"
-    return "parse" if "parse_pool import serve" in command or "spawn_main" in command else "other"
+    return "parse" if "parse_worker import serve" in command or "spawn_main" in command else "other"
 
 
 def whole_bot_memory(pid: int) -> dict:

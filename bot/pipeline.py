@@ -161,11 +161,7 @@ class Poller:
     ) -> tuple[list[SourceOutcome], int, int]:
         gate = asyncio.Semaphore(self.settings.concurrency)
 
-        async def bounded(source: Source, state: SourceState) -> SourceOutcome:
-            async with gate:
-                return await self.ingest.poll(source, state)
-
-        tasks = [asyncio.ensure_future(bounded(s, st)) for s, st in due]
+        tasks = [asyncio.ensure_future(self.ingest.poll(s, st, gate)) for s, st in due]
         order = {task: n for n, task in enumerate(tasks)}
         pending = set(tasks)
         outcomes: list[SourceOutcome] = []

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -208,7 +209,13 @@ def _shared_guids(entries: list[Any], site: str) -> set[str]:
             counts[guid] = counts.get(guid, 0) + 1
     shared = {guid for guid, n in counts.items() if n > 1}
     if site:
-        shared |= {guid for guid in counts if canonical_url(guid) == canonical_url(site)}
+        home = canonical_url(site)
+        # a guid can only be the site's address if it holds the site's host (canonical_url keeps it)
+        try:
+            host = (urlsplit(home).hostname or home).lower()
+        except ValueError:
+            host = ""
+        shared |= {guid for guid in counts if host in guid.lower() and canonical_url(guid) == home}
     return shared
 
 

@@ -37,6 +37,12 @@ _HARMLESS = frozenset(
 )
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 ENTITY_NAME = re.compile("&([A-Za-z0-9_]+);")
+# An absolute http(s) URL that urljoin returns as it is: lower-case scheme, a plain host, no
+# params (;), no fragment, no empty query, ASCII only (tests/unit/test_plainfeed.py checks)
+_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?"
+    r"(?:\?[A-Za-z0-9._~!$&'()*+,=:@%/?-]+)?\Z"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +115,11 @@ class Reader:
 
     def uri(self, value: str) -> str:
         """feedparser's resolve_uri, which it applies to non-empty values only."""
-        return str(_urljoin(self.base, value)) if value else value
+        if not value:
+            return value
+        if _ABSOLUTE.match(value):  # joining gives it back unchanged: skip urllib's two parses
+            return value
+        return str(_urljoin(self.base, value))
 
     def link(self, entry: dict[str, Any], element: etree._Element) -> None:
         """A link element with an href (Atom's, also inside RSS items): feedparser's `_start_link`."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -66,14 +68,19 @@ class SourcePoller:
         for url in self._last_keys.keys() - set(urls):
             del self._last_keys[url]
 
-    async def poll(self, source: Source, state: SourceState) -> SourceOutcome:
+    async def poll(
+        self, source: Source, state: SourceState, gate: asyncio.Semaphore | None = None
+    ) -> SourceOutcome:
+        """Fetch and parse one source; `gate`, when given, bounds the fetch only: a fetched feed
+        waits for the parser without holding up the next source's fetch."""
         try:
-            result = await self.fetcher.fetch(
-                source.url,
-                etag=state.etag,
-                last_modified=state.last_modified,
-                guarded=source.added_by is not None,
-            )
+            async with gate or contextlib.nullcontext():
+                result = await self.fetcher.fetch(
+                    source.url,
+                    etag=state.etag,
+                    last_modified=state.last_modified,
+                    guarded=source.added_by is not None,
+                )
         except Exception as exc:  # the fetcher classifies errors; this is the last line of defence
             log.exception("fetching %s raised", source.name)
             return self.failed(source, state, f"internal error: {type(exc).__name__}")

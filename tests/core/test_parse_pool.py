@@ -107,7 +107,7 @@ def test_the_pool_serves_several_event_loops_and_raises_what_the_parser_raises()
             )
             assert parsed.articles
         with pytest.raises(ValueError, match="invalid literal"):  # raised in the worker, as in a thread
-            pool._call(functools.partial(int, "not a number"))  # type: ignore[arg-type]
+            pool._worker().submit(functools.partial(int, "not a number")).result(30)
         assert len(pool.pids()) >= 1  # the worker that raised serves on
         assert asyncio.run(
             pool.parse(FEED, source="s", url="http://news.test/f", headers={}, now=datetime.now(UTC))
@@ -176,3 +176,58 @@ def test_a_failing_annotation_costs_the_notes_not_the_feed() -> None:
         )
     )
     assert len(parsed.articles) == 3 and parsed.notes == {}
+
+
+def _feed(n: int) -> bytes:
+    return (
+        f"<rss version='2.0'><channel><title>Feed {n}</title><item><title>Story {n}</title>"
+        f"<link>http://news.test/{n}</link></item></channel></rss>"
+    ).encode()
+
+
+def test_many_feeds_in_flight_each_get_their_own_answer() -> None:
+    """Calls queue in a worker's pipe (up to QUEUED each) and answers come back in order."""
+    from bot.ingest.parse_pool import QUEUED, ParsePool
+
+    async def scenario(pool: ParsePool) -> list[str]:
+        now = datetime.now(UTC)
+        calls = [
+            pool.parse(_feed(n), source=f"s{n}", url="http://news.test/f", headers={}, now=now)
+            for n in range(3 * QUEUED)
+        ]
+        return [parsed.articles[0].title for parsed in await asyncio.gather(*calls)]
+
+    pool = ParsePool(2)
+    try:
+        assert asyncio.run(scenario(pool)) == [f"Story {n}" for n in range(3 * QUEUED)]
+        assert len(pool.pids()) == 2
+    finally:
+        pool.close()
+
+
+def test_the_feeds_a_killed_worker_held_are_parsed_anyway() -> None:
+    from bot.ingest.parse_pool import ParsePool
+
+    async def scenario(pool: ParsePool) -> list[str]:
+        now = datetime.now(UTC)
+        # a first call starts the worker; then a call that never ends holds it while more queue up
+        await pool.parse(_feed(0), source="s", url="http://news.test/f", headers={}, now=now)
+        (pid,) = pool.pids()
+        stuck = pool._worker().submit(functools.partial(time.sleep, 3600))
+        calls = [
+            asyncio.ensure_future(
+                pool.parse(_feed(n), source="s", url="http://news.test/f", headers={}, now=now)
+            )
+            for n in range(1, 6)
+        ]
+        await asyncio.sleep(0)  # the calls are queued behind the stuck one
+        os.kill(pid, signal.SIGKILL)
+        titles = [parsed.articles[0].title for parsed in await asyncio.gather(*calls)]
+        assert stuck.exception(30) is not None  # the stuck call failed with its worker
+        return titles
+
+    pool = ParsePool(1)
+    try:
+        assert asyncio.run(scenario(pool)) == [f"Story {n}" for n in range(1, 6)]
+    finally:
+        pool.close()

@@ -209,3 +209,40 @@ def test_real_plain_feeds_take_the_fast_path() -> None:
     """The real samples that are plain UTF-8 RSS are read by lxml (not only refused and handed on)."""
     plain = {p.name for p in DATA.iterdir() if takes_plain(p.read_bytes())}
     assert {"real-nbc-newyork.rss.xml", "rss2.xml", "identity.xml"} <= plain
+
+
+URLS = [
+    "https://news.example.org/a",
+    "https://news.example.org",
+    "https://news.example.org/",
+    "http://news.example.org/a/b/../c",
+    "https://news.example.org/a?x=1&y=2",
+    "https://news.example.org/a?",
+    "https://news.example.org/a#top",
+    "https://news.example.org/a;jsessionid=1",
+    "https://news.example.org:8443/a",
+    "HTTPS://News.Example.org/A",
+    "https:///news.example.org/a",
+    "https://news.example.org/a b",
+    "https://news.example.org/ä",
+    "https://[::1]/a",
+    "https://user:pass@news.example.org/a",
+    "//news.example.org/a",
+    "/a/b",
+    "a/b",
+    "?page=2",
+    "tag:news.example.org,2026:1",
+    "urn:uuid:1",
+    "mailto:desk@example.org",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("base", ["", "https://news.example.org/feeds/world.xml", "http://plain.example/"])
+def test_links_are_joined_as_feedparser_joins_them(base: str, url: str) -> None:
+    from feedparser.urls import _urljoin
+
+    from bot.ingest.plainxml import Reader
+
+    assert Reader({"content-location": base}).uri(url) == _urljoin(base, url)
