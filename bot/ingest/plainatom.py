@@ -13,10 +13,10 @@ from bot.ingest.plainxml import (
     Reader,
     Refused,
     date_of,
+    elements,
     finish,
     ignorable,
     lang_of,
-    name_of,
     text_of,
 )
 
@@ -26,10 +26,7 @@ class AtomReader(Reader):
         lang = lang_of(root, self.lang)
         feed: dict[str, Any] = {"language": lang} if lang else {}
         entries = []
-        for child in root:
-            if not isinstance(child.tag, str):
-                continue
-            name = name_of(child)
+        for child, name in elements(root):
             if name == "title" and "title" not in feed:
                 feed["title"] = self.atom_text(child, lang_of(child, lang))[0]
             elif name == "link" and child.get("href"):
@@ -53,10 +50,7 @@ class AtomReader(Reader):
         entry: dict[str, Any] = {"links": []}
         guid_link: str | None = None
         content: str | None = None
-        for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            name = name_of(child)
+        for child, name in elements(element):
             here = lang_of(child, lang)
             if name == "title":
                 if "title" in entry:

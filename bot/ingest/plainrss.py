@@ -15,11 +15,11 @@ from bot.ingest.plainxml import (
     Reader,
     Refused,
     date_of,
+    elements,
     enclosure,
     finish,
     ignorable,
     lang_of,
-    name_of,
     text_of,
 )
 
@@ -34,10 +34,7 @@ class RssReader(Reader):
         feed: dict[str, Any] = {"language": top} if top else {}
         lang = lang_of(channel, top)
         items = root.iterfind(f"{RSS1}item") if rdf else channel.iterfind("item")
-        for child in channel:
-            if not isinstance(child.tag, str):
-                continue
-            name = name_of(child)
+        for child, name in elements(channel):
             if name == "title" and "title" not in feed:
                 feed["title"] = text_of(child)
             elif name == "link" and not child.get("href"):
@@ -55,10 +52,7 @@ class RssReader(Reader):
         guid_link: str | None = None
         media_title: dict[str, Any] | None = None
         reset = False  # a <source> resets feedparser's "title seen" mark
-        for child in item:
-            if not isinstance(child.tag, str):
-                continue
-            name = name_of(child)
+        for child, name in elements(item):
             here = lang_of(child, lang)
             if name == "title":
                 if "title" in entry:

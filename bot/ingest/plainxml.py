@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,13 @@ def name_of(element: etree._Element) -> str:
     return f"{prefix}_{local}".lower() if prefix else local.lower()
 
 
+def elements(parent: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """The parent's child elements, each with its feedparser name (see name_of)."""
+    for child in parent:
+        if isinstance(child.tag, str):
+            yield child, name_of(child)
+
+
 def ignorable(element: etree._Element, name: str) -> bool:
     """Whether feedparser only files the element under a key nothing here reads."""
     if name in _HARMLESS:
@@ -143,17 +150,14 @@ class Reader:
 
     def media(self, entry: dict[str, Any], element: etree._Element, name: str) -> None:
         if name == "media_group":
-            for child in element:
-                if isinstance(child.tag, str):
-                    inner = name_of(child)
-                    if not inner.startswith("media_") or inner in ("media_title", "media_description"):
-                        raise Refused
-                    self.media(entry, child, inner)
+            for child, inner in elements(element):
+                if not inner.startswith("media_") or inner in ("media_title", "media_description"):
+                    raise Refused
+                self.media(entry, child, inner)
         elif name == "media_content":
             entry.setdefault("media_content", []).append(dict(element.attrib))
-            for child in element:
-                if isinstance(child.tag, str) and name_of(child) not in ("media_credit", "media_copyright"):
-                    raise Refused
+            if any(inner not in ("media_credit", "media_copyright") for _, inner in elements(element)):
+                raise Refused
         elif name == "media_thumbnail":
             attrs = dict(element.attrib)
             text = text_of(element)
