@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,16 +28,20 @@ from bot.stories.near import Fingerprint, StoryWords, fingerprint, story_words
 class StoryFeatures:
     words: StoryWords
     print_: Fingerprint
-    terms: EventTerms
-    names: frozenset[str] = field(kw_only=True)  # the names `terms` was made with: see __reduce__
+    weights: dict[str, float]  # the event terms' inputs, as event_parts gives them
+    names: frozenset[str]
+
+    @property
+    def terms(self) -> EventTerms:
+        """Made where they are read, never sent: pickle would refill the terms' sets in the
+        sender's iteration order, under the receiver's string hashes, which can iterate otherwise
+        than the receiver's own terms of the story, and EventTerms' sums follow a set's order to
+        the last bit (the size of `names` counts too)."""
+        return EventTerms.of(self.weights, self.words.title, self.names)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # The terms' sets are not sent: pickle would refill them in the sender's iteration order,
-        # under the receiver's string hashes, which can iterate otherwise than the receiver's own
-        # terms of the story, and EventTerms' sums follow a set's order to the last bit. They are
-        # made again where they are read, from the inputs `event_terms` makes them of (the size of
-        # `names` counts too). Plain values also unpickle in a third of the dataclasses' time.
-        w, p, t = self.words, self.print_, self.terms
+        # plain values unpickle in a third of the dataclasses' time
+        w, p = self.words, self.print_
         raw, dtype = p.signature.tobytes(), p.signature.dtype.str
         return _rebuilt, (
             w.title,
@@ -47,7 +51,7 @@ class StoryFeatures:
             dtype,
             p.lead_words,
             p.size,
-            t.weights,
+            self.weights,
             self.names,
         )
 
@@ -65,15 +69,13 @@ def _rebuilt(
 ) -> StoryFeatures:
     words = StoryWords(title, lead, lead_lines)
     print_ = Fingerprint(np.frombuffer(raw, dtype=np.dtype(dtype)).copy(), lead_words, size)
-    return StoryFeatures(words, print_, EventTerms.of(weights, title, names), names=names)
+    return StoryFeatures(words, print_, weights, names)
 
 
 def features_of(article: Article) -> StoryFeatures:
     words = story_words(article.title, article.text)
-    weights, title, names = event_parts(article.title, article.text, words=words)
-    terms = EventTerms.of(weights, title, names)
-    print_ = fingerprint(article.title, article.text, words)
-    return StoryFeatures(words, print_, terms, names=frozenset(names))
+    weights, _, names = event_parts(article.title, article.text, words=words)
+    return StoryFeatures(words, fingerprint(article.title, article.text, words), weights, frozenset(names))
 
 
 def story_features(articles: Sequence[Article]) -> dict[str, StoryFeatures]:
